@@ -1,0 +1,1 @@
+"""The jiaoliu library: corpus, metadata, passages, analysis, index and search (no web code)."""

@@ -1,0 +1,187 @@
+"""The plain data every stage of the pipeline hands to the next.
+
+corpus file -> Report(Metadata, [Passage]) -> index -> SearchResult([Hit], facets) -> HTML / JSON
+
+Dates are ISO 8601 strings at the precision the text gives them: "2022-11-03",
+"2022-08" or "2022". `indexer.dates.span` turns one into its first and last day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+HEADING_SEPARATOR = " › "
+
+
+@dataclass(frozen=True)
+class Period:
+    """The time a report covers (出國期間, or the half-year of a 施政報告)."""
+
+    start: str | None = None
+    end: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What is known about a report, extracted from its text or its front matter.
+
+    `city_evidence` and `date_evidence` say, in a few words, how the value was
+    decided (e.g. "服務機關：基隆市政府", "mayor 陳菊 → 高雄市"), so that a wrong
+    guess can be traced.  `date_inferred` is True when the text states no report
+    date and `date` is the best-supported date found in its contents.
+    """
+
+    title: str
+    city: str | None = None
+    city_evidence: str = ""
+    agency: str | None = None
+    kind: str = "other"  # 出國報告 / 施政報告 / 統計分析報告 / other
+    date: str | None = None
+    date_inferred: bool = False
+    date_evidence: str = ""
+    period: Period = field(default_factory=Period)
+    countries: tuple[str, ...] = ()
+    source: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "title": self.title,
+            "city": self.city,
+            "city_evidence": self.city_evidence,
+            "agency": self.agency,
+            "kind": self.kind,
+            "date": self.date,
+            "date_inferred": self.date_inferred,
+            "date_evidence": self.date_evidence,
+            "period": self.period.to_dict(),
+            "countries": list(self.countries),
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A span of a report a reader would want to land on.
+
+    `text` is exactly `body[start:end]` of the report body it came from, so a
+    passage can always be located again; `passage_id` is its HTML anchor and
+    stays the same when the same report is indexed again.
+    """
+
+    passage_id: str
+    heading_path: tuple[str, ...]
+    text: str
+    start: int
+    end: int
+
+    @property
+    def heading(self) -> str:
+        return HEADING_SEPARATOR.join(self.heading_path)
+
+    def to_dict(self) -> dict:
+        return {"passage_id": self.passage_id, "heading": self.heading, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Report:
+    """One report file, read, described and cut into passages."""
+
+    doc_id: str
+    path: str
+    body: str  # the text after any front matter
+    sha256: str
+    metadata: Metadata
+    passages: tuple[Passage, ...]
+
+    @property
+    def url(self) -> str:
+        return report_url(self.doc_id)
+
+
+def report_url(doc_id: str, passage_id: str | None = None) -> str:
+    """`/reports/<doc_id>#<passage_id>`, percent-encoded where ids are not ASCII."""
+    url = "/reports/" + quote(doc_id, safe="")
+    if passage_id:
+        url += "#" + quote(passage_id, safe="")
+    return url
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    selected: bool = False
+    toggle_url: str = ""
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "count": self.count, "selected": self.selected,
+                "toggle_url": self.toggle_url}
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc_id: str
+    passage_id: str
+    title: str
+    city: str | None
+    date: str | None
+    heading: str
+    text: str
+    snippet: str  # escaped HTML whose only tags are <mark> … </mark>
+    score: float
+
+    @property
+    def url(self) -> str:
+        return report_url(self.doc_id, self.passage_id)
+
+    def to_dict(self) -> dict:
+        return {
+            "doc_id": self.doc_id,
+            "passage_id": self.passage_id,
+            "title": self.title,
+            "city": self.city,
+            "date": self.date,
+            "heading": self.heading,
+            "text": self.text,
+            "snippet": self.snippet,
+            "url": self.url,
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A validated search: build one with `indexer.request.parse_search_request`."""
+
+    query: str = ""
+    city: str | None = None  # official name, e.g. 臺中市
+    date_from: str | None = None  # ISO day, inclusive
+    date_to: str | None = None  # ISO day, inclusive
+    page: int = 1
+    per_page: int = 10
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    request: SearchRequest
+    total: int
+    hits: tuple[Hit, ...]
+    facets: dict[str, tuple[FacetValue, ...]]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.request.query,
+            "total": self.total,
+            "page": self.request.page,
+            "per_page": self.request.per_page,
+            "hits": [hit.to_dict() for hit in self.hits],
+            "facets": {name: [v.to_dict() for v in values] for name, values in self.facets.items()},
+        }
