@@ -1,0 +1,138 @@
+"""The `jiaoliu` command: a thin layer over the library.
+
+    jiaoliu index  [--corpus DIR] [--index DIR] [--force]
+    jiaoliu search QUERY [--city C] [--from D] [--to D] [--limit N] [--page N] [--json]
+    jiaoliu serve  [--index DIR] [--corpus DIR] [--host H] [--port P]
+
+Errors are one line on stderr starting with "jiaoliu: error:", and exit
+code 2 for a bad request, 1 for anything else that went wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from . import settings
+from .build import BuildSummary, build_index
+from .errors import BadRequest, IndexNotFound, JiaoliuError
+from .request import parse_search_request
+from .search import Searcher
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jiaoliu", description="Search Taiwanese city governments' "
+                                     "reports on international and sister-city exchanges.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    index = sub.add_parser("index", help="build or update the index from the corpus")
+    index.add_argument("--corpus", default=settings.get("JIAOLIU_CORPUS"), help="folder of reports")
+    index.add_argument("--index", default=settings.get("JIAOLIU_INDEX"), help="index folder")
+    index.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+
+    search = sub.add_parser("search", help="search the index")
+    search.add_argument("query", help='words must all occur; "quote" a phrase with spaces')
+    search.add_argument("--city", default="", help="臺北市, 台中, 高雄 …")
+    search.add_argument("--from", dest="date_from", default="", help="2022-09-02, 2022, 111/9/2, 民國111年 …")
+    search.add_argument("--to", dest="date_to", default="", help="same forms as --from")
+    search.add_argument("--limit", type=int, default=10, help="hits per page, 1–100 (default 10)")
+    search.add_argument("--page", type=int, default=1, help="page of hits, from 1")
+    search.add_argument("--json", action="store_true", help="print the same JSON as /api/search")
+    search.add_argument("--index", default=settings.get("JIAOLIU_INDEX"), help="index folder")
+
+    serve = sub.add_parser("serve", help="run the web app (builds the index first if there is none)")
+    serve.add_argument("--index", default=settings.get("JIAOLIU_INDEX"), help="index folder")
+    serve.add_argument("--corpus", default=settings.get("JIAOLIU_CORPUS"), help="folder of reports")
+    serve.add_argument("--host", default=settings.get("JIAOLIU_HOST"))
+    serve.add_argument("--port", type=int, default=int(settings.get("JIAOLIU_PORT")))
+    return parser
+
+
+def _progress(done: int, total: int, path: str) -> None:
+    end = "\n" if done == total else ""
+    print(f"\r\x1b[K[{done}/{total}] {path}"[: 200], end=end, file=sys.stderr, flush=True)
+
+
+def _print_summary(summary: BuildSummary, index_dir: str) -> None:
+    if summary.up_to_date:
+        print(f"index in {index_dir} is up to date ({summary.passages} passages); nothing to do")
+    else:
+        print(f"indexed {len(summary.indexed)} reports, {summary.passages} passages "
+              f"in {summary.seconds:.1f} s into {index_dir}")
+    for path, reason in summary.skipped:
+        print(f"skipped {path}: {reason}")
+
+
+def cmd_index(args) -> int:
+    summary = build_index(args.corpus, args.index, progress=_progress, force=args.force)
+    _print_summary(summary, args.index)
+    return 0
+
+
+def _terminal(snippet_html: str) -> str:
+    import html
+
+    return html.unescape(re.sub(r"</?mark>", lambda m: "】" if m.group().startswith("</") else "【",
+                                snippet_html))
+
+
+def cmd_search(args) -> int:
+    request = parse_search_request({
+        "q": args.query, "city": args.city, "from": args.date_from, "to": args.date_to,
+        "page": str(args.page), "per_page": str(args.limit),
+    })
+    if not request.query:
+        raise BadRequest("the query is empty; give some words to search for")
+    result = Searcher(args.index).search(request)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{result.total} passages match {request.query!r}" + (f" (page {request.page})" if request.page > 1
+                                                                  else ""))
+    for n, hit in enumerate(result.hits, (request.page - 1) * request.per_page + 1):
+        print(f"\n{n}. {hit.title} · {hit.city or '?'} · {hit.date or '?'}")
+        if hit.heading:
+            print(f"   {hit.heading}")
+        print(f"   {_terminal(hit.snippet)}")
+        print(f"   {hit.url}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from waitress import serve
+
+    from web import create_app
+
+    try:
+        Searcher(args.index)
+    except IndexNotFound:
+        print(f"no index in {args.index} yet; building it from {args.corpus}", file=sys.stderr)
+        _print_summary(build_index(args.corpus, args.index, progress=_progress), args.index)
+    app = create_app({"INDEX_DIR": str(Path(args.index).resolve()),
+                      "CORPUS_DIR": str(Path(args.corpus).resolve())})
+    print(f"serving on http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
+    serve(app, host=args.host, port=args.port, threads=int(settings.get("JIAOLIU_THREADS")))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = {"index": cmd_index, "search": cmd_search, "serve": cmd_serve}[args.command]
+    try:
+        return command(args)
+    except BadRequest as exc:
+        print(f"jiaoliu: error: {exc}", file=sys.stderr)
+        return 2
+    except JiaoliuError as exc:
+        print(f"jiaoliu: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\njiaoliu: interrupted; the previous index (if any) is still being served", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

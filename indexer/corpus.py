@@ -1,0 +1,130 @@
+"""The only module that reads corpus files: find them, decode them, split off
+front matter, and hand back Reports (metadata and passages made by the pure
+modules).  A file that cannot be used raises UnreadableReport with the reason;
+the build skips it and goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from .errors import UnreadableReport
+from .metadata import extract_metadata
+from .models import Report
+from .passages import split_passages
+
+REPORT_SUFFIXES = (".txt", ".md")
+# Files that describe the corpus rather than belong to it.
+NOT_REPORTS = {"readme.md", "readme.txt", "license", "license.txt"}
+FRONT_MATTER_KEYS = {"title", "city", "agency", "date", "period", "kind", "source", "countries"}
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+def find_report_files(corpus_dir: Path) -> list[Path]:
+    """Report files under `corpus_dir`, in a stable order; hidden files skipped."""
+    files = []
+    for path in sorted(corpus_dir.rglob("*")):
+        rel = path.relative_to(corpus_dir)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        if path.suffix.lower() in REPORT_SUFFIXES and path.name.lower() not in NOT_REPORTS:
+            files.append(path)
+    return files
+
+
+def doc_id_for(path: Path, corpus_dir: Path) -> str:
+    """The report's id: its path in the corpus without suffix, `/` written `--`.
+
+    >>> doc_id_for(Path("c/2024/taipei.txt"), Path("c"))
+    '2024--taipei'
+    """
+    return "--".join(path.relative_to(corpus_dir).with_suffix("").parts)
+
+
+def decode(data: bytes, name: str) -> str:
+    """Text of a report file.  UTF-8 (with or without BOM) or UTF-16 with a BOM;
+    anything else is refused rather than indexed as mojibake."""
+    if not data.strip():
+        raise UnreadableReport(f"{name}: the file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise UnreadableReport(f"{name}: broken UTF-16 ({exc.reason})") from None
+    if b"\x00" in data:
+        raise UnreadableReport(f"{name}: looks like a binary file (it contains NUL bytes), not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableReport(
+            f"{name}: not valid UTF-8 (byte {exc.start}: {exc.reason}); save it as UTF-8 and index again"
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, name: str) -> tuple[dict, str]:
+    """(front matter, body).  Malformed YAML is an error, not silently ignored."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    try:
+        data = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        raise UnreadableReport(f"{name}: front matter is not valid YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise UnreadableReport(f"{name}: front matter must be a mapping of key: value lines")
+    unknown = set(data) - FRONT_MATTER_KEYS
+    if unknown:
+        raise UnreadableReport(
+            f"{name}: unknown front matter keys {sorted(unknown)}; allowed: {sorted(FRONT_MATTER_KEYS)}"
+        )
+    # YAML reads 2022-11-03 as a date; the metadata wants ISO strings.
+    data = {k: _isoformat(v) for k, v in data.items()}
+    return data, text[match.end():]
+
+
+def _isoformat(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _isoformat(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_isoformat(v) for v in value]
+    return value if value is None or isinstance(value, str) else str(value)
+
+
+def read_report(path: Path, corpus_dir: Path) -> Report:
+    """Read one file into a Report, or raise UnreadableReport saying why."""
+    name = str(path.relative_to(corpus_dir))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableReport(f"{name}: cannot be read ({exc.strerror})") from None
+    front, body = split_front_matter(decode(data, name), name)
+    if not body.strip():
+        raise UnreadableReport(f"{name}: has front matter but no text")
+    passages = split_passages(body)
+    if not passages:
+        raise UnreadableReport(f"{name}: no text to index")
+    return Report(
+        doc_id=doc_id_for(path, corpus_dir),
+        path=name,
+        body=body,
+        sha256=hashlib.sha256(data).hexdigest(),
+        metadata=extract_metadata(body, front or None),
+        passages=passages,
+    )
+
+
+def read_corpus(corpus_dir: Path) -> Iterator[tuple[Path, Report | UnreadableReport]]:
+    """(path, Report) for each file, or (path, UnreadableReport) for one that failed."""
+    for path in find_report_files(corpus_dir):
+        try:
+            yield path, read_report(path, corpus_dir)
+        except UnreadableReport as exc:
+            yield path, exc

@@ -1,0 +1,169 @@
+"""Search a built index: the one entry point the CLI and the web layer use.
+
+>>> searcher = Searcher("var/index")                     # doctest: +SKIP
+>>> result = searcher.search(parse_search_request({"q": "八代"}))  # doctest: +SKIP
+>>> result.to_dict()["hits"][0]["url"]                    # doctest: +SKIP
+'/reports/keelung-2022-yatsushiro-visit#p-…'
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh import sorting
+
+from . import store
+from .errors import IndexNotFound, ReportNotFound
+from .models import FacetValue, Hit, Report, SearchRequest, SearchResult
+from .query import ParsedQuery, match_spans, mark, parse_query, snippet, to_whoosh
+from .request import query_string
+
+
+def _day_number(iso_day: str) -> int:
+    return int(iso_day.replace("-", ""))
+
+
+def filter_query(request: SearchRequest, with_city: bool = True) -> wq.Query | None:
+    """City and date filters: a report matches when [period start … date] overlaps [from … to]."""
+    clauses: list[wq.Query] = []
+    if with_city and request.city:
+        clauses.append(wq.Term("city", request.city))
+    if request.date_to:
+        clauses.append(wq.NumericRange("span_start", None, _day_number(request.date_to)))
+    if request.date_from:
+        clauses.append(wq.NumericRange("span_end", _day_number(request.date_from), None))
+    return wq.And(clauses) if clauses else None
+
+
+class Searcher:
+    """Answers searches from the build currently served in `index_dir`.
+
+    Reopens the index when a new build is published (`refresh`); whoosh
+    searchers are not shared between threads, so each thread gets its own.
+    """
+
+    def __init__(self, index_dir: str | Path):
+        self.index_dir = Path(index_dir)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open(store.current_build(self.index_dir))
+
+    def _open(self, build: Path) -> None:
+        try:
+            index = whoosh_index.open_dir(str(build / "whoosh"))
+        except Exception as exc:  # whoosh raises several kinds for a damaged index
+            raise IndexNotFound(f"the index in {build} cannot be opened ({exc}); rebuild it") from exc
+        self.build = build
+        self.index = index
+        self.catalog: list[dict] = store.read_json(build / "catalog.json")
+        self._by_id = {entry["doc_id"]: entry for entry in self.catalog}
+        self.manifest: dict = store.read_json(build / "manifest.json")
+
+    def refresh(self) -> bool:
+        """Switch to a newer build if one was published; True if it did."""
+        try:
+            build = store.current_build(self.index_dir)
+        except IndexNotFound:
+            return False  # keep serving what is open
+        if build == self.build:
+            return False
+        with self._lock:
+            if build != self.build:
+                self._open(build)
+        return True
+
+    def _whoosh(self):
+        cached = getattr(self._local, "searcher", None)
+        if cached is None or cached[0] is not self.index:
+            if cached is not None:
+                cached[1].close()
+            cached = (self.index, self.index.searcher())
+            self._local.searcher = cached
+        return cached[1]
+
+    def close(self) -> None:
+        cached = getattr(self._local, "searcher", None)
+        if cached is not None:
+            cached[1].close()
+            self._local.searcher = None
+
+    # -- searching ---------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        parsed = parse_query(request.query)
+        searcher = self._whoosh()
+        if request.query and parsed.empty:
+            # Only punctuation: nothing can match it as written.
+            return SearchResult(request, 0, (), self._facets(searcher, wq.NullQuery, request))
+        q = wq.Every() if parsed.empty else to_whoosh(parsed)
+        sortedby = None
+        if parsed.empty:  # browsing by filters: newest reports first, in reading order
+            sortedby = sorting.MultiFacet([sorting.FieldFacet("span_end", reverse=True),
+                                           sorting.FieldFacet("doc_id"), sorting.FieldFacet("ordinal")])
+        limit = request.page * request.per_page
+        results = searcher.search(q, filter=filter_query(request), limit=limit, sortedby=sortedby)
+        total = len(results)
+        start = (request.page - 1) * request.per_page
+        hits = tuple(self._hit(results[i], results.score(i) or 0.0, parsed)
+                     for i in range(start, min(limit, results.scored_length())))
+        return SearchResult(request, total, hits, self._facets(searcher, q, request))
+
+    def _hit(self, fields: dict, score: float, parsed: ParsedQuery) -> Hit:
+        text = fields["text"]
+        return Hit(
+            doc_id=fields["doc_id"],
+            passage_id=fields["passage_id"],
+            title=fields["title"],
+            city=fields.get("city") or None,
+            date=fields.get("date"),
+            heading=fields["heading"],
+            text=text,
+            snippet=snippet(text, match_spans(text, parsed)),
+            score=score,
+        )
+
+    def _facets(self, searcher, q: wq.Query, request: SearchRequest) -> dict[str, tuple[FacetValue, ...]]:
+        """Passage counts per city (ignoring the city filter, so others can be chosen) and per year."""
+        def counts(field: str, with_city: bool) -> dict[str, int]:
+            results = searcher.search(q, filter=filter_query(request, with_city), limit=1,
+                                      groupedby={field: sorting.FieldFacet(field)}, maptype=sorting.Count)
+            return {k: v for k, v in results.groups(field).items() if k}
+
+        city_counts = counts("city", with_city=False)
+        if request.city and request.city not in city_counts:
+            city_counts[request.city] = 0
+        cities = tuple(
+            FacetValue(city, n, city == request.city,
+                       query_string(request, city=None if city == request.city else city, page=None))
+            for city, n in sorted(city_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        years = []
+        for year, n in sorted(counts("year", with_city=True).items(), reverse=True):
+            selected = request.date_from == f"{year}-01-01" and request.date_to == f"{year}-12-31"
+            change = {"from": None, "to": None} if selected else {"from": year, "to": year}
+            years.append(FacetValue(year, n, selected, query_string(request, page=None, **change)))
+        return {"city": cities, "year": tuple(years)}
+
+    # -- reports -----------------------------------------------------------
+
+    def reports(self) -> list[dict]:
+        """Every report: doc_id, title, city, date, kind; newest first."""
+        rows = [{k: e[k] for k in ("doc_id", "title", "city", "date", "kind")} for e in self.catalog]
+        return sorted(rows, key=lambda r: (r["date"] or "", r["doc_id"]), reverse=True)
+
+    def report(self, doc_id: str) -> Report:
+        """The report with that id (metadata and passages); ReportNotFound otherwise."""
+        if doc_id not in self._by_id:
+            raise ReportNotFound(f"no report with id {doc_id!r}; see /api/reports for the list")
+        return store.read_report(self.build, doc_id)
+
+    def terms(self, query: str) -> list[str]:
+        """The terms of a query as the user wrote them (for display)."""
+        return list(parse_query(query).terms)
+
+    def mark(self, text: str, query: str) -> str:
+        """Escaped HTML of `text` with the query's matches in <mark>."""
+        return mark(text, match_spans(text, parse_query(query)))

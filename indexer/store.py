@@ -1,0 +1,138 @@
+"""The layout of an index directory, and the atomic swap between builds.
+
+    INDEX_DIR/
+      CURRENT                 name of the build being served, replaced atomically
+      .lock                   held while a build runs
+      build-<time>-<rand>/
+        whoosh/               the passage index
+        manifest.json         reports, skipped files, passage count, settings
+        catalog.json          every report's metadata, for listings
+        reports/<hash>.json   one report: metadata and passages
+
+A build is written into a new build-* directory; only when it is complete is
+CURRENT replaced (os.replace is atomic), so a crash half-way leaves the
+previous build serving.  Report files are named by a hash of the doc_id,
+so no id a user sends can name a path outside the build.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import IndexNotFound, JiaoliuError, ReportNotFound
+from .models import Metadata, Passage, Period, Report
+
+CURRENT = "CURRENT"
+
+
+def current_build(index_dir: Path) -> Path:
+    """The directory of the build being served; IndexNotFound if there is none."""
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise IndexNotFound(
+            f"no index in {index_dir}; build one with: jiaoliu index --index {index_dir}"
+        ) from None
+    build = index_dir / name
+    if not name.startswith("build-") or not (build / "manifest.json").is_file():
+        raise IndexNotFound(f"the index in {index_dir} is damaged; rebuild it with: jiaoliu index")
+    return build
+
+
+def new_build_dir(index_dir: Path) -> Path:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="build-", dir=index_dir))
+
+
+def publish(index_dir: Path, build: Path) -> None:
+    """Make `build` the one served, then remove every other build but the previous one.
+
+    The previous build is kept so that a reader that opened it just before the
+    swap can finish its request; leftovers of crashed builds are removed.
+    """
+    try:
+        previous = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        previous = None
+    tmp = index_dir / f".{CURRENT}.{os.getpid()}"
+    tmp.write_text(build.name, encoding="utf-8")
+    os.replace(tmp, index_dir / CURRENT)
+    for old in index_dir.glob("build-*"):
+        if old.name not in (build.name, previous):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(build: Path) -> None:
+    shutil.rmtree(build, ignore_errors=True)
+
+
+@contextmanager
+def build_lock(index_dir: Path):
+    """Only one build at a time per index directory."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise JiaoliuError(f"another build of {index_dir} is running; wait for it to finish") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _report_file(build: Path, doc_id: str) -> Path:
+    return build / "reports" / (hashlib.sha1(doc_id.encode("utf-8")).hexdigest() + ".json")
+
+
+def write_json(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def read_json(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def report_to_dict(report: Report) -> dict:
+    return {
+        "doc_id": report.doc_id,
+        "path": report.path,
+        "sha256": report.sha256,
+        "metadata": report.metadata.to_dict(),
+        "passages": [
+            {"passage_id": p.passage_id, "heading_path": list(p.heading_path), "text": p.text,
+             "start": p.start, "end": p.end}
+            for p in report.passages
+        ],
+    }
+
+
+def report_from_dict(data: dict) -> Report:
+    meta = dict(data["metadata"])
+    meta["period"] = Period(**meta["period"])
+    meta["countries"] = tuple(meta["countries"])
+    passages = tuple(
+        Passage(p["passage_id"], tuple(p["heading_path"]), p["text"], p["start"], p["end"])
+        for p in data["passages"]
+    )
+    # The body is not stored twice: the passages hold all of its text.
+    return Report(data["doc_id"], data["path"], "", data["sha256"], Metadata(**meta), passages)
+
+
+def write_report(build: Path, report: Report) -> None:
+    write_json(_report_file(build, report.doc_id), report_to_dict(report))
+
+
+def read_report(build: Path, doc_id: str) -> Report:
+    path = _report_file(build, doc_id)
+    if not path.is_file():
+        raise ReportNotFound(f"no report with id {doc_id!r}; see /api/reports for the list")
+    return report_from_dict(read_json(path))
