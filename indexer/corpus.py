@@ -22,6 +22,8 @@ REPORT_SUFFIXES = (".txt", ".md")
 # Files that describe the corpus rather than belong to it.
 NOT_REPORTS = {"readme.md", "readme.txt", "license", "license.txt"}
 FRONT_MATTER_KEYS = {"title", "city", "agency", "date", "period", "kind", "source", "countries"}
+# Text never holds these; a file that does is binary whatever its name says.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S)
 
 
@@ -53,17 +55,18 @@ def decode(data: bytes, name: str) -> str:
         raise UnreadableReport(f"{name}: the file is empty")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise UnreadableReport(f"{name}: broken UTF-16 ({exc.reason})") from None
-    if b"\x00" in data:
-        raise UnreadableReport(f"{name}: looks like a binary file (it contains NUL bytes), not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UnreadableReport(
-            f"{name}: not valid UTF-8 (byte {exc.start}: {exc.reason}); save it as UTF-8 and index again"
-        ) from None
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise UnreadableReport(
+                f"{name}: not valid UTF-8 (byte {exc.start}: {exc.reason}); save it as UTF-8 and index again"
+            ) from None
+    if _CONTROL.search(text):
+        raise UnreadableReport(f"{name}: looks like a binary file (it contains control characters), not text")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -18,7 +18,7 @@ from whoosh import sorting
 from . import store
 from .errors import IndexNotFound, ReportNotFound
 from .models import FacetValue, Hit, Report, SearchRequest, SearchResult
-from .query import ParsedQuery, match_spans, mark, parse_query, snippet, to_whoosh
+from .query import ParsedQuery, mark, match_spans, parse_query, snippet, to_whoosh
 from .request import query_string
 
 

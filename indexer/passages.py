@@ -1,0 +1,330 @@
+"""Cut a report body into passages a reader would want to land on.
+
+The reports number their own headings, outermost first::
+
+    壹、貳、…拾、貳拾肆、   ›   一、二、   ›   （一）(一)   ›   1. 1、   ›   (1)（1）
+
+and some carry markdown ``#`` headings too.  A heading's *rank* (its depth in
+that ladder) decides what it encloses, so ``## 六、參訪過程`` is a sibling of
+``### 五、行程簡述`` whatever its ``#`` count says.
+
+>>> [p.heading_path for p in split_passages("壹、目的\\n\\n為拓展交流。\\n\\n一、心得\\n\\n收穫良多。")]
+[('壹、目的',), ('壹、目的', '一、心得')]
+
+Every passage's ``text`` is exactly ``body[start:end]``; passages are in
+order, never overlap, and together hold every non-blank character of the body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from indexer.models import Passage
+
+MAX_CHARS = 1500  # a long section is cut at paragraph boundaries near this size
+MIN_TAIL = 300  # ...but never leaves a stub this small at its end
+MIN_FRAGMENT = 30  # shorter passages without a heading are merged into a neighbour
+
+_FORMAL = "壹貳貮參叁肆伍陸柒捌玖拾佰"
+_PLAIN = "一二三四五六七八九十百"
+# (rank, pattern) for each numbering style, matched at the start of a line.
+_NUMBERING = (
+    (1, re.compile(rf"[{_FORMAL}]+\s*、")),
+    (1, re.compile(r"附\s*[件錄录]\s*[一二三四五六七八九十\d]*\s*(?:[：:、．.]|$)")),
+    (2, re.compile(rf"[{_PLAIN}]+\s*、")),
+    (3, re.compile(rf"[（(]\s*[{_PLAIN}]+\s*[）)]")),
+    (4, re.compile(r"\d{1,2}\s*[.．、](?!\d)")),  # not "1.5倍" nor "1.103年8月…"
+    (5, re.compile(r"[（(]\s*\d{1,2}\s*[）)]")),
+)
+_MARKDOWN = re.compile(r"(#{1,6})\s+(\S.*)")
+_TOC_TITLE = re.compile(r"目\s*[錄录次]")
+_TOC_ENTRY = re.compile(r"(?:\t|\.{3,}|…{2,}|．{3,}|·{3,})\s*\d{1,4}$")
+_LIST_ITEM = re.compile(r"(?:[-*+]\s|\d{1,2}\s*[.．、]|[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*[）)])")
+
+
+def heading_title(line: str) -> str:
+    """A line as it reads in a heading path: no surrounding space, no markdown ``#``.
+
+    >>> heading_title("## 壹、目的  ")
+    '壹、目的'
+    """
+    text = line.strip()
+    match = _MARKDOWN.fullmatch(text)
+    return match.group(2).rstrip() if match else text
+
+
+def heading_rank(line: str) -> int | None:
+    """The depth of a heading line (0 outermost … 5), or None for any other line.
+
+    Markdown headings are always headings; a numbered line is one only when it
+    reads like a title: short, and not a sentence (the 施政報告 writes list items
+    such as "1.103年8月1至5日，由本府…。" that start with a number too).
+
+    >>> heading_rank("貳拾肆、國際事務"), heading_rank("（一）姊妹市認養活動"), heading_rank("### 心得")
+    (1, 3, 2)
+    >>> heading_rank("2. 蔣市長則回應表示此次訪日，首站拜訪青年局即顯見雙方關係密切。") is None
+    True
+    """
+    text = line.strip()
+    if not text or "\t" in text:
+        return None
+    markdown = _MARKDOWN.fullmatch(text)
+    if markdown:
+        rank = _numbering_rank(markdown.group(2))
+        return rank if rank is not None else len(markdown.group(1)) - 1
+    if _TOC_ENTRY.search(text) or not _reads_like_title(text):
+        return None
+    return _numbering_rank(text)
+
+
+def is_table_row(line: str) -> bool:
+    """Tables arrive as tab-separated lines; a tab-only line is blank, not a row."""
+    return "\t" in line.lstrip() and heading_rank(line) is None
+
+
+def split_passages(body: str) -> tuple[Passage, ...]:
+    """Cut `body` into passages along its headings (see the module docstring)."""
+    atoms = _atoms(body)
+    spans: list[_Span] = []
+    for section in _sections(atoms):
+        spans.extend(_chunk(section))
+    spans = _merge_fragments(body, _merge_bare_headings(spans))
+    return _with_ids(body, spans)
+
+
+# --- internals -------------------------------------------------------------
+
+
+@dataclass
+class _Atom:
+    """An indivisible run of lines: a heading, a paragraph, a table or a table of contents."""
+
+    kind: str  # heading / para / table / toc
+    start: int  # first non-blank character
+    end: int  # just after the last non-blank character
+    lines: list[str]
+    rank: int = 0
+    title: str = ""
+
+
+@dataclass
+class _Section:
+    heading: _Atom | None
+    path: tuple[str, ...]
+    content: list[_Atom]
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    path: tuple[str, ...]
+    opens_with_heading: bool
+    heading_only: bool = False
+
+
+def _numbering_rank(text: str) -> int | None:
+    for rank, pattern in _NUMBERING:
+        if pattern.match(text):
+            return rank
+    return None
+
+
+def _reads_like_title(text: str) -> bool:
+    # Titles carry no sentence punctuation; a list item cut at a page break
+    # ("5. 研考會主委俞振華補充說明，在臺北市的…臺北科技大") is short but has a comma.
+    return len(text) <= 80 and not any(c in text for c in "。，；;！？") and text[-1] not in ",、"
+
+
+def _kind(line: str) -> str:
+    if not line.strip():
+        return "blank"
+    if heading_rank(line) is not None:
+        return "heading"
+    return "table" if is_table_row(line) else "para"
+
+
+def _atoms(body: str) -> list[_Atom]:
+    lines, offsets, pos = body.split("\n"), [], 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line) + 1
+    kinds = [_kind(line) for line in lines]
+
+    def atom(kind: str, first: int, last: int, **extra) -> _Atom:
+        start = offsets[first] + len(lines[first]) - len(lines[first].lstrip())
+        end = offsets[last] + len(lines[last].rstrip())
+        return _Atom(kind, start, end, lines[first : last + 1], **extra)
+
+    def next_nonblank(i: int) -> int:
+        while i < len(lines) and kinds[i] == "blank":
+            i += 1
+        return i
+
+    atoms, i = [], 0
+    while (i := next_nonblank(i)) < len(lines):
+        title = heading_title(lines[i])
+        toc_end = _toc_end(lines, kinds, i) if _TOC_TITLE.fullmatch(title) else None
+        if toc_end is not None:
+            atoms.append(atom("toc", i, toc_end, rank=1, title=title))
+            i = toc_end + 1
+        elif kinds[i] == "heading":
+            atoms.append(atom("heading", i, i, rank=heading_rank(lines[i]), title=title))
+            i += 1
+        else:
+            # A table runs on across blank lines (and page breaks) while rows follow;
+            # a paragraph runs until a blank line, a heading or a table row.
+            last, kind = i, kinds[i]
+            while (nxt := next_nonblank(last + 1) if kind == "table" else last + 1) < len(lines) \
+                    and kinds[nxt] == kind:
+                last = nxt
+            atoms.append(atom(kind, i, last))
+            i = last + 1
+    return atoms
+
+
+def _toc_end(lines: list[str], kinds: list[str], title_index: int) -> int | None:
+    """Last line of a 目錄 block starting at `title_index`, if two or more entries follow it."""
+    last, entries = title_index, 0
+    for j in range(title_index + 1, len(lines)):
+        if kinds[j] == "blank":
+            continue
+        if not _TOC_ENTRY.search(lines[j].strip()):
+            break
+        last, entries = j, entries + 1
+    return last if entries >= 2 else None
+
+
+def _sections(atoms: list[_Atom]) -> list[_Section]:
+    sections: list[_Section] = []
+    stack: list[_Atom] = []  # enclosing headings, ranks strictly increasing
+    for atom in atoms:
+        if atom.kind == "toc":
+            # A table of contents encloses nothing: what follows starts afresh.
+            sections.append(_Section(atom, (atom.title,), []))
+            stack = []
+        elif atom.kind == "heading":
+            while stack and stack[-1].rank >= atom.rank:
+                stack.pop()
+            stack.append(atom)
+            sections.append(_Section(atom, tuple(h.title for h in stack), []))
+        else:
+            after_toc = bool(sections) and sections[-1].heading is not None and sections[-1].heading.kind == "toc"
+            if not sections or after_toc:
+                sections.append(_Section(None, tuple(h.title for h in stack), []))
+            sections[-1].content.append(atom)
+    return sections
+
+
+def _is_caption(atom: _Atom) -> bool:
+    text = atom.lines[0].strip() if len(atom.lines) == 1 else ""
+    return atom.kind == "para" and 0 < len(text) <= 40 and "。" not in text
+
+
+def _is_list(atom: _Atom) -> bool:
+    return atom.kind == "para" and bool(_LIST_ITEM.match(atom.lines[0].strip()))
+
+
+def _joined(atoms: list[_Atom], i: int) -> bool:
+    """Whether atoms[i] and atoms[i + 1] must stay in the same passage."""
+    here, there = atoms[i], atoms[i + 1]
+    after = atoms[i + 2] if i + 2 < len(atoms) else None
+    if _is_caption(here) and there.kind == "table":  # 表一、… above its table
+        return True
+    if _is_caption(there) and not (after and after.kind == "table"):  # photo captions, 備註
+        return True
+    if here.kind == "para" and here.lines[-1].rstrip()[-1:] in ("：", ":"):  # 摘要如下： + its list
+        return True
+    return _is_list(here) and _is_list(there)
+
+
+def _chunk(section: _Section) -> list[_Span]:
+    """One span for the section, or several cut between paragraphs when it is long."""
+    content = section.content
+    head = section.heading
+    if head is not None and head.kind == "toc":
+        return [_Span(head.start, head.end, section.path, True)]
+    units: list[list[_Atom]] = []
+    for i, atom in enumerate(content):
+        if units and _joined(content, i - 1):
+            units[-1].append(atom)
+        else:
+            units.append([atom])
+    if head is not None and not units:
+        return [_Span(head.start, head.end, section.path, True, heading_only=True)]
+
+    pieces: list[list[int]] = []
+    start = head.start if head is not None else units[0][0].start
+    end, has_content = (head.end if head is not None else start), False
+    for unit in units:
+        if has_content and unit[-1].end - start > MAX_CHARS:
+            pieces.append([start, end])
+            start = unit[0].start
+        end, has_content = unit[-1].end, True
+    pieces.append([start, end])
+    if len(pieces) > 1 and pieces[-1][1] - pieces[-1][0] < MIN_TAIL:
+        pieces[-2][1] = pieces.pop()[1]
+    return [
+        _Span(s, e, section.path, opens_with_heading=(n == 0 and head is not None))
+        for n, (s, e) in enumerate(pieces)
+    ]
+
+
+def _merge_bare_headings(spans: list[_Span]) -> list[_Span]:
+    """A heading with nothing under it (肆、過程 right before 一、參訪日程) joins what follows."""
+    merged: list[_Span] = []
+    pending: _Span | None = None
+    for span in spans:
+        if span.heading_only:
+            pending = pending or span
+            pending = _Span(pending.start, span.end, span.path, True, heading_only=True)
+            continue
+        if pending is not None:
+            # The passage opens with the headings, so its path is the deepest of them.
+            path = span.path if span.opens_with_heading else pending.path
+            span = _Span(pending.start, span.end, path, True)
+            pending = None
+        merged.append(span)
+    if pending is not None:
+        if merged:
+            merged[-1].end = pending.end
+        else:
+            merged.append(_Span(pending.start, pending.end, pending.path, True))
+    return merged
+
+
+def _merge_fragments(body: str, spans: list[_Span]) -> list[_Span]:
+    """A stray short line with no heading (a cover line, a caption) joins a neighbour."""
+    merged: list[_Span] = []
+    carry: _Span | None = None
+    for span in spans:
+        if carry is not None:
+            span = _Span(carry.start, span.end, carry.path, carry.opens_with_heading)
+            carry = None
+        small = len("".join(body[span.start : span.end].split())) < MIN_FRAGMENT
+        if small and not span.opens_with_heading:
+            if merged:
+                merged[-1].end = span.end
+            else:
+                carry = span
+            continue
+        merged.append(span)
+    if carry is not None:
+        merged.append(carry)
+    return merged
+
+
+def _with_ids(body: str, spans: list[_Span]) -> tuple[Passage, ...]:
+    """Ids hash the heading path and the text, so an unchanged passage keeps its id."""
+    seen: dict[str, int] = {}
+    passages = []
+    for span in spans:
+        text = body[span.start : span.end]
+        key = "\x1f".join(span.path) + "\x1e" + " ".join(text.split())
+        base = "p-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+        seen[base] = seen.get(base, 0) + 1
+        passage_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
+        passages.append(Passage(passage_id, span.path, text, span.start, span.end))
+    return tuple(passages)

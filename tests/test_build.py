@@ -1,0 +1,162 @@
+"""Building the index: integration with the real corpus, bad files, the atomic swap."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer import store
+from indexer.build import build_index
+from indexer.errors import IndexNotFound, JiaoliuError
+from indexer.request import parse_search_request
+from indexer.search import Searcher
+
+REPO = Path(__file__).resolve().parents[1]
+KEELUNG = REPO / "corpus" / "keelung-2022-yatsushiro-visit.txt"
+TAIPEI = REPO / "corpus" / "taipei-2024-sushi-tech-tokyo.txt"
+
+
+def _search(index: Path, q: str, **params) -> set[str]:
+    result = Searcher(index).search(parse_search_request({"q": q, "per_page": "100", **params}))
+    return {h.doc_id for h in result.hits}
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(KEELUNG, folder / "keelung.txt")
+    return folder
+
+
+def test_the_bundled_corpus_indexes_and_searches(index_dir):
+    manifest = store.read_json(store.current_build(index_dir) / "manifest.json")
+    assert len(manifest["reports"]) == 5
+    assert manifest["skipped"] == []
+    assert manifest["passages"] == sum(r["passages"] for r in manifest["reports"])
+    assert set(manifest["settings"]) >= {"analysis_version", "dictionary", "jieba", "whoosh"}
+    assert "keelung-2022-yatsushiro-visit" in _search(index_dir, "八代")
+
+
+@pytest.mark.parametrize(
+    "name,content,reason",
+    [
+        ("empty.txt", b"", "empty"),
+        ("big5.txt", "基隆市政府出國報告".encode("big5"), "not valid UTF-8"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        ("badyaml.md", "---\ntitle: [unclosed\n---\n本文".encode(), "YAML"),
+        ("unknownkey.md", "---\nmayor: 某人\n---\n本文".encode(), "unknown front matter"),
+        ("onlyfront.md", "---\ntitle: 標題\n---\n\n".encode(), "no text"),
+    ],
+)
+def test_an_unreadable_file_is_skipped_with_its_reason_and_the_rest_indexed(corpus, tmp_path, name,
+                                                                            content, reason):
+    (corpus / name).write_bytes(content)
+    summary = build_index(corpus, tmp_path / "index")
+    assert summary.indexed == ["keelung"]
+    assert [(path, reason in why) for path, why in summary.skipped] == [(name, True)]
+    assert "keelung" in _search(tmp_path / "index", "八代")
+
+
+def test_readme_and_hidden_files_are_not_reports(corpus, tmp_path):
+    (corpus / "README.md").write_text("# 說明\n這不是報告", encoding="utf-8")
+    (corpus / ".draft.txt").write_text("草稿", encoding="utf-8")
+    summary = build_index(corpus, tmp_path / "index")
+    assert summary.indexed == ["keelung"] and summary.skipped == []
+
+
+def test_front_matter_overrides_extraction(corpus, tmp_path):
+    (corpus / "with-front.md").write_text(
+        "---\ntitle: 測試報告\ncity: 台南\ndate: 2023-05-01\nkind: 出國報告\n---\n壹、目的\n\n與日本交流。\n",
+        encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    report = Searcher(tmp_path / "index").report("with-front")
+    assert (report.metadata.title, report.metadata.city, report.metadata.date) == ("測試報告", "臺南市",
+                                                                                 "2023-05-01")
+
+
+def test_utf8_bom_and_utf16_are_read(corpus, tmp_path):
+    text = TAIPEI.read_text(encoding="utf-8")
+    (corpus / "bom.txt").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    (corpus / "utf16.txt").write_bytes(text.encode("utf-16"))
+    summary = build_index(corpus, tmp_path / "index")
+    assert sorted(summary.indexed) == ["bom", "keelung", "utf16"]
+    assert {"bom", "utf16"} <= _search(tmp_path / "index", "市長峰會")
+
+
+def test_non_ascii_file_names_and_subfolders_give_ids(corpus, tmp_path):
+    (corpus / "2024").mkdir()
+    shutil.copy(TAIPEI, corpus / "2024" / "臺北市訪日報告.txt")
+    build_index(corpus, tmp_path / "index")
+    searcher = Searcher(tmp_path / "index")
+    assert "2024--臺北市訪日報告" in {r["doc_id"] for r in searcher.reports()}
+    hit = searcher.search(parse_search_request({"q": "市長峰會", "city": "臺北市"})).hits[0]
+    assert hit.url.startswith("/reports/2024--%E8%87%BA")
+
+
+def test_an_unchanged_corpus_is_not_rebuilt_and_a_changed_one_is(corpus, tmp_path):
+    index = tmp_path / "index"
+    first = build_index(corpus, index)
+    again = build_index(corpus, index)
+    assert again.up_to_date and again.build == first.build
+    shutil.copy(TAIPEI, corpus / "taipei.txt")
+    third = build_index(corpus, index)
+    assert not third.up_to_date and third.build != first.build
+    assert sorted(third.indexed) == ["keelung", "taipei"]
+
+
+def test_passage_ids_are_stable_across_rebuilds(corpus, tmp_path):
+    build_index(corpus, tmp_path / "a")
+    build_index(corpus, tmp_path / "b", force=True)
+    ids = [[p.passage_id for p in Searcher(tmp_path / x).report("keelung").passages] for x in "ab"]
+    assert ids[0] == ids[1]
+
+
+def test_a_crash_half_way_leaves_the_previous_index_serving(corpus, tmp_path, monkeypatch):
+    index = tmp_path / "index"
+    build_index(corpus, index)
+    served = store.current_build(index)
+    shutil.copy(TAIPEI, corpus / "taipei.txt")
+
+    import indexer.build as build_module
+
+    real = build_module.passage_documents
+    calls = []
+
+    def crash_on_second_report(report):
+        calls.append(report.doc_id)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl-C half-way through writing
+        return real(report)
+
+    monkeypatch.setattr(build_module, "passage_documents", crash_on_second_report)
+    with pytest.raises(KeyboardInterrupt):
+        build_index(corpus, index)
+    assert store.current_build(index) == served
+    assert [p.name for p in index.glob("build-*")] == [served.name]  # the half build is gone
+    assert _search(index, "八代") == {"keelung"}
+    assert _search(index, "市長峰會") == set()
+
+
+def test_a_running_searcher_picks_up_a_new_build(corpus, tmp_path):
+    index = tmp_path / "index"
+    build_index(corpus, index)
+    searcher = Searcher(index)
+    shutil.copy(TAIPEI, corpus / "taipei.txt")
+    build_index(corpus, index)
+    assert searcher.refresh()
+    assert searcher.search(parse_search_request({"q": "市長峰會"})).total > 0
+
+
+@pytest.mark.parametrize("setup", ["missing", "no_reports"])
+def test_building_from_nothing_is_a_clear_error(tmp_path, setup):
+    corpus = tmp_path / "corpus"
+    if setup == "no_reports":
+        corpus.mkdir()
+        (corpus / "notes.pdf").write_bytes(b"%PDF-1.4")
+    with pytest.raises(JiaoliuError, match="corpus|no readable report"):
+        build_index(corpus, tmp_path / "index")
+    with pytest.raises(IndexNotFound):
+        Searcher(tmp_path / "index")

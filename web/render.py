@@ -1,0 +1,158 @@
+"""Passage text to safe HTML, and a table of contents for a report page.
+
+Pure functions, no Flask: the views hand in `Passage`s and get strings and dicts back.
+
+>>> render_text("壹、目的\\n\\n<b>交流</b>")
+'<h2>壹、目的</h2>\\n<p>&lt;b&gt;交流&lt;/b&gt;</p>'
+
+Document text never becomes markup: every line is HTML-escaped before markdown
+sees it, and markdown's own ways of emitting tags from plain text (raw HTML,
+links, images, reference definitions) are switched off, so a report cannot
+smuggle in ``<script>`` or a ``javascript:`` link.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+import markdown
+from markdown.extensions import Extension
+
+from indexer.models import Passage
+from indexer.passages import heading_rank, heading_title, is_table_row
+
+_HEADER_CELL_MAX = 12  # a header cell is a label ("日期", "服務機關"), not a caption
+
+
+def render_passage(passage: Passage) -> str:
+    """The passage's text as HTML (headings, paragraphs, lists, tables)."""
+    return render_text(passage.text)
+
+
+def render_text(text: str) -> str:
+    """Report text as HTML: tab-separated runs become <table>, the rest goes through markdown.
+
+    >>> render_text("日期\\t地點\\n9/2\\t福岡")
+    '<table>\\n<thead><tr><th>日期</th><th>地點</th></tr></thead>\\n<tbody><tr><td>9/2</td><td>福岡</td></tr></tbody>\\n</table>'
+    """
+    parts: list[str] = []
+    for kind, lines in _segments(text.split("\n")):
+        parts.append(_table(lines) if kind == "table" else _markdown(lines))
+    return "\n".join(part for part in parts if part)
+
+
+def render_toc(passages: Iterable[Passage]) -> list[dict]:
+    """One entry per heading line, in order, linking to the passage that holds it.
+
+    `level` is the heading's depth among the headings around it (1 outermost),
+    ready for indenting.  Headings in the middle of a passage (a title merged into
+    the cover, say) are listed too, so the contents miss nothing.
+
+    >>> from indexer.passages import split_passages
+    >>> [(e["text"], e["level"]) for e in render_toc(split_passages("壹、目的\\n\\n甲。\\n\\n一、心得\\n\\n乙。"))]
+    [('壹、目的', 1), ('一、心得', 2)]
+    """
+    toc: list[dict] = []
+    ranks: list[int] = []  # the enclosing headings' ranks, strictly increasing
+    for passage in passages:
+        for line in passage.text.split("\n"):
+            rank = heading_rank(line)
+            if rank is None:
+                continue
+            while ranks and ranks[-1] >= rank:
+                ranks.pop()
+            ranks.append(rank)
+            toc.append({"text": heading_title(line), "level": len(ranks), "passage_id": passage.passage_id})
+    return toc
+
+
+# --- internals -------------------------------------------------------------
+
+
+def _segments(lines: list[str]) -> list[tuple[str, list[str]]]:
+    """Alternate runs of ("text", lines) and ("table", rows); a table spans blank lines."""
+    segments: list[tuple[str, list[str]]] = []
+    for i, line in enumerate(lines):
+        if is_table_row(line):
+            kind = "table"
+        elif not line.strip() and segments and segments[-1][0] == "table" and _row_follows(lines, i):
+            continue  # a page break inside a table
+        else:
+            kind = "text"
+        if segments and segments[-1][0] == kind:
+            segments[-1][1].append(line)
+        else:
+            segments.append((kind, [line]))
+    return segments
+
+
+def _row_follows(lines: list[str], i: int) -> bool:
+    for line in lines[i + 1 :]:
+        if line.strip():
+            return is_table_row(line)
+    return False
+
+
+def _markdown_source(lines: list[str]) -> str:
+    out: list[str] = []
+    for line in lines:
+        rank = heading_rank(line)
+        if rank is not None:
+            level = min(max(rank, 1), 4) + 1  # h2 … h5; h1 is the report's title
+            out += ["", "#" * level + " " + html.escape(heading_title(line)), ""]
+            continue
+        # Leading spaces would make an indented code block; a leading "#" without
+        # a space (not one of our headings) would still become a markdown heading.
+        text = html.escape(line.strip())
+        out.append("\\" + text if text.startswith("#") else text)
+    return "\n".join(out)
+
+
+def _markdown(lines: list[str]) -> str:
+    source = _markdown_source(lines)
+    if not source.strip():
+        return ""
+    # A fresh converter per call: markdown.Markdown keeps state between conversions.
+    converter = markdown.Markdown(extensions=[_NoMarkupFromText(), "nl2br", "sane_lists"])
+    return converter.convert(source)
+
+
+class _NoMarkupFromText(Extension):
+    """Turn off every markdown feature that turns plain text into tags or URLs."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        for name in ("html", "link", "image_link", "image_reference", "reference",
+                     "short_reference", "short_image_ref", "autolink", "automail"):
+            md.inlinePatterns.deregister(name)
+        for name in ("reference", "setextheader", "code"):
+            md.parser.blockprocessors.deregister(name)
+
+
+def _table(lines: list[str]) -> str:
+    rows = [[cell.strip() for cell in line.rstrip().split("\t")] for line in lines if line.strip()]
+    width = max(len(row) for row in rows)
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    head = rows[0] if len(rows) > 1 and _looks_like_header(rows[0]) else None
+    body = rows[1:] if head else rows
+
+    def row_html(row: list[str], tag: str) -> str:
+        return "<tr>" + "".join(f"<{tag}>{html.escape(cell)}</{tag}>" for cell in row) + "</tr>"
+
+    parts = ["<table>"]
+    if head:
+        parts.append("<thead>" + row_html(head, "th") + "</thead>")
+    parts.append("<tbody>" + "".join(row_html(row, "td") for row in body) + "</tbody>")
+    parts.append("</table>")
+    return "\n".join(parts)
+
+
+def _looks_like_header(row: list[str]) -> bool:
+    """Short labels, at least two, no digits (a data row has a date, a count or a 編號)."""
+    cells = [cell for cell in row if cell]
+    return (
+        len(cells) >= 2
+        and all(len(cell) <= _HEADER_CELL_MAX for cell in cells)
+        and not any(char.isdigit() for cell in cells for char in cell)
+    )
