@@ -265,7 +265,8 @@ def _chunk(section: _Section) -> list[_Span]:
         end, has_content = unit[-1].end, True
     pieces.append([start, end])
     if len(pieces) > 1 and pieces[-1][1] - pieces[-1][0] < MIN_TAIL:
-        pieces[-2][1] = pieces.pop()[1]
+        tail = pieces.pop()
+        pieces[-1][1] = tail[1]
     return [
         _Span(s, e, section.path, opens_with_heading=(n == 0 and head is not None))
         for n, (s, e) in enumerate(pieces)

@@ -38,6 +38,17 @@ def filter_query(request: SearchRequest, with_city: bool = True) -> wq.Query | N
     return wq.And(clauses) if clauses else None
 
 
+def filtered(q: wq.Query, request: SearchRequest, with_city: bool = True) -> wq.Query:
+    """`q` restricted by the request's filters, without changing its scores.
+
+    The filters go into the query rather than whoosh's `filter=` argument:
+    whoosh treats a filter that matches nothing as no filter at all, which
+    would turn "no reports from 花蓮縣" into "every report".
+    """
+    fq = filter_query(request, with_city)
+    return q if fq is None else wq.And([q, wq.ConstantScoreQuery(fq, 0.0)])
+
+
 class Searcher:
     """Answers searches from the build currently served in `index_dir`.
 
@@ -104,10 +115,11 @@ class Searcher:
             sortedby = sorting.MultiFacet([sorting.FieldFacet("span_end", reverse=True),
                                            sorting.FieldFacet("doc_id"), sorting.FieldFacet("ordinal")])
         limit = request.page * request.per_page
-        results = searcher.search(q, filter=filter_query(request), limit=limit, sortedby=sortedby)
+        results = searcher.search(filtered(q, request), limit=limit, sortedby=sortedby)
         total = len(results)
         start = (request.page - 1) * request.per_page
-        hits = tuple(self._hit(results[i], results.score(i) or 0.0, parsed)
+        # When browsing, whoosh's "score" is the sort key: report none.
+        hits = tuple(self._hit(results[i], 0.0 if sortedby else results.score(i), parsed)
                      for i in range(start, min(limit, results.scored_length())))
         return SearchResult(request, total, hits, self._facets(searcher, q, request))
 
@@ -128,7 +140,7 @@ class Searcher:
     def _facets(self, searcher, q: wq.Query, request: SearchRequest) -> dict[str, tuple[FacetValue, ...]]:
         """Passage counts per city (ignoring the city filter, so others can be chosen) and per year."""
         def counts(field: str, with_city: bool) -> dict[str, int]:
-            results = searcher.search(q, filter=filter_query(request, with_city), limit=1,
+            results = searcher.search(filtered(q, request, with_city), limit=1,
                                       groupedby={field: sorting.FieldFacet(field)}, maptype=sorting.Count)
             return {k: v for k, v in results.groups(field).items() if k}
 
