@@ -1,0 +1,404 @@
+"""The HTTP contract, through a real Flask client over a real index of the bundled corpus."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indexer.cities import CITIES
+from web import create_app
+
+HIT_KEYS = {"doc_id", "passage_id", "title", "city", "date", "heading", "text", "snippet", "url", "score"}
+
+
+class _Page(HTMLParser):
+    """The parts of a page the tests look at: ids, links, tags and their attributes."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.tags: list[tuple[str, dict]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        if tag == "a" and attributes.get("href"):
+            self.links.append(attributes["href"])
+
+
+def page(response) -> _Page:
+    return _Page(response.get_data(as_text=True))
+
+
+def all_hits(client, **params) -> list[dict]:
+    """Every hit of a search, across all pages."""
+    hits, number = [], 1
+    while True:
+        data = client.get("/api/search", query_string={**params, "per_page": 100, "page": number}).json
+        hits += data["hits"]
+        if number * 100 >= data["total"]:
+            return hits
+        number += 1
+
+
+@pytest.fixture(scope="module")
+def reports(app):
+    """Every report as /api/reports/<id> gives it."""
+    client = app.test_client()
+    listing = client.get("/api/reports").json["reports"]
+    return [client.get("/api/reports/" + quote(r["doc_id"], safe="")).json for r in listing]
+
+
+# --- /api/search ---------------------------------------------------------------
+
+
+def test_search_json_has_exactly_the_contracted_keys(client):
+    data = client.get("/api/search?q=八代").json
+    assert set(data) == {"query", "total", "page", "per_page", "hits", "facets"}
+    assert (data["query"], data["page"], data["per_page"]) == ("八代", 1, 10)
+    assert data["total"] >= len(data["hits"]) > 0
+    for hit in data["hits"]:
+        assert set(hit) == HIT_KEYS
+        assert hit["url"] == "/reports/" + quote(hit["doc_id"], safe="") + "#" + quote(hit["passage_id"], safe="")
+        assert re.fullmatch(r"\d{4}(-\d\d){0,2}", hit["date"] or "2000")
+    assert {"city", "year"} <= set(data["facets"])
+    for values in data["facets"].values():
+        for value in values:
+            assert {"value", "count"} <= set(value)
+
+
+def test_snippets_are_escaped_html_with_only_mark_tags(client):
+    hits = all_hits(client, q="八代") + all_hits(client, q="市")
+    assert hits
+    for hit in hits:
+        assert set(re.findall(r"<[^>]*>", hit["snippet"])) <= {"<mark>", "</mark>"}, hit["snippet"]
+        assert "<mark>" in hit["snippet"]
+
+
+def test_searching_yatsushiro_finds_every_passage_that_contains_it(client, reports):
+    expected = {
+        (report["doc_id"], passage["passage_id"])
+        for report in reports
+        for passage in report["passages"]
+        if "八代" in passage["text"]
+    }
+    found = {(hit["doc_id"], hit["passage_id"]) for hit in all_hits(client, q="八代")}
+    assert len(expected) >= 10
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    "params, fragment",
+    [
+        ({"q": "字" * 201}, "200"),
+        ({"q": "八代", "from": "2022-13-01"}, "2022-13-01"),
+        ({"q": "八代", "from": "abc"}, "abc"),
+        ({"q": "八代", "to": "abc"}, "abc"),
+        ({"q": "八代", "from": "2023", "to": "2022"}, "from"),
+        ({"q": "八代", "from": "112/1/1", "to": "111/12/31"}, "from"),
+        ({"q": "八代", "page": "0"}, "page"),
+        ({"q": "八代", "page": "abc"}, "page"),
+        ({"q": "八代", "per_page": "0"}, "per_page"),
+        ({"q": "八代", "per_page": "101"}, "per_page"),
+        ({"q": "八代", "city": "東京"}, "東京"),
+    ],
+)
+def test_bad_search_parameters_are_400_with_a_message(client, params, fragment):
+    api = client.get("/api/search", query_string=params)
+    assert api.status_code == 400
+    assert set(api.json) == {"error"} and fragment in api.json["error"]
+
+    html = client.get("/", query_string=params)
+    assert html.status_code == 400
+    body = html.get_data(as_text=True)
+    assert 'role="alert"' in body and '<form class="search-form"' in body
+    # What was typed is still in the form, so it can be corrected.
+    for name in ("q", "from", "to"):
+        if name in params:
+            assert any(tag == "input" and attrs.get("name") == name and attrs.get("value") == params[name]
+                       for tag, attrs in page(html).tags)
+
+
+def test_a_query_of_exactly_200_characters_is_accepted(client):
+    assert client.get("/api/search", query_string={"q": "字" * 200}).status_code == 200
+
+
+def test_a_city_without_reports_gives_no_hits(client):
+    data = client.get("/api/search", query_string={"q": "市", "city": "花蓮縣"}).json
+    assert (data["total"], data["hits"]) == (0, [])
+
+
+@pytest.mark.parametrize("city", ["台中", "臺中", "台中市", "臺中市", "中市"])
+def test_city_spellings_give_the_same_hits(client, city):
+    expected = all_hits(client, q="熊本", city="臺中市")
+    assert expected and {hit["city"] for hit in expected} == {"臺中市"}
+    assert all_hits(client, q="熊本", city=city) == expected
+
+
+@pytest.mark.parametrize(
+    "roc, gregorian",
+    [
+        ({"from": "111/1/1", "to": "111/12/31"}, {"from": "2022-01-01", "to": "2022-12-31"}),
+        ({"from": "111-01-01", "to": "111-12-31"}, {"from": "2022", "to": "2022"}),
+        ({"from": "民國111年"}, {"from": "2022"}),
+        ({"to": "103年"}, {"to": "2014-12-31"}),
+    ],
+)
+def test_roc_dates_filter_like_gregorian_ones(client, roc, gregorian):
+    assert all_hits(client, q="國際", **roc) == all_hits(client, q="國際", **gregorian)
+
+
+@pytest.mark.parametrize(
+    "params, cities",
+    [
+        ({"to": "103年"}, {"高雄市"}),  # only the 2014 half-year report covers 2014
+        ({"from": "114年"}, {"臺中市"}),  # only Taichung's trip is in 2025
+    ],
+)
+def test_date_filters_keep_only_reports_overlapping_the_range(client, params, cities):
+    hits = all_hits(client, q="國際", **params)
+    assert hits and {hit["city"] for hit in hits} == cities
+
+
+def test_empty_query_is_not_an_error(client):
+    assert client.get("/api/search").status_code == 200
+    assert client.get("/api/search?q=").json["query"] == ""
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.dictionaries(st.sampled_from(["q", "city", "from", "to", "page", "per_page"]), st.text(max_size=30)))
+def test_no_input_gives_a_server_error(app, params):
+    client = app.test_client()
+    api = client.get("/api/search", query_string=params)
+    assert api.status_code in (200, 400) and api.is_json
+    assert client.get("/", query_string=params).status_code in (200, 400)
+
+
+# --- /api/reports ---------------------------------------------------------------
+
+
+def test_report_list_and_each_report(client, reports):
+    listing = client.get("/api/reports").json["reports"]
+    assert len(listing) == 5
+    for summary, report in zip(listing, reports, strict=True):
+        assert set(summary) == {"doc_id", "title", "city", "date", "kind"}
+        assert report["doc_id"] == summary["doc_id"] and report["title"] == summary["title"]
+        assert set(report["period"]) == {"start", "end"}
+        assert report["passages"]
+        for passage in report["passages"]:
+            assert set(passage) == {"passage_id", "heading", "text"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/reports/no-such-report",
+        "/api/reports/不存在的報告",
+        "/api/reports/..%2F..%2Fsetup.cfg",
+        "/api/reports/%2E%2E%2Fsetup.cfg",
+        "/api/reports/../../setup.cfg",
+        "/api/reports/..",
+        "/api/reports/%00",
+        "/api/reports/..%5C..%5Csetup.cfg",
+        "/api/nothing-here",
+    ],
+)
+def test_unknown_reports_and_routes_under_api_are_json_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert set(response.json) == {"error"}
+
+
+def test_wrong_method_under_api_is_json(client):
+    response = client.post("/api/search")
+    assert response.status_code == 405 and set(response.json) == {"error"}
+
+
+# --- the pages ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/reports/no-such-report", "/reports/..%2F..%2Fsetup.cfg", "/nothing-here"])
+def test_unknown_pages_are_html_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.mimetype == "text/html" and 'lang="zh-Hant-TW"' in response.get_data(as_text=True)
+
+
+def test_empty_query_shows_an_introduction_and_every_report(client, reports):
+    response = client.get("/")
+    assert response.status_code == 200
+    links = set(page(response).links)
+    for report in reports:
+        assert "/reports/" + quote(report["doc_id"], safe="") in links
+
+
+def test_search_page_has_a_labelled_form_with_all_cities(client):
+    parsed = page(client.get("/"))
+    controls = [(tag, attrs) for tag, attrs in parsed.tags if tag in ("input", "select")]
+    labelled = {attrs.get("for") for tag, attrs in parsed.tags if tag == "label"}
+    assert {attrs["name"] for _, attrs in controls} == {"q", "city", "from", "to"}
+    assert all(attrs["id"] in labelled for _, attrs in controls)
+    options = [attrs.get("value") for tag, attrs in parsed.tags if tag == "option"]
+    assert options == ["", *CITIES]
+
+
+def test_search_page_shows_hits_linking_to_their_passage_with_the_query(client):
+    response = client.get("/?q=八代&city=台中")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<option value="臺中市" selected>' in body
+    hits = client.get("/api/search?q=八代&city=臺中市").json
+    assert f"共 {hits['total']} 筆" in body
+    for hit in hits["hits"]:
+        path, _, fragment = hit["url"].partition("#")
+        assert f"{path}?q=%E5%85%AB%E4%BB%A3#{fragment}" in page(response).links
+        assert hit["snippet"] in body
+
+
+def test_pagination_and_facet_links_lead_to_working_pages(client):
+    first = client.get("/?q=國際&per_page=5")
+    parsed = page(first)
+    next_links = [attrs["href"] for tag, attrs in parsed.tags if tag == "a" and attrs.get("rel") == "next"]
+    assert len(next_links) == 1 and parse_qs(urlsplit(next_links[0]).query)["page"] == ["2"]
+    assert 'aria-current="page">1<' in first.get_data(as_text=True)
+    second = client.get("/" + next_links[0])
+    assert second.status_code == 200 and 'aria-current="page">2<' in second.get_data(as_text=True)
+    facet_links = [link for link in parsed.links if link.startswith("?")]
+    assert facet_links
+    for link in facet_links:
+        assert client.get("/" + link).status_code == 200
+
+
+def test_every_passage_of_every_report_is_reachable_by_its_link(client, reports):
+    for report in reports:
+        response = client.get("/reports/" + quote(report["doc_id"], safe=""))
+        assert response.status_code == 200
+        parsed = page(response)
+        for passage in report["passages"]:
+            assert passage["passage_id"] in parsed.ids
+        # And the table of contents points only at passages that exist.
+        for link in parsed.links:
+            if link.startswith("#"):
+                assert link[1:] in parsed.ids
+
+
+def test_report_page_shows_metadata_and_marks_the_query(client, reports):
+    keelung = next(r for r in reports if "八代" in r["title"])
+    response = client.get("/reports/" + quote(keelung["doc_id"], safe="") + "?q=八代")
+    body = response.get_data(as_text=True)
+    assert keelung["title"] in body and keelung["city"] in body
+    assert "<mark>八代</mark>" in body
+    for passage in keelung["passages"]:
+        assert f'<section id="{passage["passage_id"]}" class="passage">' in body
+
+
+def test_inferred_dates_are_labelled(client, reports):
+    for report in reports:
+        body = client.get("/reports/" + quote(report["doc_id"], safe="")).get_data(as_text=True)
+        assert ("推定" in body) == report["date_inferred"], report["doc_id"]
+
+
+@pytest.mark.parametrize("path", ["/", "/?q=八代", "/api/search?q=八代", "/api/reports", "/nothing"])
+def test_security_headers(client, path):
+    response = client.get(path)
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_have_no_inline_script_or_style(client, reports):
+    for path in ["/", "/?q=八代", "/reports/" + quote(reports[0]["doc_id"], safe="") + "?q=市"]:
+        for tag, attrs in page(client.get(path)).tags:
+            assert tag != "style" and "style" not in attrs
+            assert tag != "script" or attrs.get("src", "").startswith("/static/")
+            assert not any(name.startswith("on") for name in attrs)
+
+
+@pytest.mark.parametrize("path", ["/static/style.css", "/static/report.js"])
+def test_static_files_are_served(client, path):
+    response = client.get(path)
+    assert response.status_code == 200 and response.headers["X-Content-Type-Options"] == "nosniff"
+    response.close()  # send_file keeps the file open until then
+
+
+# --- hostile report text ----------------------------------------------------------
+
+HOSTILE = """出國報告
+
+服務機關：基隆市政府
+報告日期：111年11月3日
+
+壹、目的
+
+測試 <script>alert(1)</script> 與 "><img src=x onerror=alert(1)> 的內容。
+
+貳、過程
+
+<b onmouseover=alert(2)>粗體</b> [連結](javascript:alert(3)) 結束。
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_client(tmp_path_factory):
+    from indexer.build import build_index
+
+    root = tmp_path_factory.mktemp("hostile")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    build_index(root / "corpus", root / "index")
+    return create_app({"TESTING": True, "INDEX_DIR": str(root / "index")}).test_client()
+
+
+@pytest.mark.parametrize("path", ["/reports/hostile", "/reports/hostile?q=alert", "/?q=alert", "/?q=<script>"])
+def test_markup_in_a_report_is_shown_as_text(hostile_client, path):
+    response = hostile_client.get(path)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    parsed = page(response)
+    assert not any(tag == "img" for tag, _ in parsed.tags)
+    assert all(tag != "script" or attrs.get("src") for tag, attrs in parsed.tags)
+    assert not any(name.startswith("on") for _, attrs in parsed.tags for name in attrs)
+    assert not any(link.lower().startswith("javascript:") for link in parsed.links)
+    if path != "/?q=<script>":
+        text = re.sub(r"<[^>]*>", "", body)  # <mark> may split it
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text  # still there, as text
+
+
+def test_hostile_snippets_stay_escaped(hostile_client):
+    hits = hostile_client.get("/api/search?q=alert").json["hits"]
+    assert hits
+    for hit in hits:
+        assert set(re.findall(r"<[^>]*>", hit["snippet"])) <= {"<mark>", "</mark>"}
+
+
+# --- no index yet -------------------------------------------------------------------
+
+
+def test_without_an_index_pages_say_so(tmp_path):
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "missing")}).test_client()
+    api = client.get("/api/search?q=八代")
+    assert api.status_code == 503 and "jiaoliu index" in api.json["error"]
+    html = client.get("/")
+    assert html.status_code == 503 and "jiaoliu index" in html.get_data(as_text=True)
+
+
+def test_filters_without_a_query_list_matching_passages(client):
+    response = client.get("/", query_string={"city": "基隆市"})
+    assert response.status_code == 200
+    assert "共 " in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query, marked", [("八代", "八代"), ("台中", "臺中"), ("八代 熊本", "熊本")])
+def test_report_page_marks_query_terms_as_search_folds_them(client, reports, query, marked):
+    report = next(r for r in reports if any(marked in p["text"] for p in r["passages"]))
+    body = client.get("/reports/" + quote(report["doc_id"], safe=""), query_string={"q": query}).get_data(as_text=True)
+    assert f"<mark>{marked}</mark>" in body

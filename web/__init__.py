@@ -1,0 +1,121 @@
+"""The web front end: a search page and its JSON twin over one open index.
+
+    app = create_app({"INDEX_DIR": "/tmp/index"})
+
+Views never open the index themselves; they call `get_searcher()`.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask, current_app, g, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from indexer import settings
+from indexer.errors import BadRequest, IndexNotFound, ReportNotFound
+from indexer.search import Searcher
+
+# Everything is served from this origin; no inline script or style, so an
+# injected tag in a report could not run even if escaping failed somewhere.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+_EXTENSION = "jiaoliu.searcher"
+
+
+def settings_from_env() -> dict[str, str]:
+    """The app's config defaults, from the settings declared in `indexer.settings`
+    (`JIAOLIU_INDEX`, `JIAOLIU_CORPUS`; relative paths are from the current directory)."""
+    return {
+        "INDEX_DIR": settings.get("JIAOLIU_INDEX"),
+        "CORPUS_DIR": settings.get("JIAOLIU_CORPUS"),
+    }
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(settings_from_env())
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    # Chinese stays readable in /api responses (and in curl output).
+    app.json.ensure_ascii = False
+
+    from . import api, views
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(views.bp)
+    app.after_request(_security_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(BadRequest, lambda e: _error(400, str(e)))
+    app.register_error_handler(ReportNotFound, lambda e: _error(404, "找不到這份報告。", str(e)))
+    app.register_error_handler(
+        IndexNotFound,
+        lambda e: _error(503, "索引尚未建立，請先執行 jiaoliu index。", f"{e} (run `jiaoliu index` first)"),
+    )
+    app.register_error_handler(Exception, _unexpected_error)
+    app.extensions[_EXTENSION] = _SearcherSlot()
+    return app
+
+
+class _SearcherSlot:
+    """One Searcher per app and process; opened lazily so the app starts
+    even before the index exists, and guarded because waitress serves from threads."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.searcher: Searcher | None = None
+
+
+def get_searcher() -> Searcher:
+    """The app's Searcher, refreshed once per request so a rebuilt index is seen.
+
+    Raises IndexNotFound when no index has been built yet.
+    """
+    if "searcher" not in g:
+        slot: _SearcherSlot = current_app.extensions[_EXTENSION]
+        with slot.lock:
+            if slot.searcher is None:
+                slot.searcher = Searcher(current_app.config["INDEX_DIR"])
+            else:
+                slot.searcher.refresh()
+            g.searcher = slot.searcher
+    return g.searcher
+
+
+def wants_json() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def _security_headers(response):
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def _error(status: int, message: str, api_message: str | None = None):
+    """An error in the format the client asked for: JSON under /api, a page elsewhere.
+
+    Routing errors happen before any blueprint is chosen, so this is decided
+    by path for the whole app rather than per blueprint.
+    """
+    if wants_json():
+        return jsonify(error=api_message or message), status
+    return render_template("error.html", status=status, message=message), status
+
+
+_HTML_MESSAGES = {404: "找不到這個頁面。", 405: "不支援這種請求方式。"}
+
+
+def _http_error(error: HTTPException):
+    status = error.code or 500
+    return _error(status, _HTML_MESSAGES.get(status, error.name), error.description or error.name)
+
+
+def _unexpected_error(error: Exception):
+    # A bug must still answer in the format the client expects, without a traceback.
+    current_app.logger.exception("unhandled error on %s", request.path)
+    return _error(500, "系統發生錯誤，請稍後再試。", "內部錯誤 (internal error; please report the URL that caused it)")
