@@ -111,10 +111,14 @@ def snippet(text: str, spans: list[tuple[int, int]], width: int = 160) -> str:
         return html.escape(" ".join(cut.split())) + ("…" if len(text) > width else "")
     first = spans[0][0]
     start = max(0, min(first - width // 4, len(text) - width))
+    if start < width // 4:  # an ellipsis to skip a few characters is not worth it
+        start = 0
     end = min(len(text), start + width)
     end = max([end] + [e for s, e in spans if s < end < e])  # never cut a match in two
     inside = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start]
     body = mark(text[start:end], inside)
-    # Line breaks inside a snippet only waste room on a results page.
+    # Markdown heading marks (### 三、…) are markup, not words; line breaks
+    # inside a snippet only waste room on a results page.
+    body = re.sub(r"(?m)^[ \t]*#{1,6}[ \t]+", "", body)
     body = re.sub(r"\s*\n\s*", " ", body)
     return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")

@@ -1,0 +1,53 @@
+"""Query strings, match spans and snippets."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.query import mark, match_spans, parse_query, snippet
+
+
+@pytest.mark.parametrize(
+    "query,terms,runs",
+    [
+        ("八代", ("八代",), (("八代", "代"),)),
+        ("八代  熊本", ("八代", "熊本"), (("八代", "代"), ("熊本", "本"))),
+        ('"SusHi Tech" MOU', ("SusHi Tech", "MOU"), (("sushi", "tech"), ("mou",))),
+        ('"unclosed', ('"unclosed',), (("unclosed",),)),
+        ("、。", ("、。",), ()),
+        ("", (), ()),
+    ],
+)
+def test_parse_query(query, terms, runs):
+    parsed = parse_query(query)
+    assert (parsed.terms, parsed.runs) == (terms, runs)
+
+
+@pytest.mark.parametrize(
+    "text,query,marked",
+    [
+        ("基隆市與八代市締結友好城市", "八代", "基隆市與<mark>八代</mark>市締結友好城市"),
+        ("臺中市政府經濟發展局", "台中", "<mark>臺中</mark>市政府經濟發展局"),  # marks what the text says
+        ("簽署ＭＯＵ。", "mou", "簽署<mark>ＭＯＵ</mark>。"),
+        ("成松由紀夫議長", '"成松 由紀夫"', "<mark>成松由紀夫</mark>議長"),
+        ("成松 由紀夫議長", '"成松 由紀夫"', "<mark>成松 由紀夫</mark>議長"),
+        ("八代市、熊本縣", "市熊", "八代市、熊本縣"),  # never across punctuation
+        ("<b>八代</b>", "八代", "&lt;b&gt;<mark>八代</mark>&lt;/b&gt;"),
+    ],
+)
+def test_marks_land_on_the_original_characters(text, query, marked):
+    assert mark(text, match_spans(text, parse_query(query))) == marked
+
+
+def test_snippet_is_a_window_around_the_first_match_without_markdown_marks():
+    text = "### 三、與八代市的緣起\n\n" + "前文" * 100 + "八代港"
+    html = snippet(text, match_spans(text, parse_query("八代港")), width=40)
+    assert html.startswith("…") and html.endswith("<mark>八代港</mark>")
+    head = snippet(text, match_spans(text, parse_query("緣起")), width=40)
+    assert head.startswith("三、與八代市的<mark>緣起</mark>") and "#" not in head
+
+
+def test_snippet_never_cuts_a_match_in_two():
+    text = "甲" * 30 + "SusHi Tech Tokyo" + "乙" * 30
+    html = snippet(text, match_spans(text, parse_query('"SusHi Tech Tokyo"')), width=20)
+    assert "<mark>SusHi Tech Tokyo</mark>" in html
