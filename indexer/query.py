@@ -120,5 +120,5 @@ def snippet(text: str, spans: list[tuple[int, int]], width: int = 160) -> str:
     # Markdown heading marks (### 三、…) are markup, not words; line breaks
     # inside a snippet only waste room on a results page.
     body = re.sub(r"(?m)^[ \t]*#{1,6}[ \t]+", "", body)
-    body = re.sub(r"\s*\n\s*", " ", body)
+    body = re.sub(r"\s*\n\s*|\t+", " ", body)
     return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
