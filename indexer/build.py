@@ -17,6 +17,8 @@ from .dates import span
 from .errors import JiaoliuError, UnreadableReport
 from .models import Report
 from .normalize import FOLD_SIGNATURE
+from .ranking import passage_prior
+from .aliases import find_aliases
 from .schema import ANALYSIS_VERSION, make_schema, passage_key
 from .segmenter import taiwan_dictionary
 
@@ -81,6 +83,7 @@ def passage_documents(report: Report):
             "heading": passage.heading,
             "text": passage.text,
             "date": meta.date,
+            "prior": passage_prior(passage.text, passage.heading_path),
             "grams": passage.text,
             "heading_grams": passage.heading,
             "title_grams": meta.title,
@@ -189,6 +192,10 @@ def _write_build(build: Path, reports: list[Report], manifest: dict) -> None:
         raise
     writer.commit()
     ix.close()
+    store.write_json(build / "aliases.json", [
+        {"short": a.short, "full": a.full, "kind": a.kind, "doc_id": r.doc_id}
+        for r in reports for a in find_aliases(r.body)
+    ])
     store.write_json(build / "catalog.json", [
         {"doc_id": r.doc_id, **r.metadata.to_dict()} for r in reports
     ])

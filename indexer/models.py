@@ -166,11 +166,26 @@ class SearchRequest:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """Something to try when a search found nothing: another spelling, or fewer filters."""
+
+    kind: str  # "spelling" or "drop_filter"
+    text: str  # what to show, e.g. 八代市 or 不限縣市 (any city)
+    url: str  # query string of the search page with the change made
+    total: int  # how many passages that search finds
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "text": self.text, "url": self.url, "total": self.total}
+
+
+@dataclass(frozen=True)
 class SearchResult:
     request: SearchRequest
     total: int
     hits: tuple[Hit, ...]
     facets: dict[str, tuple[FacetValue, ...]]
+    notices: tuple[str, ...] = ()  # e.g. malformed syntax searched literally
+    suggestions: tuple[Suggestion, ...] = ()
 
     @property
     def pages(self) -> int:
@@ -184,4 +199,6 @@ class SearchResult:
             "per_page": self.request.per_page,
             "hits": [hit.to_dict() for hit in self.hits],
             "facets": {name: [v.to_dict() for v in values] for name, values in self.facets.items()},
+            "notices": list(self.notices),
+            "suggestions": [s.to_dict() for s in self.suggestions],
         }

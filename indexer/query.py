@@ -1,9 +1,14 @@
 """From a query string to a whoosh query, and back to the characters it matched.
 
-A query is a list of terms: words separated by spaces, or "quoted phrases".
-Every term must occur in a passage as written (after the fold), as a run of
-character grams at consecutive positions: Ctrl-F semantics.  jieba words of
-the query and matches in headings and titles only add to the score.
+The query language (spaces = AND, OR, -exclude, "phrase", parentheses) is
+parsed by `syntax.py`.  Each term or phrase becomes a `Unit` that must occur
+in a passage as written, after the fold: a run of character grams at
+consecutive positions (Ctrl-F semantics), in any of its spellings (as typed,
+simplified → traditional, Japanese → traditional) or, within the reports that
+define it, under an alias learned from the text (經團連 ↔ 日本經濟團體連合會).
+
+Top-level terms are a soft AND: a passage with every term scores above one
+with fewer, but one with some of them is still found (see `ranking.py`).
 """
 
 from __future__ import annotations
@@ -15,70 +20,218 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
+from . import syntax
+from .aliases_index import AliasTable
 from .analysis import grams, phrase_units, words
+from .convert import spellings
 from .normalize import fold
 
-_TERMS = re.compile(r'"([^"]*)"|(\S+)')
+Runs = tuple[tuple[str, ...], ...]  # gram runs that must all occur (punctuation splits a term)
+COORD = 1000.0  # per matched top-level term: more terms always outrank a better score
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A term or phrase of the query, with every form that counts as a match."""
+
+    text: str
+    forms: tuple[Runs, ...]  # its spellings
+    alias_forms: tuple[tuple[str, Runs, frozenset[str]], ...] = ()  # (alias, runs, doc_ids)
+
+    @property
+    def empty(self) -> bool:
+        return not self.forms
 
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    terms: tuple[str, ...]  # as the user wrote them
-    runs: tuple[tuple[str, ...], ...]  # gram units each passage must contain in sequence
+    tree: syntax.Node | None
+    units: dict[str, Unit]  # by text, for every Term/Phrase in the tree
+    notice: str | None = None
 
     @property
     def empty(self) -> bool:
-        return not self.runs
+        return self.tree is None
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return tuple(syntax.positive_terms(self.tree))
+
+    def conjuncts(self) -> list[syntax.Node]:
+        """The top-level positive terms, each counted once in the soft AND."""
+        if isinstance(self.tree, syntax.And):
+            return [n for n in self.tree.nodes if not isinstance(n, syntax.Not)]
+        return [] if self.tree is None else [self.tree]
+
+    def exclusions(self) -> list[syntax.Node]:
+        if isinstance(self.tree, syntax.And):
+            return [n.node for n in self.tree.nodes if isinstance(n, syntax.Not)]
+        return []
 
 
-def parse_query(text: str) -> ParsedQuery:
-    """Split a query into terms and the gram runs they must match.
+_EMPTY_NOTICE = "查詢中沒有可搜尋的文字。 The query has nothing to search for (only punctuation)."
 
-    >>> parse_query('八代 "SusHi Tech"').runs
-    (('八代', '代'), ('sushi', 'tech'))
+
+def make_unit(text: str, aliases: AliasTable | None = None) -> Unit:
+    forms = tuple(dict.fromkeys(
+        tuple(tuple(run) for run in phrase_units(spelling)) for spelling in spellings(text)
+    ))
+    forms = tuple(f for f in forms if f)
+    alias_forms = ()
+    if aliases is not None and forms:
+        alias_forms = tuple(
+            (alias, tuple(tuple(r) for r in phrase_units(alias)), docs)
+            for alias, docs in aliases.expand(fold(text))
+        )
+    return Unit(text, forms, tuple(a for a in alias_forms if a[1]))
+
+
+def parse_query(text: str, aliases: AliasTable | None = None) -> ParsedQuery:
+    """Parse a query string; malformed syntax falls back to a literal search with a notice.
+
+    >>> parse_query('八代 "SusHi Tech"').units["SusHi Tech"].forms
+    ((('sushi', 'tech'),),)
     """
-    terms = [m.group(1) if m.group(1) is not None else m.group(2) for m in _TERMS.finditer(text)]
-    terms = [t.strip() for t in terms if t.strip()]
-    runs = tuple(tuple(run) for term in terms for run in phrase_units(term) if run)
-    return ParsedQuery(tuple(terms), runs)
+    parsed = syntax.parse(text)
+    units: dict[str, Unit] = {}
+
+    def prune(node):
+        """Drop terms with nothing searchable in them (only punctuation)."""
+        if isinstance(node, syntax.Term | syntax.Phrase):
+            unit = units.setdefault(node.text, make_unit(node.text, aliases))
+            return None if unit.empty else node
+        if isinstance(node, syntax.Not):
+            inner = prune(node.node)
+            return None if inner is None else syntax.Not(inner)
+        kept = tuple(n for n in map(prune, node.nodes) if n is not None)
+        if not kept:
+            return None
+        if len(kept) == 1:
+            return kept[0]
+        return type(node)(kept)
+
+    tree = prune(parsed.tree) if parsed.tree is not None else None
+    if tree is not None and isinstance(tree, syntax.Not):
+        tree = None
+    notice = parsed.notice
+    if tree is None and text.strip() and notice is None:
+        notice = _EMPTY_NOTICE
+    return ParsedQuery(tree, units, notice)
 
 
-def _phrase(field: str, run: tuple[str, ...]) -> wq.Query:
-    return wq.Term(field, run[0]) if len(run) == 1 else wq.Phrase(field, list(run))
+# -- to whoosh --------------------------------------------------------------
+
+def _runs_query(field: str, runs: Runs) -> wq.Query:
+    parts = [wq.Term(field, run[0]) if len(run) == 1 else wq.Phrase(field, list(run)) for run in runs]
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def unit_query(unit: Unit, field: str = "grams", alias_boost: float = 0.8) -> wq.Query:
+    alternatives = [_runs_query(field, runs) for runs in unit.forms]
+    for _alias, runs, docs in unit.alias_forms:
+        in_docs = wq.Or([wq.Term("doc_id", d) for d in sorted(docs)])
+        alternatives.append(wq.And([_runs_query(field, runs), wq.ConstantScoreQuery(in_docs, 0.0)],
+                                   boost=alias_boost))
+    return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+
+
+def node_query(node, parsed: ParsedQuery, field: str = "grams") -> wq.Query:
+    """Strict boolean meaning of a node (used below the top level)."""
+    if isinstance(node, syntax.Term | syntax.Phrase):
+        return unit_query(parsed.units[node.text], field)
+    if isinstance(node, syntax.Or):
+        return wq.Or([node_query(n, parsed, field) for n in node.nodes])
+    if isinstance(node, syntax.And):
+        positive = [node_query(n, parsed, field) for n in node.nodes if not isinstance(n, syntax.Not)]
+        negative = [node_query(n.node, parsed, field) for n in node.nodes if isinstance(n, syntax.Not)]
+        q = wq.And(positive) if len(positive) > 1 else positive[0]
+        return wq.AndNot(q, wq.Or(negative)) if negative else q
+    raise TypeError(f"unexpected node {node!r}")
 
 
 def to_whoosh(parsed: ParsedQuery) -> wq.Query:
-    """Required: every run in the passage text.  Optional: headings, title, words."""
+    """Soft AND over the top-level terms (each matched term adds COORD), minus
+    exclusions, plus optional matches in headings, titles and jieba words."""
     if parsed.empty:
         return wq.NullQuery
-    required = wq.And([_phrase("grams", run) for run in parsed.runs])
+    conjuncts = [node_query(n, parsed) for n in parsed.conjuncts()]
+    if len(conjuncts) == 1:
+        required = wq.Or([wq.ConstantScoreQuery(conjuncts[0], COORD), conjuncts[0]])
+    else:
+        required = wq.Or([wq.ConstantScoreQuery(c, COORD) for c in conjuncts] + conjuncts)
+    exclusions = [node_query(n, parsed) for n in parsed.exclusions()]
+    if exclusions:
+        required = wq.AndNot(required, wq.Or(exclusions))
     boosts: list[wq.Query] = []
-    for run in parsed.runs:
-        boosts.append(_phrase("heading_grams", run))
-        boosts.append(_phrase("title_grams", run))
-    for term in parsed.terms:
-        boosts.extend(wq.Term("words", w) for w in words(term))
+    for unit in parsed.units.values():
+        if unit.text not in parsed.terms:
+            continue
+        boosts.append(unit_query(unit, "heading_grams"))
+        boosts.append(unit_query(unit, "title_grams"))
+        for spelling in spellings(unit.text):
+            boosts.extend(wq.Term("words", w) for w in words(spelling))
     return wq.AndMaybe(required, wq.Or(boosts)) if boosts else required
 
 
-def match_spans(text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
-    """Character spans of `text` where a run of the query matches, merged and sorted.
+# -- back to the text -------------------------------------------------------
 
-    These are the same matches the index made, found again in the text, so
-    highlights agree with hits (台 in the query marks 臺 in the text).
+class TextMatcher:
+    """Where a query's units occur in one text (the same matches the index made)."""
+
+    def __init__(self, text: str):
+        self.at: dict[tuple[str, int], tuple[int, int]] = {}
+        self.starts: dict[str, list[int]] = defaultdict(list)
+        for gram in grams(fold(text)):
+            self.at[(gram.text, gram.pos)] = (gram.start, gram.end)
+            self.starts[gram.text].append(gram.pos)
+
+    def run_spans(self, run: tuple[str, ...]) -> list[tuple[int, int]]:
+        spans = []
+        for pos in self.starts.get(run[0], ()):
+            if all((unit, pos + i) in self.at for i, unit in enumerate(run)):
+                spans.append((self.at[(run[0], pos)][0], self.at[(run[-1], pos + len(run) - 1)][1]))
+        return spans
+
+    def form_spans(self, runs: Runs) -> list[tuple[int, int]]:
+        """Spans of a form, or [] unless every run of it occurs."""
+        found = [self.run_spans(run) for run in runs]
+        return [s for spans in found for s in spans] if all(found) else []
+
+    def unit_spans(self, unit: Unit, doc_id: str | None = None, aliases: bool = True
+                   ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """(literal spans, alias spans) of a unit."""
+        literal = [s for runs in unit.forms for s in self.form_spans(runs)]
+        via_alias = []
+        if aliases:
+            for _alias, runs, docs in unit.alias_forms:
+                if doc_id is None or doc_id in docs:
+                    via_alias.extend(self.form_spans(runs))
+        return literal, via_alias
+
+    def satisfies(self, node, parsed: ParsedQuery, doc_id: str | None) -> float:
+        """1.0 if the node matches literally, 0.9 only through an alias, 0.0 if not."""
+        if isinstance(node, syntax.Term | syntax.Phrase):
+            literal, via_alias = self.unit_spans(parsed.units[node.text], doc_id)
+            return 1.0 if literal else 0.9 if via_alias else 0.0
+        if isinstance(node, syntax.Not):
+            return 0.0 if self.satisfies(node.node, parsed, doc_id) else 1.0
+        values = [self.satisfies(n, parsed, doc_id) for n in node.nodes]
+        return min(values) if isinstance(node, syntax.And) else max(values)
+
+
+def match_spans(text: str, parsed: ParsedQuery, doc_id: str | None = None) -> list[tuple[int, int]]:
+    """Character spans of `text` where a positive term of the query matches, merged and sorted.
+
+    Highlights agree with hits: 台 in the query marks 臺 in the text, 经济 marks
+    經濟, and an alias marks the name it stands for.
     """
     if parsed.empty:
         return []
-    at: dict[tuple[str, int], tuple[int, int]] = {}
-    starts: dict[str, list[int]] = defaultdict(list)
-    for gram in grams(fold(text)):
-        at[(gram.text, gram.pos)] = (gram.start, gram.end)
-        starts[gram.text].append(gram.pos)
-    spans = []
-    for run in parsed.runs:
-        for pos in starts.get(run[0], ()):
-            if all((unit, pos + i) in at for i, unit in enumerate(run)):
-                spans.append((at[(run[0], pos)][0], at[(run[-1], pos + len(run) - 1)][1]))
+    matcher = TextMatcher(text)
+    spans: list[tuple[int, int]] = []
+    for term in parsed.terms:
+        literal, via_alias = matcher.unit_spans(parsed.units[term], doc_id)
+        spans.extend(literal + via_alias)
     return _merge(spans)
 
 

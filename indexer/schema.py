@@ -8,7 +8,7 @@ from .analysis import GramTokenizer, WordTokenizer
 
 # Bump when the schema or analysis changes, so that an existing index is
 # rebuilt rather than read with the wrong assumptions.
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "3"
 
 
 def make_schema() -> Schema:
@@ -22,6 +22,7 @@ def make_schema() -> Schema:
         heading=STORED(),
         text=STORED(),
         date=STORED(),
+        prior=STORED(),  # how much of the passage is prose (ranking.passage_prior)
         # matching: Ctrl-F certainty through character grams (see analysis.py)
         grams=TEXT(analyzer=grams, phrase=True),
         heading_grams=TEXT(analyzer=grams, phrase=True, field_boost=1.5),

@@ -16,10 +16,16 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from . import store
+from .aliases_index import AliasTable
 from .errors import IndexNotFound, ReportNotFound
 from .models import FacetValue, Hit, Report, SearchRequest, SearchResult
 from .query import ParsedQuery, mark, match_spans, parse_query, snippet, to_whoosh
+from .ranking import Candidate, rerank
 from .request import query_string
+from .suggest import Lexicon, suggestions
+
+# Whoosh's best this many are reordered by ranking.rerank; pages beyond keep whoosh's order.
+RERANK_DEPTH = 200
 
 
 def _day_number(iso_day: str) -> int:
@@ -72,6 +78,9 @@ class Searcher:
         self.catalog: list[dict] = store.read_json(build / "catalog.json")
         self._by_id = {entry["doc_id"]: entry for entry in self.catalog}
         self.manifest: dict = store.read_json(build / "manifest.json")
+        alias_file = build / "aliases.json"
+        self.aliases = AliasTable(store.read_json(alias_file) if alias_file.is_file() else [])
+        self.lexicon = Lexicon(index)
 
     def refresh(self) -> bool:
         """Switch to a newer build if one was published; True if it did."""
@@ -103,25 +112,46 @@ class Searcher:
 
     # -- searching ---------------------------------------------------------
 
+    def parse(self, query: str) -> ParsedQuery:
+        return parse_query(query, self.aliases)
+
     def search(self, request: SearchRequest) -> SearchResult:
-        parsed = parse_query(request.query)
+        parsed = self.parse(request.query)
         searcher = self._whoosh()
+        notices = (parsed.notice,) if parsed.notice else ()
         if request.query and parsed.empty:
-            # Only punctuation: nothing can match it as written.
-            return SearchResult(request, 0, (), self._facets(searcher, wq.NullQuery, request))
-        q = wq.Every() if parsed.empty else to_whoosh(parsed)
-        sortedby = None
-        if parsed.empty:  # browsing by filters: newest reports first, in reading order
-            sortedby = sorting.MultiFacet([sorting.FieldFacet("span_end", reverse=True),
-                                           sorting.FieldFacet("doc_id"), sorting.FieldFacet("ordinal")])
-        limit = request.page * request.per_page
-        results = searcher.search(filtered(q, request), limit=limit, sortedby=sortedby)
+            return SearchResult(request, 0, (), self._facets(searcher, wq.NullQuery, request), notices)
+        if parsed.empty:
+            return self._browse(searcher, request)
+        q = to_whoosh(parsed)
+        wanted = request.page * request.per_page
+        results = searcher.search(filtered(q, request), limit=max(RERANK_DEPTH, wanted))
         total = len(results)
+        ranked = rerank([Candidate(dict(hit), hit.score) for hit in results[:RERANK_DEPTH]], parsed)
+        ranked += [Candidate(dict(hit), hit.score) for hit in results[RERANK_DEPTH:wanted]]
         start = (request.page - 1) * request.per_page
-        # When browsing, whoosh's "score" is the sort key: report none.
-        hits = tuple(self._hit(results[i], 0.0 if sortedby else results.score(i), parsed)
-                     for i in range(start, min(limit, results.scored_length())))
-        return SearchResult(request, total, hits, self._facets(searcher, q, request))
+        hits = tuple(self._hit(c.fields, c.final or c.score, parsed) for c in ranked[start:wanted])
+        hints = ()
+        if total == 0:
+            hints = suggestions(request, parsed, self.lexicon, lambda r: self._count(searcher, r))
+        return SearchResult(request, total, hits, self._facets(searcher, q, request), notices, hints)
+
+    def _count(self, searcher, request: SearchRequest) -> int:
+        parsed = self.parse(request.query)
+        if parsed.empty:
+            return 0
+        return len(searcher.search(filtered(to_whoosh(parsed), request), limit=1))
+
+    def _browse(self, searcher, request: SearchRequest) -> SearchResult:
+        """No query: the passages that match the filters, newest reports first, in reading order."""
+        sortedby = sorting.MultiFacet([sorting.FieldFacet("span_end", reverse=True),
+                                       sorting.FieldFacet("doc_id"), sorting.FieldFacet("ordinal")])
+        wanted = request.page * request.per_page
+        results = searcher.search(filtered(wq.Every(), request), limit=wanted, sortedby=sortedby)
+        start = (request.page - 1) * request.per_page
+        empty = self.parse("")
+        hits = tuple(self._hit(dict(hit), 0.0, empty) for hit in results[start:wanted])
+        return SearchResult(request, len(results), hits, self._facets(searcher, wq.Every(), request))
 
     def _hit(self, fields: dict, score: float, parsed: ParsedQuery) -> Hit:
         text = fields["text"]
@@ -133,7 +163,7 @@ class Searcher:
             date=fields.get("date"),
             heading=fields["heading"],
             text=text,
-            snippet=snippet(text, match_spans(text, parsed)),
+            snippet=snippet(text, match_spans(text, parsed, fields["doc_id"])),
             score=score,
         )
 
@@ -173,9 +203,9 @@ class Searcher:
         return store.read_report(self.build, doc_id)
 
     def terms(self, query: str) -> list[str]:
-        """The terms of a query as the user wrote them (for display)."""
-        return list(parse_query(query).terms)
+        """The positive terms of a query as the user wrote them (for display)."""
+        return list(self.parse(query).terms)
 
-    def mark(self, text: str, query: str) -> str:
+    def mark(self, text: str, query: str, doc_id: str | None = None) -> str:
         """Escaped HTML of `text` with the query's matches in <mark>."""
-        return mark(text, match_spans(text, parse_query(query)))
+        return mark(text, match_spans(text, self.parse(query), doc_id))

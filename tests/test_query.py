@@ -8,19 +8,37 @@ from indexer.query import mark, match_spans, parse_query, snippet
 
 
 @pytest.mark.parametrize(
-    "query,terms,runs",
+    "query,terms,forms",
     [
-        ("八代", ("八代",), (("八代", "代"),)),
-        ("八代  熊本", ("八代", "熊本"), (("八代", "代"), ("熊本", "本"))),
-        ('"SusHi Tech" MOU', ("SusHi Tech", "MOU"), (("sushi", "tech"), ("mou",))),
-        ('"unclosed', ('"unclosed',), (("unclosed",),)),
-        ("、。", ("、。",), ()),
-        ("", (), ()),
+        ("八代", ("八代",), {"八代": ((("八代", "代"),),)}),
+        ("八代  熊本", ("八代", "熊本"), {"八代": ((("八代", "代"),),), "熊本": ((("熊本", "本"),),)}),
+        ('"SusHi Tech" MOU', ("SusHi Tech", "MOU"), {"SusHi Tech": ((("sushi", "tech"),),), "MOU": ((("mou",),),)}),
+        ("熊本县", ("熊本县",), {"熊本县": ((("熊本", "本县", "县"),), (("熊本", "本縣", "縣"),))}),  # + s2t
+        ("八代市、熊本", ("八代市、熊本",), {"八代市、熊本": ((("八代", "代市", "市"), ("熊本", "本")),)}),
     ],
 )
-def test_parse_query(query, terms, runs):
+def test_parse_query(query, terms, forms):
     parsed = parse_query(query)
-    assert (parsed.terms, parsed.runs) == (terms, runs)
+    assert parsed.terms == terms
+    assert {text: unit.forms for text, unit in parsed.units.items()} == forms
+
+
+@pytest.mark.parametrize(
+    "query,notice",
+    [
+        ('"unclosed', "unbalanced quotes"),
+        ("、。", "nothing to search"),
+        ("-八代", "Exclusions"),
+        ("八代 OR", "OR"),
+        ("", None),
+        ("八代 -熊本", None),
+    ],
+)
+def test_malformed_or_empty_queries_give_a_notice(query, notice):
+    parsed = parse_query(query)
+    assert (parsed.notice is None) == (notice is None)
+    if notice:
+        assert notice in parsed.notice
 
 
 @pytest.mark.parametrize(

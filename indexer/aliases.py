@@ -1,0 +1,264 @@
+"""Aliases a report defines for itself: abbreviations and surname references.
+
+Reports name a thing once in full and then by a shorter form, so a passage
+that answers a query often lacks the words the user typed.  This module
+learns those pairs from one report's own text, by rules that hold in any
+report (no list per report), and is pure: text in, `Alias` records out.
+
+>>> [(a.short, a.full, a.kind) for a in find_aliases(
+...     "拜會日本經濟團體連合會（以下簡稱經團連）。張峯源局長致詞，張局長表示感謝。")]
+[('經團連', '日本經濟團體連合會', 'abbreviation'), ('張局長', '張峯源局長', 'reference')]
+
+Abbreviations: `X（Y）`, `X（以下簡稱Y）`, `Y（X）` where the short side is
+2-6 CJK characters taken in order from the long side (經團連 ⊂ 日本經濟團體
+連合會), or Latin initials (Fukuoka Growth Next（FGN）); `「X」ACR`, `X（ACR）`
+and `ACR（X）` pair a CJK term with an all-caps acronym; and a capitalised
+Latin phrase whose initials spell an acronym used elsewhere in the text.
+
+References: a person named in full next to a title (蔣萬安市長, 副知事佐藤
+弘之) and later by surname and title (蔣市長, 佐藤副知事).  Full is always
+name + title (佐藤弘之副知事), whichever order the text used.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CJK = r"\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々"
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_PAREN = re.compile(r"[（(]([^（）()\n]{1,60})[）)]")
+# "（以下簡稱經團連）", "(簡稱 FGN)": the writer says outright it is a definition.
+_DEFINES = re.compile(r"^\s*(?:以下)?(?:簡稱|下稱|稱)為?\s*[「『\"]?(.+?)[」』\"]?\s*$")
+# Where an organisation's name cannot start: the verb or conjunction before it.
+# Multi-character verbs first, so that 參訪 is cut whole rather than at 訪.
+_LEFT_STOPS = re.compile(
+    "拜會|拜訪|參訪|考察|出席|參加|參與|簽署|簽訂|締結|成立|邀請|包括|包含|透過|倡議|推動|舉辦|"
+    "擔任|加入|前往|協助|[與及和的於在由向跟對將並為是即赴等]"
+)
+_LATIN_FUNCTION_WORDS = {"of", "and", "the", "for", "in", "on", "to", "de", "&"}
+
+TITLES = (  # noqa: SIM905 -- a list this long reads better as words
+    "市長 副市長 縣長 副縣長 區長 省長 州長 知事 副知事 總統 副總統 首相 總理 院長 部長 次長 "
+    "局長 副局長 處長 副處長 署長 司長 所長 館長 校長 秘書長 副秘書長 主委 主任委員 委員長 "
+    "議長 副議長 議員 眾議員 參議員 董事長 總經理 執行長 總裁 副總裁 社長 會長 副會長 理事長 "
+    "大使 代表 副代表 課長 科長 組長 主席"
+).split()
+_TITLE = re.compile("|".join(sorted(TITLES, key=len, reverse=True)))
+# A full name: 2-5 characters, or a Japanese surname and given name with a space (成松 由紀夫).
+_NAME = re.compile(f"[{_CJK}]{{2,5}}|[{_CJK}]{{2}}[ 　][{_CJK}]{{1,3}}")
+# Characters of place and office names (八代市, 經濟發展局), never of a person's name here.
+_NOT_IN_NAMES = set("市縣県府局處署館省州都會黨校")
+# Words around a name (由黃駿逸秘書長, 麻生太郎與…); only 由 and 也 also occur inside one (由紀夫, 和也).
+_NAME_STOPS = set("與及的於在由向跟對將並亦也則率偕暨等為以、")
+
+
+@dataclass(frozen=True)
+class Alias:
+    """`short` stands for `full` in one report; `evidence` is the text that says so."""
+
+    short: str
+    full: str
+    kind: str  # "abbreviation" | "reference"
+    evidence: str
+
+
+def find_aliases(text: str) -> list[Alias]:
+    """Every alias `text` defines, abbreviations first, each pair once."""
+    found: dict[tuple[str, str], Alias] = {}
+    for alias in [*_parenthesised(text), *_quoted_acronyms(text), *_latin_initials(text), *_references(text)]:
+        found.setdefault((alias.short, alias.full), alias)
+    return list(found.values())
+
+
+def _is_subsequence(short: str, full: str) -> bool:
+    rest = iter(full)
+    return all(char in rest for char in short)
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    # A short form the full name already contains (熊本 in 熊本縣) adds nothing to a search.
+    return 2 <= len(short) <= 6 and len(short) < len(full) and short not in full and _is_subsequence(short, full)
+
+
+def _is_cjk(s: str) -> bool:
+    return bool(s) and _CJK_RUN.fullmatch(s) is not None
+
+
+def _term_before(before: str, short: str | None = None, limit: int = 15) -> str | None:
+    """The name that ends where `before` ends: a 「quoted」 term, or the CJK run cut after its last verb.
+
+    With `short`, the cut is the last one that still leaves every character of `short`.
+    """
+    if before.endswith(("」", "』")):
+        start = max(before.rfind("「"), before.rfind("『"))
+        term = before[start + 1 : -1]
+        return term if start >= 0 and _is_cjk(term) and len(term) <= limit else None
+    run = re.search(f"[{_CJK}]+$", before)
+    if not run:
+        return None
+    run = run.group()
+    cuts = [0] + [m.end() for m in _LEFT_STOPS.finditer(run)]
+    for cut in reversed(cuts):
+        term = run[cut:]
+        if len(term) >= 2 and (short is None or _abbreviates(short, term)):
+            return term if len(term) <= limit else None
+    return None
+
+
+def _latin_expansion(phrase: str, acronym: str) -> str | None:
+    """The last words of `phrase` whose capital initials spell `acronym` (Fukuoka Growth Next → FGN)."""
+    words = re.findall(r"[A-Za-z][A-Za-z'’.-]*|&", phrase)
+    used: list[str] = []
+    initials = ""
+    for word in reversed(words):
+        if len(initials) == len(acronym):
+            break
+        used.insert(0, word)
+        if word.lower() not in _LATIN_FUNCTION_WORDS:
+            initials = word[0] + initials
+    if used and used[0].lower() in _LATIN_FUNCTION_WORDS:
+        return None
+    return " ".join(used) if initials == acronym and len(used) >= len(acronym) else None
+
+
+def _parenthesised(text: str):
+    for m in _PAREN.finditer(text):
+        before, evidence = text[: m.start()], m.group()
+        defined = _DEFINES.match(m.group(1))
+        inner = (defined.group(1) if defined else m.group(1)).strip()
+        trailing_latin = re.search(r"(?:[A-Za-z][A-Za-z'’.-]*|&)(?:[ ]+(?:[A-Za-z][A-Za-z'’.-]*|&))*[ ]*$", before)
+        trailing_acronym = re.search(r"(?<![A-Za-z])([A-Z]{2,6})[ ]*$", before)
+        if _is_cjk(inner) and re.search(f"[{_CJK}」』]$", before):
+            full = _term_before(before, inner) if len(inner) <= 6 else None
+            if full:  # 日本經濟團體連合會（經團連）
+                yield Alias(inner, full, "abbreviation", full + evidence)
+                continue
+            run = re.search(f"[{_CJK}]{{2,6}}$", before)
+            for size in range(len(run.group()) if run else 0, 1, -1):  # 經團連（日本經濟團體連合會）
+                if _abbreviates(short := before[-size:], inner):
+                    yield Alias(short, inner, "abbreviation", short + evidence)
+                    break
+            else:
+                if trailing_acronym and len(inner) >= 3:  # JAS（日本農林規格）
+                    yield Alias(trailing_acronym.group(1), inner, "abbreviation", trailing_acronym.group() + evidence)
+        elif _ACRONYM.fullmatch(inner):
+            if trailing_latin and (full := _latin_expansion(trailing_latin.group(), inner)):
+                yield Alias(inner, full, "abbreviation", full + evidence)  # Fukuoka Growth Next（FGN）
+            elif full := _term_before(before, limit=10):
+                yield Alias(inner, full, "abbreviation", full + evidence)  # 綠色轉型（GX）
+        elif (trailing_acronym and (full := _latin_expansion(inner, trailing_acronym.group(1)))
+              and full == " ".join(inner.split())):  # FGN（Fukuoka Growth Next）
+            yield Alias(trailing_acronym.group(1), full, "abbreviation", trailing_acronym.group() + evidence)
+
+
+def _quoted_acronyms(text: str):
+    """「木材利用合作備忘錄」MOU: a quoted CJK term glossed at once by an acronym."""
+    for m in re.finditer(r"「([^「」\n]{2,15})」[ ]?([A-Z]{2,6})(?![A-Za-z])", text):
+        if _is_cjk(m.group(1)):
+            yield Alias(m.group(2), m.group(1), "abbreviation", m.group())
+
+
+def _latin_initials(text: str):
+    """A capitalised phrase whose initials spell an acronym the text also uses (Fukuoka Growth Next … FGN).
+
+    Without parentheses the only evidence is the spelling, so it must be exact:
+    every word capitalised, at least three of them, and no capitalised word
+    just before or after (which would make the phrase longer than the acronym).
+    """
+    acronyms = {m.group() for m in re.finditer(r"(?<![A-Za-z])[A-Z]{3,6}(?![A-Za-z])", text)}
+    for acronym in sorted(acronyms):
+        words = r"\s+".join(f"{c}[a-z]+" for c in acronym)
+        phrase = re.search(rf"(?<![A-Za-z])(?<![A-Z][a-z] )(?<![A-Z][a-z]{{2}} ){words}(?![A-Za-z])(?!\s+[A-Z])", text)
+        if phrase and not re.search(r"[A-Z][a-z]+\s+$", text[: phrase.start()]):
+            full = " ".join(phrase.group().split())
+            yield Alias(acronym, full, "abbreviation", f"{full} … {acronym}")
+
+
+def _references(text: str):
+    """蔣市長 → 蔣萬安市長: surname + title, where the full name + title also occurs.
+
+    The surname is the name's first character (Chinese names of 2-3) or first
+    two (Japanese names, compound surnames); the short form must occur in the
+    text.  A short form that fits two different people is dropped.
+    """
+    people: dict[str, dict[str, str]] = {}  # short → {full: evidence}
+    titles = list(_TITLE.finditer(text))
+    for m in titles:  # 蔣萬安市長
+        if (name := _name_before(text, m.start(), m.group())) and (short := _short_form(text, name, m.group())):
+            people.setdefault(short, {}).setdefault(name + m.group(), name + m.group())
+    for m in titles:  # 副知事佐藤弘之; but in 蔣市長出席大會 the title belongs to 蔣, not to 出席大…
+        if {text[m.start() - 1 : m.end()], text[m.start() - 2 : m.end()]} & people.keys():
+            continue
+        if (name := _name_after(text, m.end(), m.group())) and (short := _short_form(text, name, m.group())):
+            people.setdefault(short, {}).setdefault(name + m.group(), m.group() + name)
+    for short, fulls in people.items():
+        if len(fulls) == 1:
+            ((full, evidence),) = fulls.items()
+            yield Alias(short, full, "reference", f"{evidence} … {short}")
+
+
+def _short_form(text: str, name: str, title: str) -> str | None:
+    """蔣市長 for 蔣萬安 + 市長, 中村市長 for 中村博生 + 市長, if the text uses it."""
+    for size, longest_given in ((1, 2), (2, 3)):
+        if 1 <= len(name[size:].strip()) <= longest_given and _stands_alone(text, name[:size], title):
+            return name[:size] + title
+    return None
+
+
+def _stands_alone(text: str, surname: str, title: str) -> bool:
+    """Whether surname + title occurs once at least as words of their own.
+
+    After punctuation or a stop word it does; after another character c it
+    does only if c + surname is not a word of the text elsewhere: 發局長 is
+    the tail of 經發局長 (經發 is a word, 經發局) and 連委員長 of 經團連委員長,
+    but 財團篠原局長 is 財團 + 篠原局長 (團篠 occurs nowhere else).
+    """
+    short = surname + title
+    for m in re.finditer(re.escape(short), text):
+        c = text[m.start() - 1 : m.start()]
+        if not _is_cjk(c) or c in _NAME_STOPS or text.count(c + surname) == text.count(c + short):
+            return True
+    return False
+
+
+def _plausible_name(name: str) -> bool:
+    return (_NAME.fullmatch(name) is not None and name[0] not in _NAME_STOPS
+            and not set(name) & (_NOT_IN_NAMES | _NAME_STOPS - set("由也")))
+
+
+def _bounded(text: str, name: str, outside: str, outside_is_left: bool) -> bool:
+    """Whether `name` ends where `outside`, the character beyond it, begins.
+
+    The edge is certain at punctuation, a stop word or an office name; else a
+    name seen twice or more, more often than with `outside` attached, is whole
+    (中村博生 is not 村博生: every 村博生 in the text follows 中).
+    """
+    if not _is_cjk(outside) or outside in _NAME_STOPS or outside in _NOT_IN_NAMES:
+        return True
+    count = text.count(name)
+    return count >= 2 and text.count(outside + name if outside_is_left else name + outside) < count
+
+
+def _name_before(text: str, end: int, title: str) -> str | None:
+    """張峯源 in 經濟發展局張峯源局長: the shortest plausible name that a surname reference confirms."""
+    for size in range(2, 7):
+        name, outside = text[max(0, end - size) : end], text[max(0, end - size - 1) : end - size]
+        if (len(name) == size and _plausible_name(name) and _bounded(text, name, outside, True)
+                and _short_form(text, name, title)):
+            return name
+    return None
+
+
+def _name_after(text: str, start: int, title: str) -> str | None:
+    """佐藤弘之 in 副知事佐藤弘之，: the shortest plausible name with a clear right edge and a reference."""
+    window = text[start : start + 7]
+    title_inside = _TITLE.search(window)
+    if title_inside:  # 會長古屋圭司眾議員: the name ends where the next title starts
+        window = window[: title_inside.start()] + "、"
+    for size in range(2, len(window)):
+        name = window[:size]
+        if _plausible_name(name) and _bounded(text, name, window[size], False) and _short_form(text, name, title):
+            return name
+    return None
