@@ -12,13 +12,13 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from . import store
+from .aliases import find_aliases
 from .corpus import read_corpus
 from .dates import span
 from .errors import JiaoliuError, UnreadableReport
 from .models import Report
 from .normalize import FOLD_SIGNATURE
 from .ranking import passage_prior
-from .aliases import find_aliases
 from .schema import ANALYSIS_VERSION, make_schema, passage_key
 from .segmenter import taiwan_dictionary
 
