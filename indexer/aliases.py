@@ -45,7 +45,8 @@ TITLES = (  # noqa: SIM905 -- a list this long reads better as words
     "議長 副議長 議員 眾議員 參議員 董事長 總經理 執行長 總裁 副總裁 社長 會長 副會長 理事長 "
     "大使 代表 副代表 課長 科長 組長 主席"
 ).split()
-_TITLE = re.compile("|".join(sorted(TITLES, key=len, reverse=True)))
+# 前 (former) belongs to the title: 日本前首相麻生太郎 … 麻生前首相.
+_TITLE = re.compile("前?(?:" + "|".join(sorted(TITLES, key=len, reverse=True)) + ")")
 # A full name: 2-5 characters, or a Japanese surname and given name with a space (成松 由紀夫).
 _NAME = re.compile(f"[{_CJK}]{{2,5}}|[{_CJK}]{{2}}[ 　][{_CJK}]{{1,3}}")
 # Characters of place and office names (八代市, 經濟發展局), never of a person's name here.
@@ -107,20 +108,22 @@ def _term_before(before: str, short: str | None = None, limit: int = 15) -> str 
     return None
 
 
+def _written(text: str, before: str, full: str, end: int) -> str:
+    """The text from `full` (and its opening quote, if quoted) to `end`: 「日華懇談會」(以下簡稱日華懇)."""
+    return text[before.rfind(full) - before.endswith(("」", "』")) : end]
+
+
 def _latin_expansion(phrase: str, acronym: str) -> str | None:
     """The last words of `phrase` whose capital initials spell `acronym` (Fukuoka Growth Next → FGN)."""
-    words = re.findall(r"[A-Za-z][A-Za-z'’.-]*|&", phrase)
     used: list[str] = []
     initials = ""
-    for word in reversed(words):
+    for word in reversed(re.findall(r"[A-Za-z][A-Za-z'’.-]*|&", phrase)):
         if len(initials) == len(acronym):
             break
         used.insert(0, word)
-        if word.lower() not in _LATIN_FUNCTION_WORDS:
+        if word.lower() not in _LATIN_FUNCTION_WORDS:  # "City of Fukuoka" → CF
             initials = word[0] + initials
-    if used and used[0].lower() in _LATIN_FUNCTION_WORDS:
-        return None
-    return " ".join(used) if initials == acronym and len(used) >= len(acronym) else None
+    return " ".join(used) if initials == acronym else None
 
 
 def _parenthesised(text: str):
@@ -130,24 +133,24 @@ def _parenthesised(text: str):
         inner = (defined.group(1) if defined else m.group(1)).strip()
         trailing_latin = re.search(r"(?:[A-Za-z][A-Za-z'’.-]*|&)(?:[ ]+(?:[A-Za-z][A-Za-z'’.-]*|&))*[ ]*$", before)
         trailing_acronym = re.search(r"(?<![A-Za-z])([A-Z]{2,6})[ ]*$", before)
-        if _is_cjk(inner) and re.search(f"[{_CJK}」』]$", before):
+        if _is_cjk(inner) and trailing_acronym:
+            if len(inner) >= 3:  # JAS（日本農林規格）
+                yield Alias(trailing_acronym.group(1), inner, "abbreviation", trailing_acronym.group() + evidence)
+        elif _is_cjk(inner):
             full = _term_before(before, inner) if len(inner) <= 6 else None
-            if full:  # 日本經濟團體連合會（經團連）
-                yield Alias(inner, full, "abbreviation", full + evidence)
+            if full:  # 日本經濟團體連合會（經團連）, 「日華懇談會」(以下簡稱日華懇)
+                yield Alias(inner, full, "abbreviation", _written(text, before, full, m.end()))
                 continue
             run = re.search(f"[{_CJK}]{{2,6}}$", before)
             for size in range(len(run.group()) if run else 0, 1, -1):  # 經團連（日本經濟團體連合會）
                 if _abbreviates(short := before[-size:], inner):
                     yield Alias(short, inner, "abbreviation", short + evidence)
                     break
-            else:
-                if trailing_acronym and len(inner) >= 3:  # JAS（日本農林規格）
-                    yield Alias(trailing_acronym.group(1), inner, "abbreviation", trailing_acronym.group() + evidence)
         elif _ACRONYM.fullmatch(inner):
             if trailing_latin and (full := _latin_expansion(trailing_latin.group(), inner)):
                 yield Alias(inner, full, "abbreviation", full + evidence)  # Fukuoka Growth Next（FGN）
-            elif full := _term_before(before, limit=10):
-                yield Alias(inner, full, "abbreviation", full + evidence)  # 綠色轉型（GX）
+            elif full := _term_before(before, limit=10):  # 綠色轉型（GX）
+                yield Alias(inner, full, "abbreviation", _written(text, before, full, m.end()))
         elif (trailing_acronym and (full := _latin_expansion(inner, trailing_acronym.group(1)))
               and full == " ".join(inner.split())):  # FGN（Fukuoka Growth Next）
             yield Alias(trailing_acronym.group(1), full, "abbreviation", trailing_acronym.group() + evidence)
@@ -253,7 +256,7 @@ def _name_before(text: str, end: int, title: str) -> str | None:
 
 def _name_after(text: str, start: int, title: str) -> str | None:
     """佐藤弘之 in 副知事佐藤弘之，: the shortest plausible name with a clear right edge and a reference."""
-    window = text[start : start + 7]
+    window = text[start : start + 7] + ("、" if start + 7 >= len(text) else "")  # the end is an edge
     title_inside = _TITLE.search(window)
     if title_inside:  # 會長古屋圭司眾議員: the name ends where the next title starts
         window = window[: title_inside.start()] + "、"

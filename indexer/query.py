@@ -104,6 +104,10 @@ def parse_query(text: str, aliases: AliasTable | None = None) -> ParsedQuery:
             inner = prune(node.node)
             return None if inner is None else syntax.Not(inner)
         kept = tuple(n for n in map(prune, node.nodes) if n is not None)
+        if isinstance(node, syntax.And):  # a (b -c) is a b -c: exclusions then reach the top
+            kept = tuple(g for n in kept for g in (n.nodes if isinstance(n, syntax.And) else (n,)))
+        else:  # an alternative left with only exclusions would match nearly everything
+            kept = tuple(n for n in kept if not _only_exclusions(n))
         if not kept:
             return None
         if len(kept) == 1:
@@ -111,12 +115,17 @@ def parse_query(text: str, aliases: AliasTable | None = None) -> ParsedQuery:
         return type(node)(kept)
 
     tree = prune(parsed.tree) if parsed.tree is not None else None
-    if tree is not None and isinstance(tree, syntax.Not):
-        tree = None
+    if tree is not None and _only_exclusions(tree):
+        tree = None  # only exclusions left once unsearchable terms were dropped
     notice = parsed.notice
     if tree is None and text.strip() and notice is None:
         notice = _EMPTY_NOTICE
     return ParsedQuery(tree, units, notice)
+
+
+def _only_exclusions(node) -> bool:
+    return isinstance(node, syntax.Not) or (
+        isinstance(node, syntax.And) and all(isinstance(n, syntax.Not) for n in node.nodes))
 
 
 # -- to whoosh --------------------------------------------------------------

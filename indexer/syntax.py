@@ -110,7 +110,7 @@ def parse(query: str) -> ParsedSyntax:
         zh, en = _PROBLEMS[bad.problem]
         notice = f"查詢語法有誤（{zh}），已改為逐字搜尋。 Malformed query ({en}): searched for the words as written."
         return ParsedSyntax(literal(query), notice)
-    if tree is not None and not _searchable(tree):
+    if tree is not None and not (_positive(tree) and _searchable(tree)):
         return ParsedSyntax(None, EXCLUSIONS_ONLY)
     return ParsedSyntax(tree)
 
@@ -216,18 +216,11 @@ def _positive(node: Node) -> bool:
 
 
 def _searchable(node: Node) -> bool:
-    """The whole query, every OR alternative and everything excluded must be positive:
+    """Every OR alternative and everything excluded must be positive too:
     `a OR -b` would match nearly every passage, and `-(-b)` is a riddle."""
-    def ok(n: Node) -> bool:
-        if isinstance(n, Not):
-            return _positive(n.node) and ok(n.node)
-        if isinstance(n, Or):
-            return all(_positive(c) and ok(c) for c in n.nodes)
-        if isinstance(n, And):
-            return all(ok(c) for c in n.nodes)
-        return True
-
-    return _positive(node) and ok(node)
+    children = node.nodes if isinstance(node, And | Or) else (node.node,) if isinstance(node, Not) else ()
+    checked = children if isinstance(node, Or | Not) else ()
+    return all(map(_positive, checked)) and all(map(_searchable, children))
 
 
 def positive_terms(tree: Node | None) -> list[str]:

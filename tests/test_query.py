@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from indexer.query import mark, match_spans, parse_query, snippet
+from indexer.query import mark, match_spans, parse_query, snippet, to_whoosh
 
 
 @pytest.mark.parametrize(
@@ -69,3 +71,33 @@ def test_snippet_never_cuts_a_match_in_two():
     text = "甲" * 30 + "SusHi Tech Tokyo" + "乙" * 30
     html = snippet(text, match_spans(text, parse_query('"SusHi Tech Tokyo"')), width=20)
     assert "<mark>SusHi Tech Tokyo</mark>" in html
+
+
+@pytest.mark.parametrize(
+    "query,conjuncts,exclusions",
+    [
+        ("熊本 (-八代 -基隆)", 1, 2),
+        ("熊本 (宮崎 -八代)", 2, 1),
+        ("熊本 OR 宮崎", 1, 0),
+        ("(熊本 OR 宮崎) 姊妹市 -八代", 2, 1),
+    ],
+)
+def test_nested_and_groups_are_flattened(query, conjuncts, exclusions):
+    parsed = parse_query(query)
+    assert (len(parsed.conjuncts()), len(parsed.exclusions())) == (conjuncts, exclusions)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('八代熊本 市"“”()（）-OR|｜、。aZ１'))) | st.text())
+def test_any_string_becomes_a_query_and_its_highlights(text):
+    parsed = parse_query(text)
+    to_whoosh(parsed)
+    spans = match_spans("熊本縣八代市與基隆市 OR 友好", parsed)
+    assert all(0 <= s < e <= len("熊本縣八代市與基隆市 OR 友好") for s, e in spans)
+
+
+@pytest.mark.parametrize("query", ["(、 -八代) OR 熊本", "熊本 OR (。 -(八代 宮崎))", "-、 八代", "(、) 八代"])
+def test_terms_with_nothing_searchable_never_leave_a_bare_exclusion(query):
+    parsed = parse_query(query)
+    to_whoosh(parsed)
+    assert parsed.terms

@@ -402,3 +402,24 @@ def test_report_page_marks_query_terms_as_search_folds_them(client, reports, que
     report = next(r for r in reports if any(marked in p["text"] for p in r["passages"]))
     body = client.get("/reports/" + quote(report["doc_id"], safe=""), query_string={"q": query}).get_data(as_text=True)
     assert f"<mark>{marked}</mark>" in body
+
+
+@pytest.mark.parametrize(
+    "query,shown",
+    [
+        ('"視訊會議', "unbalanced quotes"),
+        ("八伐市", "八代市"),  # a spelling the index has, one character off
+    ],
+)
+def test_search_page_shows_notices_and_suggestions(client, query, shown):
+    page = client.get("/", query_string={"q": query})
+    assert page.status_code == 200
+    assert shown in page.get_data(as_text=True)
+
+
+def test_zero_hits_offer_to_drop_the_filter_that_excluded_everything(client):
+    data = client.get("/api/search", query_string={"q": "熊本", "city": "花蓮縣"}).json
+    assert data["total"] == 0
+    assert [s["kind"] for s in data["suggestions"]] == ["drop_filter"]
+    follow = client.get("/api/search" + data["suggestions"][0]["url"]).json
+    assert follow["total"] == data["suggestions"][0]["total"] > 0
