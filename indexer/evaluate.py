@@ -23,10 +23,15 @@ Metrics, at a cut-off k (10 by default):
 
 A query with no judged passage has no defined score and is left out of the
 means (`evaluate` lists it under "unjudged").
+
+`report_span` and `satisfies` restate the filter contract (a report matches
+when its [period start … report date] overlaps [from … to]) so that an
+engine's hits can be checked against it independently of the engine.
 """
 
 from __future__ import annotations
 
+import calendar
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -175,3 +180,46 @@ def unmatched_judgments(queries: Iterable[Mapping],
         for j in query.get("judgments") or ()
         if not any(j["text"] in text for text in by_doc.get(j["doc"], ()))
     ]
+
+
+def report_span(*isos: str | None) -> tuple[str, str] | None:
+    """First and last ISO day covered by dates of year, month or day precision.
+
+    >>> report_span("2020", "2022-08", None)
+    ('2020-01-01', '2022-08-31')
+    """
+    firsts, lasts = [], []
+    for iso in filter(None, isos):
+        parts = [int(p) for p in iso.split("-")]
+        year, month = parts[0], parts[1] if len(parts) > 1 else None
+        if len(parts) == 3:
+            first = last = iso
+        elif month:
+            first = f"{year:04d}-{month:02d}-01"
+            last = f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+        else:
+            first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
+        firsts.append(first)
+        lasts.append(last)
+    return (min(firsts), max(lasts)) if firsts else None
+
+
+def satisfies(city: str | None, span: tuple[str, str] | None, want_city: str | None,
+              date_from: str | None, date_to: str | None) -> bool:
+    """Whether a report (its city and `report_span`) passes a search's filters.
+
+    >>> satisfies("高雄市", ("2014-07-01", "2014-12-31"), "高雄市", "2014-01-01", "2014-12-31")
+    True
+    >>> satisfies("基隆市", ("2022-09-02", "2022-11-03"), None, "2023-01-01", None)
+    False
+    """
+    if want_city and city != want_city:
+        return False
+    if date_from or date_to:
+        if span is None:
+            return False
+        if date_to and span[0] > date_to:
+            return False
+        if date_from and span[1] < date_from:
+            return False
+    return True
