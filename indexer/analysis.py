@@ -2,8 +2,8 @@
 
 - `GramTokenizer` (field `grams`, for matching and phrases): every CJK
   character as a unigram and every pair of neighbouring CJK characters as a
-  bigram, both at the character's position; each Latin/digit word as one
-  token.  Any string of CJK characters then matches as a phrase of bigrams,
+  bigram, both at the character's position; each run of letters and each
+  run of digits as one token (2014ICLEI is 2014 + iclei).  Any string of CJK characters then matches as a phrase of bigrams,
   which gives Ctrl-F certainty: 八代 is found inside 八代市.
 - `WordTokenizer` (field `words`, for ranking): jieba words.
 
@@ -37,7 +37,8 @@ _CJK = (
     "\uac00-\ud7af"  # hangul
     "\U00020000-\U0003134f"
 )
-_PIECES = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W{_CJK}_]+)|(?P<space>\s+)|(?P<other>.)", re.S)
+# Letters and digits are separate words (2014ICLEI → 2014, iclei), so each can be searched.
+_PIECES = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W\d{_CJK}_]+|\d+)|(?P<space>\s+)|(?P<other>.)", re.S)
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ _SHINJITAI = (
     "穂穗 随隨 枢樞 声聲 静靜 窃竊 摂攝 浅淺 践踐 銭錢 潜潛 繊纖 禅禪 双雙 捜搜 装裝 騒騷 属屬 帯帶 "
     "滞滯 担擔 胆膽 弾彈 遅遲 昼晝 鋳鑄 聴聽 逓遞 点點 当當 盗盜 闘鬥 独獨 弐貳 悩惱 脳腦 廃廢 拝拜 "
     "麦麥 髪髮 抜拔 蛮蠻 払拂 訳譯 揺搖 謡謠 頼賴 乱亂 猟獵 緑綠 涙淚 塁壘 励勵 礼禮 霊靈 齢齡 恋戀 "
-    "炉爐 楼樓 録錄 湾灣 毎每 宝寶 没沒"
+    "炉爐 楼樓 録錄 湾灣 毎每 宝寶 没沒 庁廳"
 )
 # Pairs whose first character IS in Big5, folded all the same, with the reason.
 _ALSO_FOLDED = {

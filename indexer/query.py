@@ -25,6 +25,7 @@ from .aliases_index import AliasTable
 from .analysis import grams, phrase_units, words
 from .convert import spellings
 from .normalize import fold
+from .synonyms import other_forms
 
 Runs = tuple[tuple[str, ...], ...]  # gram runs that must all occur (punctuation splits a term)
 COORD = 1000.0  # per matched top-level term: more terms always outrank a better score
@@ -32,11 +33,19 @@ COORD = 1000.0  # per matched top-level term: more terms always outrank a better
 
 @dataclass(frozen=True)
 class Unit:
-    """A term or phrase of the query, with every form that counts as a match."""
+    """A term or phrase of the query, with every form that counts as a match.
+
+    `forms` are its spellings (as typed, simplified → traditional, Japanese →
+    traditional); `alias_forms` are other names for it, each valid in some
+    reports (learned aliases) or in all (`docs` None: thesaurus, ROC years);
+    `parts` are the jieba words of a long term, which let a passage that has
+    only some of them be found, ranked below every passage with the term.
+    """
 
     text: str
-    forms: tuple[Runs, ...]  # its spellings
-    alias_forms: tuple[tuple[str, Runs, frozenset[str]], ...] = ()  # (alias, runs, doc_ids)
+    forms: tuple[Runs, ...]
+    alias_forms: tuple[tuple[str, Runs, frozenset[str] | None], ...] = ()
+    parts: tuple[Runs, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -72,18 +81,34 @@ class ParsedQuery:
 _EMPTY_NOTICE = "查詢中沒有可搜尋的文字。 The query has nothing to search for (only punctuation)."
 
 
-def make_unit(text: str, aliases: AliasTable | None = None) -> Unit:
-    forms = tuple(dict.fromkeys(
-        tuple(tuple(run) for run in phrase_units(spelling)) for spelling in spellings(text)
-    ))
-    forms = tuple(f for f in forms if f)
-    alias_forms = ()
-    if aliases is not None and forms:
-        alias_forms = tuple(
-            (alias, tuple(tuple(r) for r in phrase_units(alias)), docs)
-            for alias, docs in aliases.expand(fold(text))
-        )
-    return Unit(text, forms, tuple(a for a in alias_forms if a[1]))
+def _runs(text: str) -> Runs:
+    return tuple(tuple(run) for run in phrase_units(text))
+
+
+# A term this long that jieba cuts into words may be found by its words too.
+PARTIAL_MIN_CHARS = 4
+
+
+def make_unit(text: str, aliases: AliasTable | None = None, phrase: bool = False) -> Unit:
+    spelled = spellings(text)
+    forms = tuple(f for f in dict.fromkeys(_runs(s) for s in spelled) if f)
+    if not forms:
+        return Unit(text, ())
+    others: dict[str, frozenset[str] | None] = {}
+    for spelling in spelled:
+        if aliases is not None:
+            for alias, docs in aliases.expand(spelling):
+                others[alias] = docs if others.get(alias, frozenset()) is not None else None
+        for other in other_forms(spelling):
+            others[other] = None
+    alias_forms = tuple((alias, _runs(alias), docs) for alias, docs in others.items() if _runs(alias))
+    parts: tuple[Runs, ...] = ()
+    folded = spelled[-1]
+    if not phrase and len(folded) >= PARTIAL_MIN_CHARS and len(forms[-1]) == 1:
+        pieces = [w for w in words(folded) if len(w) >= 2]
+        if len(pieces) >= 2:
+            parts = tuple(dict.fromkeys(_runs(w) for w in pieces))
+    return Unit(text, forms, alias_forms, parts)
 
 
 def parse_query(text: str, aliases: AliasTable | None = None) -> ParsedQuery:
@@ -98,7 +123,7 @@ def parse_query(text: str, aliases: AliasTable | None = None) -> ParsedQuery:
     def prune(node):
         """Drop terms with nothing searchable in them (only punctuation)."""
         if isinstance(node, syntax.Term | syntax.Phrase):
-            unit = units.setdefault(node.text, make_unit(node.text, aliases))
+            unit = units.setdefault(node.text, make_unit(node.text, aliases, isinstance(node, syntax.Phrase)))
             return None if unit.empty else node
         if isinstance(node, syntax.Not):
             inner = prune(node.node)
@@ -136,11 +161,14 @@ def _runs_query(field: str, runs: Runs) -> wq.Query:
 
 
 def unit_query(unit: Unit, field: str = "grams", alias_boost: float = 0.8) -> wq.Query:
+    """The unit in any spelling, or any of its other names where they hold."""
     alternatives = [_runs_query(field, runs) for runs in unit.forms]
     for _alias, runs, docs in unit.alias_forms:
-        in_docs = wq.Or([wq.Term("doc_id", d) for d in sorted(docs)])
-        alternatives.append(wq.And([_runs_query(field, runs), wq.ConstantScoreQuery(in_docs, 0.0)],
-                                   boost=alias_boost))
+        q = _runs_query(field, runs)
+        if docs is not None:
+            in_docs = wq.Or([wq.Term("doc_id", d) for d in sorted(docs)])
+            q = wq.And([q, wq.ConstantScoreQuery(in_docs, 0.0)])
+        alternatives.append(q.with_boost(alias_boost))
     return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
 
 
@@ -158,16 +186,22 @@ def node_query(node, parsed: ParsedQuery, field: str = "grams") -> wq.Query:
     raise TypeError(f"unexpected node {node!r}")
 
 
+def partial_query(node, parsed: ParsedQuery, boost: float = 0.3) -> wq.Query | None:
+    """Some of the words of a long term, for passages that lack the whole term."""
+    if isinstance(node, syntax.Term) and parsed.units[node.text].parts:
+        return wq.Or([_runs_query("grams", runs) for runs in parsed.units[node.text].parts], boost=boost)
+    return None
+
+
 def to_whoosh(parsed: ParsedQuery) -> wq.Query:
     """Soft AND over the top-level terms (each matched term adds COORD), minus
     exclusions, plus optional matches in headings, titles and jieba words."""
     if parsed.empty:
         return wq.NullQuery
     conjuncts = [node_query(n, parsed) for n in parsed.conjuncts()]
-    if len(conjuncts) == 1:
-        required = wq.Or([wq.ConstantScoreQuery(conjuncts[0], COORD), conjuncts[0]])
-    else:
-        required = wq.Or([wq.ConstantScoreQuery(c, COORD) for c in conjuncts] + conjuncts)
+    partial = [q for q in (partial_query(n, parsed) for n in parsed.conjuncts()) if q is not None]
+    # Each whole term adds COORD; parts of a term only their (small) score.
+    required = wq.Or([wq.ConstantScoreQuery(c, COORD) for c in conjuncts] + conjuncts + partial)
     exclusions = [node_query(n, parsed) for n in parsed.exclusions()]
     if exclusions:
         required = wq.AndNot(required, wq.Or(exclusions))
@@ -213,15 +247,25 @@ class TextMatcher:
         via_alias = []
         if aliases:
             for _alias, runs, docs in unit.alias_forms:
-                if doc_id is None or doc_id in docs:
+                if doc_id is None or docs is None or doc_id in docs:
                     via_alias.extend(self.form_spans(runs))
         return literal, via_alias
 
+    def part_spans(self, unit: Unit) -> list[list[tuple[int, int]]]:
+        return [self.form_spans(runs) for runs in unit.parts]
+
     def satisfies(self, node, parsed: ParsedQuery, doc_id: str | None) -> float:
-        """1.0 if the node matches literally, 0.9 only through an alias, 0.0 if not."""
+        """1.0 if the node matches as written (in any spelling), 0.9 only through
+        another name, up to 0.5 for some of the words of a long term, else 0.0."""
         if isinstance(node, syntax.Term | syntax.Phrase):
-            literal, via_alias = self.unit_spans(parsed.units[node.text], doc_id)
-            return 1.0 if literal else 0.9 if via_alias else 0.0
+            unit = parsed.units[node.text]
+            literal, via_alias = self.unit_spans(unit, doc_id)
+            if literal or via_alias:
+                return 1.0 if literal else 0.9
+            if unit.parts:
+                found = self.part_spans(unit)
+                return 0.5 * sum(map(bool, found)) / len(found)
+            return 0.0
         if isinstance(node, syntax.Not):
             return 0.0 if self.satisfies(node.node, parsed, doc_id) else 1.0
         values = [self.satisfies(n, parsed, doc_id) for n in node.nodes]

@@ -101,3 +101,31 @@ def test_terms_with_nothing_searchable_never_leave_a_bare_exclusion(query):
     parsed = parse_query(query)
     to_whoosh(parsed)
     assert parsed.terms
+
+
+@pytest.mark.parametrize(
+    "query,alias",
+    [
+        ("日南駅", "日南車站"),  # thesaurus, inside a longer term
+        ("宮崎県庁", "宮崎縣政府"),
+        ("MOU", "合作備忘錄"),
+        ("2018", "107年"),  # Gregorian ↔ ROC years
+        ("107年", "2018"),
+    ],
+)
+def test_other_names_are_searched_too(query, alias):
+    assert alias in {a for a, _runs, _docs in parse_query(query).units[query].alias_forms}
+
+
+@pytest.mark.parametrize(
+    "query,parts",
+    [
+        ("臺中市政府經濟發展局", {"臺中市", "經濟發展局"}),
+        ('"臺中市政府經濟發展局"', set()),  # a quoted phrase is never cut
+        ("八代", set()),
+    ],
+)
+def test_long_terms_can_also_be_found_by_their_words(query, parts):
+    unit = next(iter(parse_query(query).units.values()))
+    words = {"".join(u[0] for u in run[:-1]) + run[-1] for runs in unit.parts for run in runs}
+    assert parts <= words and bool(words) == bool(parts)
