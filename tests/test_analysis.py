@@ -146,3 +146,24 @@ def test_quoted_phrase_matches_as_written(searcher, passages):
     hits = _hits(searcher, '"SusHi Tech Tokyo"')
     want = {(d, p.passage_id) for d, p in passages if "sushi tech tokyo" in fold(p.text)}
     assert hits == want and want  # a phrase is one term: no partial matches
+
+
+@pytest.mark.parametrize(
+    "typed,written",
+    [
+        ("熊本县", "熊本縣"),  # simplified
+        ("台中市政府经济发展局", "臺中市政府經濟發展局"),
+        ("姐妹市", "姊妹市"),
+        ("熊本県", "熊本縣"),  # Japanese shinjitai
+        ("経済文化交流部", "経済文化交流部"),  # as written in a Japanese list, too
+        ("台北", "臺北"),
+        ("ＦＧＮ", "FGN"),  # full width
+        ("1萬5仟片", "1 萬 5 仟片"),  # spaces inside a number
+        ("iclei", "2014ICLEI"),  # letters glued to digits
+    ],
+)
+def test_spellings_meet(searcher, passages, typed, written):
+    """A spelling finds every passage that has the written form."""
+    want = {(doc, p.passage_id) for doc, p in passages if written in p.text}
+    assert want
+    assert want <= _hits(searcher, typed)
