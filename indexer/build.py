@@ -91,6 +91,8 @@ def passage_documents(report: Report):
             "city": meta.city or "",
             "year": report_year(report),
             "kind": meta.kind,
+            "agency": meta.agency or "",
+            "countries": ",".join(meta.countries),
         }
         if days:
             doc["span_start"], doc["span_end"] = days

@@ -163,6 +163,10 @@ class SearchRequest:
     date_to: str | None = None  # ISO day, inclusive
     page: int = 1
     per_page: int = 10
+    kind: str | None = None  # 出國報告 / 施政報告 / 統計分析報告 / other
+    agency: str | None = None
+    country: str | None = None  # a destination country, e.g. 日本
+    sort: str = "relevance"  # or "newest", "oldest"
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,17 @@ class SearchResult:
     facets: dict[str, tuple[FacetValue, ...]]
     notices: tuple[str, ...] = ()  # e.g. malformed syntax searched literally
     suggestions: tuple[Suggestion, ...] = ()
+
+    def grouped(self) -> list[tuple[Hit, list[Hit]]]:
+        """This page's hits grouped by report, in the order each report first appears:
+        (best hit, the report's other hits on this page)."""
+        groups: dict[str, tuple[Hit, list[Hit]]] = {}
+        for hit in self.hits:
+            if hit.doc_id in groups:
+                groups[hit.doc_id][1].append(hit)
+            else:
+                groups[hit.doc_id] = (hit, [])
+        return list(groups.values())
 
     @property
     def pages(self) -> int:

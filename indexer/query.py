@@ -193,11 +193,14 @@ def partial_query(node, parsed: ParsedQuery, boost: float = 0.3) -> wq.Query | N
     return None
 
 
-def to_whoosh(parsed: ParsedQuery) -> wq.Query:
+def to_whoosh(parsed: ParsedQuery, strict: bool = False) -> wq.Query:
     """Soft AND over the top-level terms (each matched term adds COORD), minus
-    exclusions, plus optional matches in headings, titles and jieba words."""
+    exclusions, plus optional matches in headings, titles and jieba words.
+    `strict`: every top-level term required (for results in date order)."""
     if parsed.empty:
         return wq.NullQuery
+    if strict:
+        return node_query(parsed.tree, parsed)
     conjuncts = [node_query(n, parsed) for n in parsed.conjuncts()]
     partial = [q for q in (partial_query(n, parsed) for n in parsed.conjuncts()) if q is not None]
     # Each whole term adds COORD; parts of a term only their (small) score.

@@ -12,11 +12,15 @@ from urllib.parse import urlencode
 from .cities import parse_city
 from .dates import parse_user_date, span
 from .errors import BadRequest
+from .metadata import KINDS
 from .models import SearchRequest
 
 MAX_QUERY_CHARS = 200
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 10
+# Deeper pages are not useful to a person and would make whoosh collect a lot.
+MAX_PAGE = 1000
+SORTS = ("relevance", "newest", "oldest")
 
 
 def _int(params: Mapping[str, str], name: str, default: int, low: int, high: int | None) -> int:
@@ -44,7 +48,8 @@ def _day(params: Mapping[str, str], name: str, last: bool) -> str | None:
 def parse_search_request(params: Mapping[str, str]) -> SearchRequest:
     """Validate search parameters named as in the public contract.
 
-    `q`, `city`, `from`, `to`, `page`, `per_page`; all optional.
+    `q`, `city`, `from`, `to`, `kind`, `agency`, `country`, `sort`, `page`,
+    `per_page`; all optional.
 
     >>> parse_search_request({"q": "八代", "city": "台中", "from": "111/9/2"}).city
     '臺中市'
@@ -62,14 +67,33 @@ def parse_search_request(params: Mapping[str, str]) -> SearchRequest:
         raise BadRequest(
             f"起日晚於迄日 (from {date_from} is after to {date_to}; swap them or widen the range)"
         )
+    kind = (params.get("kind") or "").strip() or None
+    if kind is not None and kind not in KINDS:
+        raise BadRequest(f"kind 必須是 {'、'.join(KINDS)} 之一 (kind must be one of these, got {kind!r})")
+    sort = (params.get("sort") or "").strip() or "relevance"
+    if sort not in SORTS:
+        raise BadRequest(f"sort 必須是 {'、'.join(SORTS)} 之一 (sort must be one of these, got {sort!r})")
     return SearchRequest(
         query=query,
         city=city,
         date_from=date_from,
         date_to=date_to,
-        page=_int(params, "page", 1, 1, None),
+        page=_int(params, "page", 1, 1, MAX_PAGE),
         per_page=_int(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+        kind=kind,
+        agency=_text(params, "agency"),
+        country=_text(params, "country"),
+        sort=sort,
     )
+
+
+def _text(params: Mapping[str, str], name: str) -> str | None:
+    """A free-text filter value (an agency, a country): matched exactly, so an
+    unknown one simply finds nothing."""
+    value = " ".join((params.get(name) or "").split())
+    if len(value) > MAX_QUERY_CHARS:
+        raise BadRequest(f"{name} 過長 ({name} has more than {MAX_QUERY_CHARS} characters)")
+    return value or None
 
 
 def to_params(request: SearchRequest, **changes: object) -> dict[str, str]:
@@ -79,6 +103,10 @@ def to_params(request: SearchRequest, **changes: object) -> dict[str, str]:
         "city": request.city,
         "from": request.date_from,
         "to": request.date_to,
+        "kind": request.kind,
+        "agency": request.agency,
+        "country": request.country,
+        "sort": request.sort if request.sort != "relevance" else None,
         "page": request.page if request.page != 1 else None,
         "per_page": request.per_page if request.per_page != DEFAULT_PER_PAGE else None,
     }

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import GramTokenizer, WordTokenizer
 
 # Bump when the schema or analysis changes, so that an existing index is
 # rebuilt rather than read with the wrong assumptions.
-ANALYSIS_VERSION = "4"
+ANALYSIS_VERSION = "5"
 
 
 def make_schema() -> Schema:
@@ -33,6 +33,9 @@ def make_schema() -> Schema:
         city=ID(stored=True, sortable=True),
         year=ID(stored=True, sortable=True),
         kind=ID(stored=True, sortable=True),
+        agency=ID(stored=True, sortable=True),
+        # a report may name several destination countries
+        countries=KEYWORD(stored=True, commas=True),
         # the days a report covers, [period start … report date], as YYYYMMDD
         span_start=NUMERIC(bits=32, sortable=True),
         span_end=NUMERIC(bits=32, sortable=True),

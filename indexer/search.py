@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import threading
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -32,27 +34,44 @@ def _day_number(iso_day: str) -> int:
     return int(iso_day.replace("-", ""))
 
 
-def filter_query(request: SearchRequest, with_city: bool = True) -> wq.Query | None:
-    """City and date filters: a report matches when [period start … date] overlaps [from … to]."""
+# Facets, and the request fields that filter on each (the year facet is the date range).
+FACETS = {"city": ("city",), "year": ("date_from", "date_to"), "kind": ("kind",),
+          "agency": ("agency",), "country": ("country",)}
+
+
+def filter_query(request: SearchRequest, without: str | None = None) -> wq.Query | None:
+    """The request's filters, less those of facet `without` (so that a facet's
+    counts show what choosing another of its values would give).
+
+    A report matches the dates when [period start … date] overlaps [from … to].
+    """
+    skip = FACETS.get(without, ())
     clauses: list[wq.Query] = []
-    if with_city and request.city:
-        clauses.append(wq.Term("city", request.city))
-    if request.date_to:
+    for field, name in (("city", "city"), ("kind", "kind"), ("agency", "agency"), ("country", "countries")):
+        value = getattr(request, field)
+        if value and field not in skip:
+            clauses.append(wq.Term(name, value))
+    if request.date_to and "date_to" not in skip:
         clauses.append(wq.NumericRange("span_start", None, _day_number(request.date_to)))
-    if request.date_from:
+    if request.date_from and "date_from" not in skip:
         clauses.append(wq.NumericRange("span_end", _day_number(request.date_from), None))
     return wq.And(clauses) if clauses else None
 
 
-def filtered(q: wq.Query, request: SearchRequest, with_city: bool = True) -> wq.Query:
+def filtered(q: wq.Query, request: SearchRequest, without: str | None = None) -> wq.Query:
     """`q` restricted by the request's filters, without changing its scores.
 
     The filters go into the query rather than whoosh's `filter=` argument:
     whoosh treats a filter that matches nothing as no filter at all, which
     would turn "no reports from 花蓮縣" into "every report".
     """
-    fq = filter_query(request, with_city)
+    fq = filter_query(request, without)
     return q if fq is None else wq.And([q, wq.ConstantScoreQuery(fq, 0.0)])
+
+
+def _by_date(newest: bool) -> sorting.MultiFacet:
+    return sorting.MultiFacet([sorting.FieldFacet("span_end", reverse=newest),
+                               sorting.FieldFacet("doc_id"), sorting.FieldFacet("ordinal")])
 
 
 class Searcher:
@@ -122,7 +141,10 @@ class Searcher:
         if request.query and parsed.empty:
             return SearchResult(request, 0, (), self._facets(searcher, wq.NullQuery, request), notices)
         if parsed.empty:
-            return self._browse(searcher, request)
+            return self._by_date(searcher, request, wq.Every(), self.parse(""))
+        if request.sort != "relevance":
+            # In date order there are no tiers to keep apart: only passages with every term.
+            return self._by_date(searcher, request, to_whoosh(parsed, strict=True), parsed, notices)
         q = to_whoosh(parsed)
         wanted = request.page * request.per_page
         results = searcher.search(filtered(q, request), limit=max(RERANK_DEPTH, wanted))
@@ -136,22 +158,35 @@ class Searcher:
             hints = suggestions(request, parsed, self.lexicon, lambda r: self._count(searcher, r))
         return SearchResult(request, total, hits, self._facets(searcher, q, request), notices, hints)
 
+    def export(self, request: SearchRequest, limit: int = 1000) -> list[Hit]:
+        """Up to `limit` hits of a search in its order, from its first page on (for CSV)."""
+        hits: list[Hit] = []
+        page = 1
+        while len(hits) < limit:
+            per_page = min(100, limit - len(hits))
+            result = self.search(replace(request, page=page, per_page=per_page))
+            hits.extend(result.hits)
+            if len(result.hits) < per_page or not result.hits:
+                break
+            page += 1
+        return hits
+
     def _count(self, searcher, request: SearchRequest) -> int:
         parsed = self.parse(request.query)
         if parsed.empty:
             return 0
         return len(searcher.search(filtered(to_whoosh(parsed), request), limit=1))
 
-    def _browse(self, searcher, request: SearchRequest) -> SearchResult:
-        """No query: the passages that match the filters, newest reports first, in reading order."""
-        sortedby = sorting.MultiFacet([sorting.FieldFacet("span_end", reverse=True),
-                                       sorting.FieldFacet("doc_id"), sorting.FieldFacet("ordinal")])
+    def _by_date(self, searcher, request: SearchRequest, q: wq.Query, parsed: ParsedQuery,
+                 notices: tuple[str, ...] = ()) -> SearchResult:
+        """Passages matching `q` and the filters, in reading order of reports by date:
+        newest first unless the request asks for oldest."""
         wanted = request.page * request.per_page
-        results = searcher.search(filtered(wq.Every(), request), limit=wanted, sortedby=sortedby)
+        results = searcher.search(filtered(q, request), limit=wanted,
+                                  sortedby=_by_date(newest=request.sort != "oldest"))
         start = (request.page - 1) * request.per_page
-        empty = self.parse("")
-        hits = tuple(self._hit(dict(hit), 0.0, empty) for hit in results[start:wanted])
-        return SearchResult(request, len(results), hits, self._facets(searcher, wq.Every(), request))
+        hits = tuple(self._hit(dict(hit), 0.0, parsed) for hit in results[start:wanted])
+        return SearchResult(request, len(results), hits, self._facets(searcher, q, request), notices)
 
     def _hit(self, fields: dict, score: float, parsed: ParsedQuery) -> Hit:
         text = fields["text"]
@@ -168,26 +203,35 @@ class Searcher:
         )
 
     def _facets(self, searcher, q: wq.Query, request: SearchRequest) -> dict[str, tuple[FacetValue, ...]]:
-        """Passage counts per city (ignoring the city filter, so others can be chosen) and per year."""
-        def counts(field: str, with_city: bool) -> dict[str, int]:
-            results = searcher.search(filtered(q, request, with_city), limit=1,
-                                      groupedby={field: sorting.FieldFacet(field)}, maptype=sorting.Count)
+        """Passage counts per value of each facet, under the query and every
+        other facet's filter; each value carries the link that toggles it."""
+        def counts(name: str, field: str, overlap: bool = False) -> dict[str, int]:
+            results = searcher.search(filtered(q, request, without=name), limit=1, maptype=sorting.Count,
+                                      groupedby={field: sorting.FieldFacet(field, allow_overlap=overlap)})
             return {k: v for k, v in results.groups(field).items() if k}
 
-        city_counts = counts("city", with_city=False)
-        if request.city and request.city not in city_counts:
-            city_counts[request.city] = 0
-        cities = tuple(
-            FacetValue(city, n, city == request.city,
-                       query_string(request, city=None if city == request.city else city, page=None))
-            for city, n in sorted(city_counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        )
+        def values(name: str, field: str, chosen: str | None, overlap: bool = False) -> tuple[FacetValue, ...]:
+            found = counts(name, field, overlap)
+            if chosen and chosen not in found:
+                found[chosen] = 0  # keep a chosen value visible, so it can be unchosen
+            return tuple(
+                FacetValue(value, n, value == chosen,
+                           query_string(request, page=None, **{name: None if value == chosen else value}))
+                for value, n in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+            )
+
         years = []
-        for year, n in sorted(counts("year", with_city=True).items(), reverse=True):
+        for year, n in sorted(counts("year", "year").items(), reverse=True):
             selected = request.date_from == f"{year}-01-01" and request.date_to == f"{year}-12-31"
             change = {"from": None, "to": None} if selected else {"from": year, "to": year}
             years.append(FacetValue(year, n, selected, query_string(request, page=None, **change)))
-        return {"city": cities, "year": tuple(years)}
+        return {
+            "city": values("city", "city", request.city),
+            "year": tuple(years),
+            "kind": values("kind", "kind", request.kind),
+            "agency": values("agency", "agency", request.agency),
+            "country": values("country", "countries", request.country, overlap=True),
+        }
 
     # -- reports -----------------------------------------------------------
 
@@ -195,6 +239,21 @@ class Searcher:
         """Every report: doc_id, title, city, date, kind; newest first."""
         rows = [{k: e[k] for k in ("doc_id", "title", "city", "date", "kind")} for e in self.catalog]
         return sorted(rows, key=lambda r: (r["date"] or "", r["doc_id"]), reverse=True)
+
+    def collection(self, latest: int = 5) -> dict:
+        """What the index holds, for the empty search page: counts of reports
+        and passages, reports per city and per year (most first / newest
+        first), and the latest reports."""
+        reports = self.reports()
+        by_city = Counter(r["city"] or "不明" for r in reports)
+        by_year = Counter((r["date"] or "")[:4] or "不明" for r in reports)
+        return {
+            "reports": len(reports),
+            "passages": self.manifest["passages"],
+            "by_city": [{"value": k, "count": n} for k, n in sorted(by_city.items(), key=lambda kv: (-kv[1], kv[0]))],
+            "by_year": [{"value": k, "count": n} for k, n in sorted(by_year.items(), reverse=True)],
+            "latest": reports[:latest],
+        }
 
     def report(self, doc_id: str) -> Report:
         """The report with that id (metadata and passages); ReportNotFound otherwise."""

@@ -58,3 +58,31 @@ def test_query_string_round_trips_and_changes():
     request = parse_search_request({"q": "八代", "city": "台中", "page": "2"})
     assert query_string(request) == "?q=%E5%85%AB%E4%BB%A3&city=%E8%87%BA%E4%B8%AD%E5%B8%82&page=2"
     assert "city" not in query_string(request, city=None)
+
+
+@pytest.mark.parametrize(
+    "params,field,expected",
+    [
+        ({"kind": "出國報告"}, "kind", "出國報告"),
+        ({"agency": " 基隆市政府 "}, "agency", "基隆市政府"),
+        ({"country": "日本"}, "country", "日本"),
+        ({"sort": "newest"}, "sort", "newest"),
+        ({}, "sort", "relevance"),
+    ],
+)
+def test_facet_filters_and_sort(params, field, expected):
+    assert getattr(parse_search_request(params), field) == expected
+
+
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        ({"kind": "公文"}, "kind must be one of"),
+        ({"sort": "random"}, "sort must be one of"),
+        ({"agency": "局" * 201}, "agency has more than"),
+        ({"page": "1001"}, "page"),
+    ],
+)
+def test_facet_filters_and_sort_refused(params, message):
+    with pytest.raises(BadRequest, match=message):
+        parse_search_request(params)

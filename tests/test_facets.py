@@ -1,0 +1,94 @@
+"""Facets, sorting, grouping and the collection summary, on the bundled corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.request import parse_search_request
+from indexer.search import Searcher
+
+
+@pytest.fixture(scope="module")
+def searcher(index_dir):
+    return Searcher(index_dir)
+
+
+def _search(searcher, **params):
+    return searcher.search(parse_search_request({"per_page": "100", **params}))
+
+
+def test_every_facet_is_there_with_counts_that_add_up(searcher):
+    result = _search(searcher, q="熊本")
+    assert set(result.facets) == {"city", "year", "kind", "agency", "country"}
+    for name in ("city", "year", "kind", "agency"):
+        assert sum(v.count for v in result.facets[name]) == result.total, name
+    assert {v.value for v in result.facets["country"]} >= {"日本"}
+
+
+@pytest.mark.parametrize(
+    "facet,param",
+    [("city", "city"), ("kind", "kind"), ("agency", "agency"), ("country", "country")],
+)
+def test_a_facet_value_filters_and_its_toggle_link_undoes_it(searcher, facet, param):
+    everything = _search(searcher, q="熊本")
+    value = everything.facets[facet][-1]  # the smallest
+    chosen = _search(searcher, q="熊本", **{param: value.value})
+    assert chosen.total == value.count
+    selected = [v for v in chosen.facets[facet] if v.selected]
+    assert [v.value for v in selected] == [value.value]
+    assert f"{param}=" not in selected[0].toggle_url
+    # the facet's own counts ignore its own filter, so other values stay choosable
+    assert len(chosen.facets[facet]) == len(everything.facets[facet])
+
+
+def test_counts_follow_the_other_filters(searcher):
+    in_taichung = _search(searcher, q="熊本", city="臺中市")
+    assert [v.value for v in in_taichung.facets["agency"]] == ["臺中市政府經濟發展局"]
+    assert {v.value for v in in_taichung.facets["year"]} == {"2025"}
+
+
+def test_year_facet_links_set_the_date_range(searcher):
+    result = _search(searcher, q="姊妹市")
+    year = result.facets["year"][0]
+    assert f"from={year.value}" in year.toggle_url and f"to={year.value}" in year.toggle_url
+    chosen = _search(searcher, q="姊妹市", **{"from": year.value, "to": year.value})
+    assert chosen.total == year.count
+    assert [v.selected for v in chosen.facets["year"] if v.value == year.value] == [True]
+
+
+@pytest.mark.parametrize("sort,newest_first", [("newest", True), ("oldest", False)])
+def test_sorting_by_date(searcher, sort, newest_first):
+    result = _search(searcher, q="姊妹市", sort=sort)
+    dates = [hit.date for hit in result.hits]
+    assert dates == sorted(dates, reverse=newest_first)
+    assert result.total == len(result.hits) > 1
+
+
+def test_date_order_keeps_only_passages_with_every_term(searcher):
+    soft = _search(searcher, q="熊本 半導體")
+    strict = _search(searcher, q="熊本 半導體", sort="newest")
+    assert strict.total < soft.total
+    assert all("熊本" in h.text and "半導體" in h.text for h in strict.hits)
+
+
+def test_hits_are_grouped_by_report(searcher):
+    result = _search(searcher, q="熊本", per_page="10")
+    groups = result.grouped()
+    assert sum(1 + len(more) for _, more in groups) == len(result.hits)
+    assert len({best.doc_id for best, _ in groups}) == len(groups)
+    assert all(h.doc_id == best.doc_id for best, more in groups for h in more)
+
+
+def test_collection_summary(searcher):
+    summary = searcher.collection()
+    assert summary["reports"] == 5 and summary["passages"] > 50
+    assert {c["value"]: c["count"] for c in summary["by_city"]}["高雄市"] == 2
+    assert [y["value"] for y in summary["by_year"]] == ["2025", "2024", "2022", "2014"]
+    assert summary["latest"][0]["doc_id"] == "taichung-2025-kyushu-startup-exchange"
+
+
+def test_export_reads_every_page(searcher):
+    result = _search(searcher, q="市", per_page="10")
+    exported = searcher.export(parse_search_request({"q": "市"}), limit=1000)
+    assert len(exported) == result.total
+    assert len({(h.doc_id, h.passage_id) for h in exported}) == len(exported)
