@@ -1,7 +1,8 @@
 """The `jiaoliu` command: a thin layer over the library.
 
     jiaoliu index  [--corpus DIR] [--index DIR] [--force]
-    jiaoliu search QUERY [--city C] [--from D] [--to D] [--limit N] [--page N] [--json]
+    jiaoliu search QUERY [--city C] [--from D] [--to D] [--kind K] [--agency A] [--country C]
+                         [--sort relevance|newest|oldest] [--limit N] [--page N] [--json]
     jiaoliu serve  [--index DIR] [--corpus DIR] [--host H] [--port P]
 
 Errors are one line on stderr starting with "jiaoliu: error:", and exit
@@ -38,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--city", default="", help="臺北市, 台中, 高雄 …")
     search.add_argument("--from", dest="date_from", default="", help="2022-09-02, 2022, 111/9/2, 民國111年 …")
     search.add_argument("--to", dest="date_to", default="", help="same forms as --from")
+    search.add_argument("--kind", default="", help="出國報告, 施政報告, 統計分析報告 or other")
+    search.add_argument("--agency", default="", help="the agency, as the reports name it")
+    search.add_argument("--country", default="", help="a destination country, e.g. 日本")
+    search.add_argument("--sort", default="relevance", help="relevance (default), newest or oldest")
     search.add_argument("--limit", type=int, default=10, help="hits per page, 1–100 (default 10)")
     search.add_argument("--page", type=int, default=1, help="page of hits, from 1")
     search.add_argument("--json", action="store_true", help="print the same JSON as /api/search")
@@ -82,6 +87,7 @@ def _terminal(snippet_html: str) -> str:
 def cmd_search(args) -> int:
     request = parse_search_request({
         "q": args.query, "city": args.city, "from": args.date_from, "to": args.date_to,
+        "kind": args.kind, "agency": args.agency, "country": args.country, "sort": args.sort,
         "page": str(args.page), "per_page": str(args.limit),
     })
     if not request.query:
@@ -90,8 +96,12 @@ def cmd_search(args) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return 0
+    for notice in result.notices:
+        print(f"note: {notice}", file=sys.stderr)
     print(f"{result.total} passages match {request.query!r}" + (f" (page {request.page})" if request.page > 1
                                                                   else ""))
+    for hint in result.suggestions:
+        print(f"  try: {hint.text} ({hint.total} passages)")
     for n, hit in enumerate(result.hits, (request.page - 1) * request.per_page + 1):
         print(f"\n{n}. {hit.title} · {hit.city or '?'} · {hit.date or '?'}")
         if hit.heading:

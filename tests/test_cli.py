@@ -24,6 +24,11 @@ REPO = Path(__file__).resolve().parents[1]
         (["search", "八代", "--from", "2022-13-40"], 2, "", "jiaoliu: error:"),
         (["search", "八代", "--limit", "0"], 2, "", "per_page"),
         (["search", "   "], 2, "", "empty"),
+        (["search", "姊妹市", "--kind", "施政報告", "--sort", "oldest"], 0, "kaohsiung-2014", ""),
+        (["search", "熊本", "--country", "日本", "--agency", "基隆市政府"], 0, "keelung", ""),
+        (["search", "八伐市"], 0, "try: 八代市", ""),
+        (["search", '"八代', "--limit", "1"], 0, "passages match", "Malformed query"),
+        (["search", "八代", "--sort", "best"], 2, "", "sort must be one of"),
     ],
 )
 def test_search(index_dir, capsys, args, code, out, err):
