@@ -13,7 +13,7 @@ from whoosh import index as whoosh_index
 
 from . import store
 from .aliases import find_aliases
-from .corpus import read_corpus
+from .corpus import content_hash, find_report_files, read_bytes, read_report
 from .dates import span
 from .errors import JiaoliuError, UnreadableReport
 from .models import Report
@@ -28,7 +28,9 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass
 class BuildSummary:
-    indexed: list[str] = field(default_factory=list)  # doc_ids
+    indexed: list[str] = field(default_factory=list)  # doc_ids added or changed
+    unchanged: list[str] = field(default_factory=list)  # doc_ids kept from the previous build
+    removed: list[str] = field(default_factory=list)  # doc_ids no longer in the corpus
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     passages: int = 0
     seconds: float = 0.0
@@ -99,108 +101,157 @@ def passage_documents(report: Report):
         yield doc
 
 
-def _previous_manifest(index_dir: Path) -> dict | None:
+def _previous(index_dir: Path) -> tuple[Path, dict] | None:
     try:
-        return store.read_json(store.current_build(index_dir) / "manifest.json")
+        build = store.current_build(index_dir)
+        return build, store.read_json(build / "manifest.json")
     except (JiaoliuError, OSError, ValueError):
         return None
 
 
-def _fingerprint(manifest: dict) -> tuple:
-    files = tuple(sorted((r["path"], r["sha256"]) for r in manifest["reports"]))
-    skipped = tuple(sorted(s["path"] for s in manifest["skipped"]))
-    return files, skipped, tuple(sorted(manifest["settings"].items()))
+@dataclass
+class _Plan:
+    """What a build has to do, from comparing the corpus with the build being served."""
+
+    fresh: list[Report] = field(default_factory=list)  # added or changed: to (re)index
+    kept: list[dict] = field(default_factory=list)  # unchanged: manifest entries of the previous build
+    removed: list[str] = field(default_factory=list)  # doc_ids gone from the corpus
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    changed: set[str] = field(default_factory=set)  # doc_ids of fresh reports that replace old ones
+
+
+def _plan(corpus_dir: Path, previous: dict | None, progress: Progress | None) -> _Plan:
+    """Hash every file; read and parse only the ones that are new or changed."""
+    plan = _Plan()
+    known = {entry["path"]: entry for entry in previous["reports"]} if previous else {}
+    files = find_report_files(corpus_dir)
+    for done, path in enumerate(files, 1):
+        rel = str(path.relative_to(corpus_dir))
+        try:
+            data = read_bytes(path, corpus_dir)
+            entry = known.get(rel)
+            if entry is not None and entry["sha256"] == content_hash(data):
+                plan.kept.append(entry)
+            else:
+                plan.fresh.append(read_report(path, corpus_dir, data))
+        except UnreadableReport as exc:
+            plan.skipped.append((rel, str(exc)))
+        if progress:
+            progress(done, len(files), f"reading {rel}")
+    kept_ids = {entry["doc_id"] for entry in plan.kept}
+    fresh_ids = {report.doc_id for report in plan.fresh}
+    for entry in known.values():
+        if entry["doc_id"] not in kept_ids:
+            if entry["doc_id"] in fresh_ids:
+                plan.changed.add(entry["doc_id"])
+            else:
+                plan.removed.append(entry["doc_id"])
+    return plan
+
+
+def _manifest_entry(report: Report) -> dict:
+    return {"doc_id": report.doc_id, "path": report.path, "sha256": report.sha256,
+            "passages": len(report.passages), "title": report.metadata.title,
+            "city": report.metadata.city, "date": report.metadata.date}
 
 
 def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progress | None = None,
                 force: bool = False) -> BuildSummary:
-    """Index every report under `corpus_dir` into `index_dir`.
+    """Index the reports under `corpus_dir` into `index_dir`, re-indexing only
+    what was added, changed or removed since the build being served.
 
-    Unreadable files are skipped with their reason (in the summary and the
-    manifest); the rest is indexed.  If nothing changed since the build being
-    served, nothing is rebuilt unless `force`.  Raises JiaoliuError if the
-    corpus directory does not exist or holds no readable report.
+    The result is always a new build, published atomically; unreadable files
+    are skipped with their reason (in the summary and the manifest). When
+    nothing changed nothing is built, unless `force`, which also rebuilds
+    everything from scratch. Raises JiaoliuError if the corpus directory does
+    not exist or holds no readable report.
     """
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     if not corpus_dir.is_dir():
         raise JiaoliuError(f"corpus directory {corpus_dir} does not exist; pass --corpus DIR")
     started = time.perf_counter()
-    summary = BuildSummary()
     with store.build_lock(index_dir):
-        reports: list[Report] = []
-        items = list(read_corpus(corpus_dir))
-        for done, (path, item) in enumerate(items, 1):
-            rel = str(path.relative_to(corpus_dir))
-            if isinstance(item, UnreadableReport):
-                summary.skipped.append((rel, str(item)))
-            else:
-                reports.append(item)
-            if progress:
-                progress(done, len(items), rel)
-        if not reports:
+        previous = _previous(index_dir)
+        settings = build_settings()
+        # A build made with other settings (analysis, dictionary …) cannot be extended.
+        base = previous if previous and not force and previous[1]["settings"] == settings else None
+        plan = _plan(corpus_dir, base[1] if base else None, progress)
+        if not plan.fresh and not plan.kept:
             raise JiaoliuError(f"no readable report in {corpus_dir} (looked for *.txt and *.md files)")
+        _check_unique_ids(plan)
+        entries = plan.kept + [_manifest_entry(r) for r in plan.fresh]
         manifest = {
-            "reports": [
-                {"doc_id": r.doc_id, "path": r.path, "sha256": r.sha256, "passages": len(r.passages),
-                 "title": r.metadata.title, "city": r.metadata.city, "date": r.metadata.date}
-                for r in reports
-            ],
-            "skipped": [{"path": p, "reason": why} for p, why in summary.skipped],
-            "passages": sum(len(r.passages) for r in reports),
-            "settings": build_settings(),
+            "reports": sorted(entries, key=lambda e: e["path"]),
+            "skipped": [{"path": p, "reason": why} for p, why in plan.skipped],
+            "passages": sum(e["passages"] for e in entries),
+            "settings": settings,
         }
-        summary.passages = manifest["passages"]
-        previous = _previous_manifest(index_dir)
-        if not force and previous and _fingerprint(previous) == _fingerprint(manifest):
+        summary = BuildSummary(skipped=plan.skipped, passages=manifest["passages"])
+        summary.unchanged = [e["doc_id"] for e in plan.kept]
+        summary.removed = plan.removed
+        if base and not plan.fresh and not plan.removed and manifest["skipped"] == base[1]["skipped"]:
             summary.up_to_date = True
-            summary.build = store.current_build(index_dir).name
+            summary.build = base[0].name
             summary.seconds = time.perf_counter() - started
             return summary
-        _check_unique_ids(reports)
         build = store.new_build_dir(index_dir)
         try:
-            _write_build(build, reports, manifest)
+            _write_build(build, plan, manifest, base[0] if base else None, progress)
         except BaseException:
             store.discard(build)  # also on Ctrl-C: the previous build keeps serving
             raise
         store.publish(index_dir, build)
-        summary.indexed = [r.doc_id for r in reports]
+        summary.indexed = [r.doc_id for r in plan.fresh]
         summary.build = build.name
         summary.seconds = time.perf_counter() - started
         return summary
 
 
-def _check_unique_ids(reports: list[Report]) -> None:
+def _check_unique_ids(plan: _Plan) -> None:
     seen: dict[str, str] = {}
-    for report in reports:
-        if report.doc_id in seen:
-            raise JiaoliuError(
-                f"{report.path} and {seen[report.doc_id]} would both be report {report.doc_id!r}; rename one"
-            )
-        seen[report.doc_id] = report.path
+    for doc_id, path in [(e["doc_id"], e["path"]) for e in plan.kept] + [(r.doc_id, r.path) for r in plan.fresh]:
+        if doc_id in seen:
+            raise JiaoliuError(f"{path} and {seen[doc_id]} would both be report {doc_id!r}; rename one")
+        seen[doc_id] = path
 
 
-def _write_build(build: Path, reports: list[Report], manifest: dict) -> None:
-    (build / "whoosh").mkdir()
-    ix = whoosh_index.create_in(str(build / "whoosh"), make_schema())
+def _write_build(build: Path, plan: _Plan, manifest: dict, base: Path | None,
+                 progress: Progress | None) -> None:
+    """Write a complete build: from scratch, or as the base build's files
+    (hard-linked) with the removed and changed reports' passages deleted and
+    the fresh ones added."""
+    if base is not None:
+        store.link_tree(base / "whoosh", build / "whoosh")
+        store.link_tree(base / "reports", build / "reports")
+        ix = whoosh_index.open_dir(str(build / "whoosh"))
+    else:
+        (build / "whoosh").mkdir()
+        ix = whoosh_index.create_in(str(build / "whoosh"), make_schema())
     writer = ix.writer(limitmb=256)
     try:
-        for report in reports:
+        for doc_id in [*plan.removed, *plan.changed]:
+            writer.delete_by_term("doc_id", doc_id)
+            store.remove_report(build, doc_id)
+        for done, report in enumerate(plan.fresh, 1):
             for doc in passage_documents(report):
                 writer.add_document(**doc)
             store.write_report(build, report)
+            if progress:
+                progress(done, len(plan.fresh), f"indexing {report.doc_id}")
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
     ix.close()
-    store.write_json(build / "aliases.json", [
+    kept = {e["doc_id"] for e in plan.kept}
+    old_aliases = store.read_json(base / "aliases.json") if base else []
+    old_catalog = store.read_json(base / "catalog.json") if base else []
+    store.write_json(build / "aliases.json", [a for a in old_aliases if a["doc_id"] in kept] + [
         {"short": a.short, "full": a.full, "kind": a.kind, "doc_id": r.doc_id}
-        for r in reports for a in find_aliases(r.body)
+        for r in plan.fresh for a in find_aliases(r.body)
     ])
-    store.write_json(build / "catalog.json", [
-        {"doc_id": r.doc_id, **r.metadata.to_dict()} for r in reports
+    store.write_json(build / "catalog.json", [c for c in old_catalog if c["doc_id"] in kept] + [
+        {"doc_id": r.doc_id, **r.metadata.to_dict()} for r in plan.fresh
     ])
     # The manifest goes last: a build without one is never served.
     store.write_json(build / "manifest.json", manifest)
-

@@ -56,16 +56,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _progress(done: int, total: int, path: str) -> None:
+def _progress(done: int, total: int, what: str) -> None:
+    """One line redrawn in place: a bar, the count and what is being done."""
+    width = 20
+    filled = width * done // max(total, 1)
+    bar = "#" * filled + "-" * (width - filled)
     end = "\n" if done == total else ""
-    print(f"\r\x1b[K[{done}/{total}] {path}"[: 200], end=end, file=sys.stderr, flush=True)
+    line = f"[{bar}] {done}/{total} {what}"
+    if sys.stderr.isatty():
+        print(f"\r\x1b[K{line[:150]}", end=end, file=sys.stderr, flush=True)
+    elif done == total or done % max(1, total // 10) == 0:  # a log gets every tenth, not every file
+        print(line, file=sys.stderr, flush=True)
 
 
 def _print_summary(summary: BuildSummary, index_dir: str) -> None:
     if summary.up_to_date:
         print(f"index in {index_dir} is up to date ({summary.passages} passages); nothing to do")
     else:
-        print(f"indexed {len(summary.indexed)} reports, {summary.passages} passages "
+        print(f"indexed {len(summary.indexed)} reports (new or changed), kept {len(summary.unchanged)} "
+              f"unchanged, removed {len(summary.removed)}; {summary.passages} passages in all, "
               f"in {summary.seconds:.1f} s into {index_dir}")
     for path, reason in summary.skipped:
         print(f"skipped {path}: {reason}")

@@ -101,13 +101,23 @@ def _isoformat(value):
     return value if value is None or isinstance(value, str) else str(value)
 
 
-def read_report(path: Path, corpus_dir: Path) -> Report:
-    """Read one file into a Report, or raise UnreadableReport saying why."""
-    name = str(path.relative_to(corpus_dir))
+def read_bytes(path: Path, corpus_dir: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
-        raise UnreadableReport(f"{name}: cannot be read ({exc.strerror})") from None
+        raise UnreadableReport(f"{path.relative_to(corpus_dir)}: cannot be read ({exc.strerror})") from None
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_report(path: Path, corpus_dir: Path, data: bytes | None = None) -> Report:
+    """Read one file (or its bytes, already read) into a Report, or raise
+    UnreadableReport saying why."""
+    name = str(path.relative_to(corpus_dir))
+    if data is None:
+        data = read_bytes(path, corpus_dir)
     front, body = split_front_matter(decode(data, name), name)
     if not body.strip():
         raise UnreadableReport(f"{name}: has front matter but no text")
@@ -118,7 +128,7 @@ def read_report(path: Path, corpus_dir: Path) -> Report:
         doc_id=doc_id_for(path, corpus_dir),
         path=name,
         body=body,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=content_hash(data),
         metadata=extract_metadata(body, front or None),
         passages=passages,
     )

@@ -93,8 +93,29 @@ def _report_file(build: Path, doc_id: str) -> Path:
 
 
 def write_json(path: Path, data) -> None:
+    """Write through a new file: the path may be a hard link shared with the
+    build being served (see `link_tree`), which must never change."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """Copy a directory tree as hard links: instant, and safe because nothing
+    here ever writes into an existing file (whoosh writes new segment files
+    and a new table of contents; `write_json` replaces files)."""
+    for path in source.rglob("*"):
+        dest = target / path.relative_to(source)
+        if path.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+        elif path.name != "WRITELOCK":
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, dest)
+
+
+def remove_report(build: Path, doc_id: str) -> None:
+    _report_file(build, doc_id).unlink(missing_ok=True)
 
 
 def read_json(path: Path):

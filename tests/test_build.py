@@ -104,7 +104,49 @@ def test_an_unchanged_corpus_is_not_rebuilt_and_a_changed_one_is(corpus, tmp_pat
     shutil.copy(TAIPEI, corpus / "taipei.txt")
     third = build_index(corpus, index)
     assert not third.up_to_date and third.build != first.build
-    assert sorted(third.indexed) == ["keelung", "taipei"]
+    assert (third.indexed, third.unchanged) == (["taipei"], ["keelung"])
+    forced = build_index(corpus, index, force=True)
+    assert sorted(forced.indexed) == ["keelung", "taipei"] and forced.unchanged == []
+
+
+def test_only_added_changed_or_removed_reports_are_reindexed(corpus, tmp_path):
+    index = tmp_path / "index"
+    shutil.copy(TAIPEI, corpus / "taipei.txt")
+    build_index(corpus, index)
+    served = store.current_build(index)
+    before = {p.name: p.read_bytes() for p in (served / "reports").iterdir()}
+    ids_before = [p.passage_id for p in Searcher(index).report("keelung").passages]
+
+    text = (corpus / "taipei.txt").read_text(encoding="utf-8")
+    (corpus / "taipei.txt").write_text(text.replace("市長峰會", "首長論壇"), encoding="utf-8")
+    shutil.copy(KEELUNG, corpus / "keelung-copy.txt")
+    summary = build_index(corpus, index)
+    assert sorted(summary.indexed) == ["keelung-copy", "taipei"]
+    assert summary.unchanged == ["keelung"] and summary.removed == []
+    assert _search(index, '"首長論壇"') == {"taipei"}
+    assert _search(index, '"市長峰會"') == set()  # the old passages are gone
+    assert _search(index, "八代") == {"keelung", "keelung-copy"}
+    assert [p.passage_id for p in Searcher(index).report("keelung").passages] == ids_before
+    # the build that was being served is untouched (its files were shared as hard links)
+    assert {p.name: p.read_bytes() for p in (served / "reports").iterdir()} == before
+
+    (corpus / "keelung-copy.txt").unlink()
+    summary = build_index(corpus, index)
+    assert (summary.indexed, summary.removed) == ([], ["keelung-copy"])
+    assert _search(index, "八代") == {"keelung"}
+    assert {r["doc_id"] for r in Searcher(index).reports()} == {"keelung", "taipei"}
+    manifest = store.read_json(store.current_build(index) / "manifest.json")
+    assert [r["doc_id"] for r in manifest["reports"]] == ["keelung", "taipei"]
+
+
+def test_a_report_that_becomes_unreadable_is_skipped_and_removed(corpus, tmp_path):
+    index = tmp_path / "index"
+    shutil.copy(TAIPEI, corpus / "taipei.txt")
+    build_index(corpus, index)
+    (corpus / "taipei.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    summary = build_index(corpus, index)
+    assert summary.removed == ["taipei"] and summary.skipped[0][0] == "taipei.txt"
+    assert _search(index, '"市長峰會"') == set()
 
 
 def test_passage_ids_are_stable_across_rebuilds(corpus, tmp_path):
@@ -125,19 +167,20 @@ def test_a_crash_half_way_leaves_the_previous_index_serving(corpus, tmp_path, mo
     real = build_module.passage_documents
     calls = []
 
-    def crash_on_second_report(report):
+    def crash_on_the_new_report(report):
         calls.append(report.doc_id)
-        if len(calls) == 2:
+        if report.doc_id == "taipei":
             raise KeyboardInterrupt  # Ctrl-C half-way through writing
         return real(report)
 
-    monkeypatch.setattr(build_module, "passage_documents", crash_on_second_report)
-    with pytest.raises(KeyboardInterrupt):
-        build_index(corpus, index)
+    monkeypatch.setattr(build_module, "passage_documents", crash_on_the_new_report)
+    for force in (False, True):  # an update and a full rebuild alike
+        with pytest.raises(KeyboardInterrupt):
+            build_index(corpus, index, force=force)
     assert store.current_build(index) == served
     assert [p.name for p in index.glob("build-*")] == [served.name]  # the half build is gone
     assert _search(index, "八代") == {"keelung"}
-    assert _search(index, "市長峰會") == set()
+    assert _search(index, '"市長峰會"') == set()
 
 
 def test_a_running_searcher_picks_up_a_new_build(corpus, tmp_path):

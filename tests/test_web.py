@@ -1,16 +1,19 @@
-"""The HTTP contract, through a real Flask client over a real index of the bundled corpus."""
+"""The HTTP contract (JSON API, errors, headers, hostile text), through a real
+Flask client over a real index of the bundled corpus.
+
+The HTML pages themselves are tested in test_pages.py.
+"""
 
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.cities import CITIES
 from web import create_app
 
 HIT_KEYS = {"doc_id", "passage_id", "title", "city", "date", "heading", "text", "snippet", "url", "score"}
@@ -223,88 +226,7 @@ def test_wrong_method_under_api_is_json(client):
     assert response.status_code == 405 and set(response.json) == {"error"}
 
 
-# --- the pages ------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("path", ["/reports/no-such-report", "/reports/..%2F..%2Fsetup.cfg", "/nothing-here"])
-def test_unknown_pages_are_html_404(client, path):
-    response = client.get(path)
-    assert response.status_code == 404
-    assert response.mimetype == "text/html" and 'lang="zh-Hant-TW"' in response.get_data(as_text=True)
-
-
-def test_empty_query_shows_an_introduction_and_every_report(client, reports):
-    response = client.get("/")
-    assert response.status_code == 200
-    links = set(page(response).links)
-    for report in reports:
-        assert "/reports/" + quote(report["doc_id"], safe="") in links
-
-
-def test_search_page_has_a_labelled_form_with_all_cities(client):
-    parsed = page(client.get("/"))
-    controls = [(tag, attrs) for tag, attrs in parsed.tags if tag in ("input", "select")]
-    labelled = {attrs.get("for") for tag, attrs in parsed.tags if tag == "label"}
-    assert {attrs["name"] for _, attrs in controls} == {"q", "city", "from", "to"}
-    assert all(attrs["id"] in labelled for _, attrs in controls)
-    options = [attrs.get("value") for tag, attrs in parsed.tags if tag == "option"]
-    assert options == ["", *CITIES]
-
-
-def test_search_page_shows_hits_linking_to_their_passage_with_the_query(client):
-    response = client.get("/?q=八代&city=台中")
-    body = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert '<option value="臺中市" selected>' in body
-    hits = client.get("/api/search?q=八代&city=臺中市").json
-    assert f"共 {hits['total']} 筆" in body
-    for hit in hits["hits"]:
-        path, _, fragment = hit["url"].partition("#")
-        assert f"{path}?q=%E5%85%AB%E4%BB%A3#{fragment}" in page(response).links
-        assert hit["snippet"] in body
-
-
-def test_pagination_and_facet_links_lead_to_working_pages(client):
-    first = client.get("/?q=國際&per_page=5")
-    parsed = page(first)
-    next_links = [attrs["href"] for tag, attrs in parsed.tags if tag == "a" and attrs.get("rel") == "next"]
-    assert len(next_links) == 1 and parse_qs(urlsplit(next_links[0]).query)["page"] == ["2"]
-    assert 'aria-current="page">1<' in first.get_data(as_text=True)
-    second = client.get("/" + next_links[0])
-    assert second.status_code == 200 and 'aria-current="page">2<' in second.get_data(as_text=True)
-    facet_links = [link for link in parsed.links if link.startswith("?")]
-    assert facet_links
-    for link in facet_links:
-        assert client.get("/" + link).status_code == 200
-
-
-def test_every_passage_of_every_report_is_reachable_by_its_link(client, reports):
-    for report in reports:
-        response = client.get("/reports/" + quote(report["doc_id"], safe=""))
-        assert response.status_code == 200
-        parsed = page(response)
-        for passage in report["passages"]:
-            assert passage["passage_id"] in parsed.ids
-        # And the table of contents points only at passages that exist.
-        for link in parsed.links:
-            if link.startswith("#"):
-                assert link[1:] in parsed.ids
-
-
-def test_report_page_shows_metadata_and_marks_the_query(client, reports):
-    keelung = next(r for r in reports if "八代" in r["title"])
-    response = client.get("/reports/" + quote(keelung["doc_id"], safe="") + "?q=八代")
-    body = response.get_data(as_text=True)
-    assert keelung["title"] in body and keelung["city"] in body
-    assert "<mark>八代</mark>" in body
-    for passage in keelung["passages"]:
-        assert f'<section id="{passage["passage_id"]}" class="passage">' in body
-
-
-def test_inferred_dates_are_labelled(client, reports):
-    for report in reports:
-        body = client.get("/reports/" + quote(report["doc_id"], safe="")).get_data(as_text=True)
-        assert ("推定" in body) == report["date_inferred"], report["doc_id"]
+# --- headers and static files on every page ----------------------------------
 
 
 @pytest.mark.parametrize("path", ["/", "/?q=八代", "/api/search?q=八代", "/api/reports", "/nothing"])
@@ -389,32 +311,6 @@ def test_without_an_index_pages_say_so(tmp_path):
     assert api.status_code == 503 and "jiaoliu index" in api.json["error"]
     html = client.get("/")
     assert html.status_code == 503 and "jiaoliu index" in html.get_data(as_text=True)
-
-
-def test_filters_without_a_query_list_matching_passages(client):
-    response = client.get("/", query_string={"city": "基隆市"})
-    assert response.status_code == 200
-    assert "共 " in response.get_data(as_text=True)
-
-
-@pytest.mark.parametrize("query, marked", [("八代", "八代"), ("台中", "臺中"), ("八代 熊本", "熊本")])
-def test_report_page_marks_query_terms_as_search_folds_them(client, reports, query, marked):
-    report = next(r for r in reports if any(marked in p["text"] for p in r["passages"]))
-    body = client.get("/reports/" + quote(report["doc_id"], safe=""), query_string={"q": query}).get_data(as_text=True)
-    assert f"<mark>{marked}</mark>" in body
-
-
-@pytest.mark.parametrize(
-    "query,shown",
-    [
-        ('"視訊會議', "unbalanced quotes"),
-        ("八伐市", "八代市"),  # a spelling the index has, one character off
-    ],
-)
-def test_search_page_shows_notices_and_suggestions(client, query, shown):
-    page = client.get("/", query_string={"q": query})
-    assert page.status_code == 200
-    assert shown in page.get_data(as_text=True)
 
 
 def test_zero_hits_offer_to_drop_the_filter_that_excluded_everything(client):

@@ -43,10 +43,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Chinese stays readable in /api responses (and in curl output).
     app.json.ensure_ascii = False
 
-    from . import api, views
+    from . import api, filters, views
 
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(filters.bp)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(BadRequest, lambda e: _error(400, str(e)))

@@ -5,46 +5,62 @@ Both are made from the same objects as the JSON API; templates only loop.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from html.parser import HTMLParser
-from urllib.parse import urlencode
+from collections.abc import Mapping
 
-from flask import Blueprint, render_template, request
-from markupsafe import Markup
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from indexer.cities import CITIES
 from indexer.errors import BadRequest
-from indexer.request import MAX_QUERY_CHARS, parse_search_request, query_string
+from indexer.models import SearchRequest
+from indexer.request import MAX_QUERY_CHARS, parse_search_request, query_string, to_params
 
 from . import get_searcher
+from .chart import year_chart
+from .filters import highlight, kind_label
 from .render import render_passage, render_toc
 
 bp = Blueprint("views", __name__)
 
-FACET_LABELS = {"city": "縣市", "year": "年份"}
-FORM_FIELDS = ("q", "city", "from", "to")
+FACET_LABELS = {"city": "縣市", "year": "年份", "kind": "類型", "agency": "機關", "country": "國家／地區"}
+TYPED_FIELDS = ("q", "city", "from", "to")  # the visible form; refilled with what was typed
+# Set by links (facets, sort, page size) and carried through the form as hidden inputs.
+CARRIED_FIELDS = ("kind", "agency", "country", "sort", "per_page")
+PARAMS = TYPED_FIELDS + CARRIED_FIELDS + ("page",)
+SORTS = (("relevance", "相關度"), ("newest", "最新"), ("oldest", "最舊"))
+PAGE_SIZES = (10, 20, 50, 100)
 
 
 @bp.get("/")
 def search_page():
-    # The form is refilled with what was typed, even when it was refused.
-    form = {name: request.args.get(name, "") for name in FORM_FIELDS}
+    form = {name: request.args.get(name, "") for name in TYPED_FIELDS}
     context = {"form": form, "cities": CITIES, "facet_labels": FACET_LABELS}
     try:
         search_request = parse_search_request(request.args)
     except BadRequest as error:
-        return render_template("search.html", error=str(error), **context), 400
+        errors = field_errors(request.args, error)
+        carried = {name: request.args[name] for name in CARRIED_FIELDS
+                   if request.args.get(name) and name not in errors}
+        return render_template("search.html", errors=errors, carried=carried, **context), 400
     form["city"] = search_request.city or ""
+    context["carried"] = {k: v for k, v in to_params(search_request).items() if k in CARRIED_FIELDS}
     searcher = get_searcher()
-    # Nothing asked yet: an introduction and the reports. Filters without a
-    # query still search: the Searcher then lists the matching passages.
-    if not (search_request.query or search_request.city or search_request.date_from or search_request.date_to):
-        return render_template("search.html", reports=searcher.reports(), **context)
+    # Nothing asked yet: what the collection holds. Filters without a query
+    # still search: the Searcher then lists the matching passages by date.
+    if not to_params(search_request, sort=None, page=None, per_page=None):
+        return render_template("search.html", collection=searcher.collection(latest=10), **context)
     result = searcher.search(search_request)
     return render_template(
         "search.html",
         result=result,
+        groups=result.grouped(),
+        chart=year_chart(result.facets.get("year", ())),
         pager=page_links(search_request, result.pages),
+        sorts=[(value, label, query_string(search_request, sort=None if value == "relevance" else value,
+                                           page=None), value == search_request.sort) for value, label in SORTS],
+        page_sizes=[(n, query_string(search_request, per_page=n, page=None), n == search_request.per_page)
+                    for n in PAGE_SIZES],
+        active=active_filters(search_request),
+        csv_href=csv_link(search_request),
         query=search_request.query,
         **context,
     )
@@ -64,33 +80,52 @@ def report_page(doc_id: str):
         meta=report.metadata,
         toc=render_toc(report.passages),
         passages=passages,
+        matches=sum(html.count("<mark>") for _, html in passages),
         query=query,
     )
 
 
-@bp.app_template_filter("with_query")
-def with_query(url: str, query: str) -> str:
-    """`/reports/a#p` -> `/reports/a?q=八代#p`, so the report page can mark the terms."""
-    if not query:
-        return url
-    path, hash_, fragment = url.partition("#")
-    return path + "?" + urlencode({"q": query}) + hash_ + fragment
+def field_errors(args: Mapping[str, str], error: BadRequest) -> dict[str, str]:
+    """Each problem with the field it belongs to: {"from": "無法辨識的日期…"}.
+
+    The library checks all parameters at once; checking each alone tells whose
+    the problem is. What only the combination breaks (from after to) goes with `to`.
+    """
+    errors = {}
+    for name in PARAMS:
+        if args.get(name):
+            try:
+                parse_search_request({name: args[name]})
+            except BadRequest as alone:
+                errors[name] = str(alone)
+    return errors or {"to": str(error)}
 
 
-@bp.app_template_filter("roc")
-def roc(iso: str | None) -> str:
-    """'2022-11-03' -> '民國111年11月3日', '2022-08' -> '民國111年8月'; other text unchanged."""
-    if not iso:
-        return ""
-    parts = iso.split("-")
-    if not all(part.isdigit() for part in parts) or len(parts) > 3:
-        return iso
-    units = ("年", "月", "日")
-    numbers = [int(parts[0]) - 1911, *(int(part) for part in parts[1:])]
-    return "民國" + "".join(f"{n}{unit}" for n, unit in zip(numbers, units, strict=False))
+def active_filters(search_request: SearchRequest) -> list[dict]:
+    """The filters in force, each with the link that removes it."""
+    active = []
+    for name in ("city", "kind", "agency", "country"):
+        value = getattr(search_request, name)
+        if value:
+            active.append({"label": FACET_LABELS[name], "value": kind_label(value) if name == "kind" else value,
+                           "href": query_string(search_request, page=None, **{name: None})})
+    if search_request.date_from or search_request.date_to:
+        span = f"{search_request.date_from or '…'} 至 {search_request.date_to or '…'}"
+        active.append({"label": "日期", "value": span,
+                       "href": query_string(search_request, page=None, **{"from": None, "to": None})})
+    return active
 
 
-def page_links(search_request, pages: int, window: int = 4) -> dict:
+def csv_link(search_request: SearchRequest) -> str:
+    """The CSV export of this result list (all pages, so no page or page size)."""
+    params = to_params(search_request, page=None, per_page=None)
+    if "api.search_csv" in current_app.view_functions:
+        return url_for("api.search_csv", **params)
+    # Until the export endpoint is registered, the link still names its address.
+    return "/api/search.csv" + query_string(search_request, page=None, per_page=None)
+
+
+def page_links(search_request: SearchRequest, pages: int, window: int = 4) -> dict:
     """The pager: {"pages": [{"page", "href", "current"}], "prev": href|None, "next": href|None}."""
     current = search_request.page
 
@@ -103,38 +138,3 @@ def page_links(search_request, pages: int, window: int = 4) -> dict:
         "prev": href(current - 1),
         "next": href(current + 1),
     }
-
-
-class _TextMarker(HTMLParser):
-    """Re-emits trusted HTML unchanged, passing only its text through `mark`.
-
-    The tags come from `render_passage`, so they are copied verbatim; the text
-    arrives unescaped (convert_charrefs) and `mark` escapes it again, so marking
-    can never turn report text into markup.
-    """
-
-    def __init__(self, mark: Callable[[str], str]) -> None:
-        super().__init__(convert_charrefs=True)
-        self.mark = mark
-        self.out: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.out.append(self.get_starttag_text() or "")
-
-    handle_startendtag = handle_starttag
-
-    def handle_endtag(self, tag):
-        self.out.append(f"</{tag}>")
-
-    def handle_data(self, data):
-        self.out.append(self.mark(data))
-
-
-def highlight(html: str, mark: Callable[[str], str] | None) -> Markup:
-    """Safe HTML of a rendered passage with the query's terms in <mark>."""
-    if mark is None:
-        return Markup(html)
-    marker = _TextMarker(mark)
-    marker.feed(html)
-    marker.close()
-    return Markup("".join(marker.out))

@@ -1,0 +1,64 @@
+"""axe-core, through Playwright in a real Chromium, finds nothing serious on the pages.
+
+axe is injected with page.evaluate (a DevTools call, which the page's CSP does
+not govern), so the app is tested with its real headers.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_browser import CHROMIUM, launch, pytestmark, serve  # noqa: F401  (same skip rules)
+
+PAGES = {
+    "empty": "/",
+    "results": "/?q=國際",
+    "filtered": "/?q=國際&city=高雄市&from=2022&to=2022&sort=newest&per_page=20",
+    "no hits": "/?q=熊本&city=花蓮縣",
+    "error": "/?q=八代&from=abc&to=111/13/1",
+    "report": "/reports/keelung-2022-yatsushiro-visit?q=八代#p-",
+    "report without query": "/reports/kaohsiung-2022-pandemic-city-diplomacy",
+}
+
+
+@pytest.fixture(scope="module")
+def base_url(app):
+    url, stop = serve(app)
+    yield url
+    stop()
+
+
+@pytest.fixture(scope="module")
+def page(base_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        context = browser.new_context(locale="zh-TW", viewport={"width": 1280, "height": 900})
+        yield context.new_page()
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_serious_accessibility_violations(page, base_url, axe, name):
+    path = PAGES[name]
+    if path.endswith("#p-"):
+        # Land on a real passage, as a hit link does.
+        page.goto(base_url + path[:-3])
+        path = path[:-3] + "#" + page.locator(".passage mark").first.evaluate(
+            "el => el.closest('.passage').id")
+    page.goto(base_url + path)
+    results = axe.run(page)
+    violations = results.response["violations"]
+    for violation in violations:
+        print(f"{name}: {violation['impact']} {violation['id']}: {violation['help']} "
+              f"({len(violation['nodes'])} nodes)")
+    serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []

@@ -1,0 +1,134 @@
+"""GET /api/search.csv: the current result list as a spreadsheet-safe CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from urllib.parse import unquote
+
+import pytest
+
+from indexer.build import build_index
+from web import api, create_app
+
+COLUMNS = ["報告", "日期", "縣市", "章節", "段落連結", "doc_id", "passage_id"]
+
+
+def read_csv(response) -> list[dict]:
+    """The rows of a CSV response, after checking its BOM and header."""
+    body = response.get_data()
+    assert body.startswith("\ufeff".encode())
+    reader = csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline=""))
+    assert reader.fieldnames == COLUMNS
+    return list(reader)
+
+
+def all_hits(client, **params) -> list[dict]:
+    hits, number = [], 1
+    while True:
+        data = client.get("/api/search", query_string={**params, "per_page": 100, "page": number}).json
+        hits += data["hits"]
+        if number * 100 >= data["total"]:
+            return hits
+        number += 1
+
+
+def as_row(hit: dict) -> dict:
+    return {"報告": hit["title"], "日期": hit["date"] or "", "縣市": hit["city"] or "", "章節": hit["heading"],
+            "段落連結": "http://localhost" + hit["url"], "doc_id": hit["doc_id"], "passage_id": hit["passage_id"]}
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "八代"},
+    {"q": "姊妹市", "sort": "newest"},
+    {"q": "市", "city": "高雄市"},
+    {"q": "日本", "from": "2022", "to": "111/12/31"},
+    {},
+])
+def test_rows_are_the_search_hits_in_order(client, params):
+    response = client.get("/api/search.csv", query_string=params)
+    assert response.status_code == 200
+    assert response.content_type == "text/csv; charset=utf-8"
+    rows = read_csv(response)
+    assert rows and rows == [as_row(hit) for hit in all_hits(client, **params)]
+
+
+def test_filters_narrow_the_rows(client):
+    everything = read_csv(client.get("/api/search.csv", query_string={"q": "市"}))
+    keelung = read_csv(client.get("/api/search.csv", query_string={"q": "市", "city": "基隆"}))
+    assert 0 < len(keelung) < len(everything)
+    assert {row["縣市"] for row in keelung} == {"基隆市"}
+
+
+def test_page_and_per_page_do_not_narrow_the_export(client):
+    whole = read_csv(client.get("/api/search.csv", query_string={"q": "八代"}))
+    from_a_page_link = read_csv(client.get("/api/search.csv", query_string={"q": "八代", "page": 2, "per_page": 3}))
+    assert from_a_page_link == whole and len(whole) > 3
+
+
+def test_at_most_the_export_limit(client, monkeypatch):
+    monkeypatch.setattr(api, "EXPORT_LIMIT", 5)
+    assert len(read_csv(client.get("/api/search.csv", query_string={"q": "市"}))) == 5
+
+
+def test_chinese_round_trips_and_names_the_file(client):
+    response = client.get("/api/search.csv", query_string={"q": "八代"})
+    rows = read_csv(response)
+    assert any("八代市" in row["報告"] for row in rows)
+    assert all(row["段落連結"].startswith("http://localhost/reports/") for row in rows)
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="jiaoliu.csv"; ')
+    encoded = disposition.split("filename*=UTF-8''", 1)[1]
+    assert unquote(encoded) == "jiaoliu-八代.csv"
+
+
+@pytest.mark.parametrize("query, filename", [
+    ("", "jiaoliu.csv"),
+    ("Tokyo 2024", "jiaoliu-Tokyo_2024.csv"),
+    ('"八代" ../市長', "jiaoliu-八代_市長.csv"),
+])
+def test_file_names_carry_the_query_without_unsafe_characters(query, filename):
+    assert api.csv_filename(query) == filename
+
+
+@pytest.mark.parametrize(
+    "params, fragment",
+    [
+        ({"q": "字" * 201}, "200"),
+        ({"q": "八代", "from": "abc"}, "abc"),
+        ({"q": "八代", "from": "2023", "to": "2022"}, "from"),
+        ({"q": "八代", "city": "東京"}, "東京"),
+        ({"q": "八代", "kind": "遊記"}, "kind"),
+        ({"q": "八代", "sort": "random"}, "sort"),
+    ],
+)
+def test_bad_parameters_are_the_api_json_400(client, params, fragment):
+    response = client.get("/api/search.csv", query_string=params)
+    assert response.status_code == 400
+    assert response.is_json and set(response.json) == {"error"} and fragment in response.json["error"]
+
+
+@pytest.mark.parametrize("cell, safe", [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+    ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
+    ("八代市", "八代市"), ("2022-11-03", "2022-11-03"), ("a=b", "a=b"), ("", ""),
+])
+def test_spreadsheet_formulas_are_neutralised(cell, safe):
+    assert api.spreadsheet_safe(cell) == safe
+
+
+def test_a_report_cannot_inject_a_formula(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "formula.md").write_text(
+        '---\ntitle: \'=HYPERLINK("http://evil.example","點我")\'\ncity: 臺南市\ndate: 2023-05-01\n---\n'
+        "# @SUM(1+1)\n\n與日本八代市交流，雙方就觀光與產業合作交換意見。\n",
+        encoding="utf-8",
+    )
+    build_index(corpus, tmp_path / "index")
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
+    rows = read_csv(client.get("/api/search.csv", query_string={"q": "八代"}))
+    assert rows
+    for row in rows:
+        assert not any(value.startswith(("=", "+", "-", "@")) for value in row.values()), row
+    assert rows[0]["報告"] == "'=HYPERLINK(\"http://evil.example\",\"點我\")"

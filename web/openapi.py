@@ -1,0 +1,244 @@
+"""The OpenAPI 3.1 description of every route of the app, as plain data.
+
+    openapi_description()["paths"]["/api/search"]["get"]["parameters"]
+
+Limits and enums come from `indexer.request` (and the code that fills each
+field), so the description cannot drift from what the app accepts; a test runs
+schemathesis against the running app to prove the rest.
+"""
+
+from __future__ import annotations
+
+from indexer.cities import CITIES
+from indexer.metadata import KINDS
+from indexer.request import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS
+
+from .api import CSV_COLUMNS, EXPORT_LIMIT
+
+# Dates are ISO 8601 at the precision the report gives: 2022-11-03, 2022-08 or 2022.
+ISO_PRECISION = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+SUGGESTION_KINDS = ("spelling", "drop_filter")
+FACETS = ("city", "year", "kind", "agency", "country")
+
+
+def _ref(kind: str, name: str) -> dict:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def _object(required: bool = True, **properties: dict) -> dict:
+    """A JSON object with exactly these keys, all present unless `required` is False."""
+    schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        schema["required"] = list(properties)
+    return schema
+
+
+def _nullable(schema: dict) -> dict:
+    """`schema`, or null (the 3.1 spelling: a list of types)."""
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+STRING = {"type": "string"}
+COUNT = {"type": "integer", "minimum": 0}
+DATE = {"type": "string", "pattern": ISO_PRECISION}
+
+
+def _schemas() -> dict:
+    hit = _object(
+        doc_id=STRING,
+        passage_id=STRING,
+        title=STRING,
+        city=_nullable({"type": "string", "enum": list(CITIES)}),
+        date=_nullable(DATE),
+        heading={"type": "string", "description": "Heading path, joined by ' › '."},
+        text={"type": "string", "description": "The passage's full plain text."},
+        snippet={"type": "string", "description": "Escaped HTML whose only tags are <mark>…</mark>."},
+        url={"type": "string", "pattern": "^/reports/[^/#]+#[^/#]+$",
+             "description": "/reports/<doc_id>#<passage_id>, percent-encoded."},
+        score={"type": "number"},
+    )
+    facet_value = _object(
+        value=STRING,
+        count=COUNT,
+        selected={"type": "boolean"},
+        toggle_url={"type": "string", "pattern": r"^\?",
+                    "description": "Query string of the search page with this value toggled."},
+    )
+    suggestion = _object(
+        kind={"type": "string", "enum": list(SUGGESTION_KINDS)},
+        text=STRING,
+        url={"type": "string", "description": "Query string of the search page with the change made."},
+        total=COUNT,
+    )
+    search_result = _object(
+        query={"type": "string", "maxLength": MAX_QUERY_CHARS},
+        total=COUNT,
+        page={"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+        per_page={"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        hits={"type": "array", "maxItems": MAX_PER_PAGE, "items": _ref("schemas", "Hit")},
+        facets=_object(**{name: {"type": "array", "items": _ref("schemas", "FacetValue")} for name in FACETS}),
+        notices={"type": "array", "items": STRING,
+                 "description": "e.g. that malformed query syntax was searched literally."},
+        suggestions={"type": "array", "items": _ref("schemas", "Suggestion"),
+                     "description": "Other spellings or fewer filters, when nothing was found."},
+    )
+    report_summary = _object(
+        doc_id=STRING,
+        title=STRING,
+        city=_nullable({"type": "string", "enum": list(CITIES)}),
+        date=_nullable(DATE),
+        kind={"type": "string", "enum": list(KINDS)},
+    )
+    report = _object(
+        **report_summary["properties"],
+        city_evidence={"type": "string", "description": "How the city was decided."},
+        agency=_nullable(STRING),
+        date_inferred={"type": "boolean",
+                       "description": "True when the text states no report date and `date` is inferred."},
+        date_evidence=STRING,
+        period=_object(start=_nullable(DATE), end=_nullable(DATE)),
+        countries={"type": "array", "items": STRING},
+        source=_nullable(STRING),
+        passages={"type": "array", "items": _object(passage_id=STRING, heading=STRING, text=STRING)},
+    )
+    return {
+        "SearchResult": search_result,
+        "Hit": hit,
+        "FacetValue": facet_value,
+        "Suggestion": suggestion,
+        "ReportList": _object(reports={"type": "array", "items": _ref("schemas", "ReportSummary")}),
+        "ReportSummary": report_summary,
+        "Report": report,
+        "Error": _object(error={"type": "string", "description": "What is wrong and how to fix it."}),
+    }
+
+
+def _query(name: str, schema: dict, description: str) -> dict:
+    # Every parameter is optional and an empty value means "not given",
+    # which is what allowEmptyValue says.
+    return {"name": name, "in": "query", "required": False, "allowEmptyValue": True,
+            "schema": schema, "description": description}
+
+
+def _parameters() -> dict:
+    date_forms = "2022-09-02, 2022-09, 2022, 2022/9/2, 111/9/2, 111-09-02, 111.9.2, 111年9月2日, 民國111年9月"
+    return {
+        "q": _query("q", {"type": "string", "maxLength": MAX_QUERY_CHARS},
+                    "Words or phrases to find (runs of white space count as one)."),
+        "city": _query("city", {"type": "string", "enum": list(CITIES)},
+                       "A Taiwanese city or county; 台/臺 and short forms (台中, 北市) are accepted too. "
+                       "Any other name is a 400."),
+        "from": _query("from", {"type": "string", "format": "date"},
+                       f"Earliest date, inclusive. Also accepted: {date_forms}. Must not be after `to`."),
+        "to": _query("to", {"type": "string", "format": "date"},
+                     f"Latest date, inclusive. Also accepted: {date_forms}."),
+        "kind": _query("kind", {"type": "string", "enum": list(KINDS)}, "Report kind."),
+        "agency": _query("agency", {"type": "string", "maxLength": MAX_QUERY_CHARS},
+                         "An agency, matched exactly (an unknown one finds nothing)."),
+        "country": _query("country", {"type": "string", "maxLength": MAX_QUERY_CHARS},
+                          "A destination country, matched exactly (e.g. 日本)."),
+        "sort": _query("sort", {"type": "string", "enum": list(SORTS), "default": SORTS[0]}, "Order of hits."),
+        "page": _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+                       "Page number, from 1."),
+        "per_page": _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
+                                        "default": DEFAULT_PER_PAGE}, "Hits per page."),
+        "doc_id": {"name": "doc_id", "in": "path", "required": True, "schema": STRING,
+                   "description": "A report id from /api/reports."},
+        "highlight": {"name": "q", "in": "query", "required": False, "schema": STRING,
+                      "description": "Terms to highlight in the report (cut to "
+                                     f"{MAX_QUERY_CHARS} characters, never refused)."},
+    }
+
+
+FILTERS = ("q", "city", "from", "to", "kind", "agency", "country", "sort")
+SEARCH = (*FILTERS, "page", "per_page")
+
+
+def _json(schema_name: str, description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": _ref("schemas", schema_name)}}}
+
+
+def _html(description: str) -> dict:
+    return {"description": description, "content": {"text/html": {"schema": STRING}}}
+
+
+def _responses() -> dict:
+    return {
+        "BadRequest": _json("Error", "A parameter cannot be used; the message says how to fix it."),
+        "NotFound": _json("Error", "No report with that id."),
+        "NoIndex": _json("Error", "No index has been built yet (run `jiaoliu index`)."),
+        "HtmlBadRequest": _html("The search page, with the problem explained next to the form."),
+        "HtmlNotFound": _html("An error page."),
+        "HtmlNoIndex": _html("An error page saying the index is not built yet."),
+    }
+
+
+def _get(summary: str, parameters: tuple[str, ...], responses: dict, description: str = "") -> dict:
+    operation = {"summary": summary,
+                 "parameters": [_ref("parameters", name) for name in parameters],
+                 "responses": responses}
+    if description:
+        operation["description"] = description
+    return {"get": operation}
+
+
+def _paths() -> dict:
+    api_errors = {"400": _ref("responses", "BadRequest"), "503": _ref("responses", "NoIndex")}
+    csv_response = {
+        "description": "One row per hit, in the search's order, after a header row; UTF-8 with a "
+                       "byte-order mark. Cells that a spreadsheet would run as a formula start with '.",
+        "headers": {"Content-Disposition": {
+            "required": True,
+            "description": "attachment; filename=\"jiaoliu-<query>.csv\" and its RFC 5987 filename*.",
+            "schema": {"type": "string", "pattern": r"^attachment; filename=\"[^\"]+\.csv\"; filename\*=UTF-8''"},
+        }},
+        "content": {"text/csv": {"schema": STRING}},
+    }
+    return {
+        "/": _get("The search page", SEARCH, {
+            "200": _html("Results with facets, or the collection when nothing is asked."),
+            "400": _ref("responses", "HtmlBadRequest"),
+            "503": _ref("responses", "HtmlNoIndex"),
+        }),
+        "/reports/{doc_id}": _get("A report, rendered", ("doc_id", "highlight"), {
+            "200": _html("The report; each passage is an element whose id is its passage_id."),
+            "404": _ref("responses", "HtmlNotFound"),
+            "503": _ref("responses", "HtmlNoIndex"),
+        }),
+        "/api/search": _get("Search passages", SEARCH, {
+            "200": _json("SearchResult", "One page of hits, with facets."), **api_errors,
+        }),
+        "/api/search.csv": _get(
+            "The result list as CSV", FILTERS, {"200": csv_response, **api_errors},
+            description=f"The same search as /api/search, from its first hit, at most {EXPORT_LIMIT} rows "
+                        f"(page and per_page are ignored). Columns: {', '.join(CSV_COLUMNS)} "
+                        "(title, date, city, heading, absolute passage link, ids).",
+        ),
+        "/api/reports": _get("Every report, newest first", (), {
+            "200": _json("ReportList", "The reports."), "503": _ref("responses", "NoIndex"),
+        }),
+        "/api/reports/{doc_id}": _get("One report: metadata and passages", ("doc_id",), {
+            "200": _json("Report", "The report."),
+            "404": _ref("responses", "NotFound"),
+            "503": _ref("responses", "NoIndex"),
+        }),
+        "/api/openapi.json": _get("This description", (), {
+            "200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}},
+        }),
+    }
+
+
+def openapi_description() -> dict:
+    """The OpenAPI 3.1 document for the whole app (pages and API)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "交流 jiaoliu",
+            "version": "1",
+            "description": "Full-text search over Taiwanese city governments' reports. "
+                           "Pages are zh-Hant-TW HTML; /api gives the same results as JSON.",
+        },
+        "paths": _paths(),
+        "components": {"schemas": _schemas(), "parameters": _parameters(), "responses": _responses()},
+    }
