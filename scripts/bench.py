@@ -48,7 +48,7 @@ from indexer.cities import CITIES  # noqa: E402
 BUILD_TIMEOUT_S = 4 * 3600
 READY_TIMEOUT_S = 120
 REQUEST_TIMEOUT_S = 60
-WARM_UP_QUERIES = 24  # a different mix (another seed) run first by every engine
+WARM_UP_QUERIES = 24  # searches of another mix (another seed) each engine runs first
 
 # The query mix: (kind, terms, mode); the query string is made from terms and mode.
 TWO_CHAR = ["八代", "熊本", "姊妹", "宮崎", "福岡", "外交", "新創", "臺中", "觀光", "疫情", "大阪", "釜山"]
@@ -227,7 +227,7 @@ def timed_loop(mix: list[dict], run, budget_s: float) -> tuple[list[float], int]
     return samples, total
 
 
-def library_latency(index: Path, mix: list[dict], budget_s: float) -> dict:
+def library_latency(index: Path, mix: list[dict], warm: list[dict], budget_s: float) -> dict:
     from indexer.request import parse_search_request
     from indexer.search import Searcher
 
@@ -237,7 +237,7 @@ def library_latency(index: Path, mix: list[dict], budget_s: float) -> dict:
     first = time.perf_counter()
     searcher.search(parse_search_request(mix[0]["params"]))
     first_ms = (time.perf_counter() - first) * 1000
-    for item in query_mix(WARM_UP_QUERIES, seed=99):  # OpenCC, jieba, per-thread searcher
+    for item in warm:  # OpenCC, jieba, per-thread searcher
         searcher.search(parse_search_request(item["params"]))
     samples, totals = timed_loop(mix, lambda item: searcher.search(parse_search_request(item["params"])).total,
                                  budget_s)
@@ -309,7 +309,7 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait(timeout=10)
 
 
-def http_latency(index: Path, corpus: Path, mix: list[dict], budget_s: float) -> dict:
+def http_latency(index: Path, corpus: Path, mix: list[dict], warm: list[dict], budget_s: float) -> dict:
     port = free_port()
     started = time.perf_counter()
     server = start_server(index, corpus, port)
@@ -323,7 +323,7 @@ def http_latency(index: Path, corpus: Path, mix: list[dict], budget_s: float) ->
             response.read()
             return response.status != 200
 
-        timed_loop(query_mix(WARM_UP_QUERIES, seed=99), get, budget_s)
+        timed_loop(warm, get, budget_s)
         samples, errors = timed_loop(mix, get, budget_s)
         conn.close()
         stats = percentiles(samples)
@@ -439,13 +439,14 @@ def fts5_search(db: sqlite3.Connection, item: dict, tokenizer: str, facets: bool
     return len(rows)
 
 
-def fts5_baseline(rows: list[dict], mix: list[dict], work: Path, tokenizer: str, budget_s: float) -> dict:
+def fts5_baseline(rows: list[dict], mix: list[dict], warm: list[dict], work: Path, tokenizer: str,
+                  budget_s: float) -> dict:
     name = {"unicode61": "fts5_jieba", "trigram": "fts5_trigram"}[tokenizer]
     path = work / f"{name}.db"
     db, build_s = fts5_build(rows, path, tokenizer)
     figures = {f"{name}_build_s": build_s, f"{name}_mb": path.stat().st_size / 2**20}
     for facets in (False, True):
-        for item in query_mix(WARM_UP_QUERIES, seed=99):
+        for item in warm:
             fts5_search(db, item, tokenizer, facets)
         samples, totals = timed_loop(mix, lambda item: fts5_search(db, item, tokenizer, facets), budget_s)  # noqa: B023
         stats = percentiles(samples)
@@ -532,6 +533,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=150, help="searches in the query mix (default 150)")
     parser.add_argument("--budget", type=float, default=900,
                         help="seconds at most per latency loop; the rest of the mix is skipped (default 900)")
+    parser.add_argument("--warm-up", type=int, default=WARM_UP_QUERIES,
+                        help=f"searches of another mix run first by each engine (default {WARM_UP_QUERIES})")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-fts5", action="store_true")
     parser.add_argument("--skip-add", action="store_true", help="skip the add-one-report rebuild")
@@ -553,6 +556,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     index = work / "index"
     mix = query_mix(args.queries)
+    warm = query_mix(args.warm_up, seed=99)  # another mix, so that no engine sees a query twice
     corpus = None
     try:
         step(f"corpus of {args.passages} passages")
@@ -570,14 +574,14 @@ def main(argv: list[str] | None = None) -> int:
                         "build_vs_floor": built["wall_s"] / floor["segment_only_s"],
                         "index_mb": dir_mb(index)})
         step("search through the library")
-        figures.update(library_latency(index, mix, args.budget))
+        figures.update(library_latency(index, mix, warm, args.budget))
         if not args.skip_http:
             step("search through HTTP")
-            figures.update(http_latency(index, corpus, mix, args.budget))
+            figures.update(http_latency(index, corpus, mix, warm, args.budget))
         if not args.skip_fts5:
             for tokenizer in ("unicode61", "trigram"):
                 step(f"SQLite FTS5 {tokenizer}")
-                figures.update(fts5_baseline(rows, mix, work, tokenizer, args.budget))
+                figures.update(fts5_baseline(rows, mix, warm, work, tokenizer, args.budget))
             figures["build_vs_fts5_jieba"] = figures["build_s"] / figures["fts5_jieba_build_s"]
             figures["search_p95_vs_fts5_jieba"] = figures["search_p95_ms"] / figures["fts5_jieba_p95_ms"]
             figures["search_p95_vs_fts5_jieba_facets"] = figures["search_p95_ms"] / figures["fts5_jieba_facets_p95_ms"]

@@ -27,20 +27,22 @@ KNOWN_APP_BUGS = [unsupported_method]
 
 @schema.hook
 def map_query(context, query):
-    """Keep generated dates on the side of the line the description draws.
+    """Send generated values as the app reads them, where OpenAPI cannot say how.
 
-    OpenAPI can say `format: date` but not the other spellings the app also
-    reads (2022, 111/9/2, 民國111年, even 1.9 = ROC year 1, September), so a
-    generated "invalid" date the app can read is swapped for one it cannot;
-    nor can it say that `from` must not be after `to`, so a pair of valid
-    dates in the wrong order is put in order.
+    - The app ignores white space around and within values (an empty value
+      means "not given", which `allowEmptyValue` does say), so runs of white
+      space are sent as one space, and none at the ends.
+    - Besides `format: date`, `from`/`to` accept spellings no JSON Schema can
+      list (2022, 111/9/2, 民國111年, even 1.9 = ROC year 1, September), so a
+      generated "invalid" date the app can read is swapped for one it cannot.
+    - `from` must not be after `to`: a valid pair in the wrong order is swapped.
     """
     if not query:  # operations without query parameters
         return query
-    query = dict(query)
+    query = {name: " ".join(value.split()) if isinstance(value, str) else value for name, value in query.items()}
     for name in ("from", "to"):
         value = query.get(name)
-        if isinstance(value, str) and value.strip() and not _iso_day(value) and _readable_date(value):
+        if isinstance(value, str) and value and not _iso_day(value) and _readable_date(value):
             query[name] = "not a date"
     start, end = query.get("from"), query.get("to")
     if _iso_day(start) and _iso_day(end) and start > end:

@@ -149,10 +149,12 @@ def _table(lines: list[str]) -> str:
 
 
 def _looks_like_header(row: list[str]) -> bool:
-    """Short labels, at least two, no digits (a data row has a date, a count or a 編號)."""
+    """Short labels, at least two, none blank (a header cell must name its column),
+    no digits (a data row has a date, a count or a 編號)."""
     cells = [cell for cell in row if cell]
     return (
         len(cells) >= 2
+        and len(cells) == len(row)
         and all(len(cell) <= _HEADER_CELL_MAX for cell in cells)
         and not any(char.isdigit() for cell in cells for char in cell)
     )
