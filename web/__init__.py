@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer import settings
@@ -113,7 +113,13 @@ _HTML_MESSAGES = {404: "找不到這個頁面。", 405: "不支援這種請求�
 
 def _http_error(error: HTTPException):
     status = error.code or 500
-    return _error(status, _HTML_MESSAGES.get(status, error.name), error.description or error.name)
+    body, status = _error(status, _HTML_MESSAGES.get(status, error.name), error.description or error.name)
+    response = make_response(body, status)
+    # Keep what HTTP requires of the error, e.g. the Allow header of a 405.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _unexpected_error(error: Exception):
