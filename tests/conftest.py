@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
+from werkzeug.serving import make_server
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
@@ -35,3 +37,30 @@ def app(index_dir):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def base_url(app):
+    """The app over real HTTP on a free port of 127.0.0.1, for the browser tests."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def all_hits():
+    """all_hits(client, **params): every hit of an /api/search, across all pages."""
+    def read(client, **params) -> list[dict]:
+        hits, number = [], 1
+        while True:
+            data = client.get("/api/search", query_string={**params, "per_page": 100, "page": number}).json
+            hits += data["hits"]
+            if number * 100 >= data["total"]:
+                return hits
+            number += 1
+
+    return read

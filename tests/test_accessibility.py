@@ -7,7 +7,7 @@ not govern), so the app is tested with its real headers.
 from __future__ import annotations
 
 import pytest
-from test_browser import CHROMIUM, launch, pytestmark, serve  # noqa: F401  (same skip rules)
+from test_browser import CHROMIUM, launch, pytestmark  # noqa: F401  (same skip rules)
 
 PAGES = {
     "empty": "/",
@@ -18,13 +18,6 @@ PAGES = {
     "report": "/reports/keelung-2022-yatsushiro-visit?q=八代#p-",
     "report without query": "/reports/kaohsiung-2022-pandemic-city-diplomacy",
 }
-
-
-@pytest.fixture(scope="module")
-def base_url(app):
-    url, stop = serve(app)
-    yield url
-    stop()
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,10 @@ Screenshots go to test-artifacts/ (git-ignored) so a person can look at what the
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -27,33 +25,12 @@ pytestmark = [
 ]
 
 
-def serve(app):
-    """The app over real HTTP on a free port: (base url, stop())."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
-    def stop():
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-
-    return f"http://127.0.0.1:{server.server_port}", stop
-
-
 def launch(playwright):
     return playwright.chromium.launch(
         executable_path=CHROMIUM,
         args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
               "--disable-component-update", "--no-first-run"],
     )
-
-
-@pytest.fixture(scope="module")
-def base_url(app):
-    url, stop = serve(app)
-    yield url
-    stop()
 
 
 @pytest.fixture(scope="module")

@@ -42,17 +42,6 @@ def page(response) -> _Page:
     return _Page(response.get_data(as_text=True))
 
 
-def all_hits(client, **params) -> list[dict]:
-    """Every hit of a search, across all pages."""
-    hits, number = [], 1
-    while True:
-        data = client.get("/api/search", query_string={**params, "per_page": 100, "page": number}).json
-        hits += data["hits"]
-        if number * 100 >= data["total"]:
-            return hits
-        number += 1
-
-
 @pytest.fixture(scope="module")
 def reports(app):
     """Every report as /api/reports/<id> gives it."""
@@ -79,7 +68,7 @@ def test_search_json_has_exactly_the_contracted_keys(client):
             assert {"value", "count"} <= set(value)
 
 
-def test_snippets_are_escaped_html_with_only_mark_tags(client):
+def test_snippets_are_escaped_html_with_only_mark_tags(client, all_hits):
     hits = all_hits(client, q="八代") + all_hits(client, q="市")
     assert hits
     for hit in hits:
@@ -87,7 +76,7 @@ def test_snippets_are_escaped_html_with_only_mark_tags(client):
         assert "<mark>" in hit["snippet"]
 
 
-def test_searching_yatsushiro_finds_every_passage_that_contains_it(client, reports):
+def test_searching_yatsushiro_finds_every_passage_that_contains_it(client, reports, all_hits):
     expected = {
         (report["doc_id"], passage["passage_id"])
         for report in reports
@@ -141,7 +130,7 @@ def test_a_city_without_reports_gives_no_hits(client):
 
 
 @pytest.mark.parametrize("city", ["台中", "臺中", "台中市", "臺中市", "中市"])
-def test_city_spellings_give_the_same_hits(client, city):
+def test_city_spellings_give_the_same_hits(client, city, all_hits):
     expected = all_hits(client, q="熊本", city="臺中市")
     assert expected and {hit["city"] for hit in expected} == {"臺中市"}
     assert all_hits(client, q="熊本", city=city) == expected
@@ -156,7 +145,7 @@ def test_city_spellings_give_the_same_hits(client, city):
         ({"to": "103年"}, {"to": "2014-12-31"}),
     ],
 )
-def test_roc_dates_filter_like_gregorian_ones(client, roc, gregorian):
+def test_roc_dates_filter_like_gregorian_ones(client, roc, gregorian, all_hits):
     assert all_hits(client, q="國際", **roc) == all_hits(client, q="國際", **gregorian)
 
 
@@ -167,7 +156,7 @@ def test_roc_dates_filter_like_gregorian_ones(client, roc, gregorian):
         ({"from": "114年"}, {"臺中市"}),  # only Taichung's trip is in 2025
     ],
 )
-def test_date_filters_keep_only_reports_overlapping_the_range(client, params, cities):
+def test_date_filters_keep_only_reports_overlapping_the_range(client, params, cities, all_hits):
     hits = all_hits(client, q="國際", **params)
     assert hits and {hit["city"] for hit in hits} == cities
 
