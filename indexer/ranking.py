@@ -93,8 +93,7 @@ def rerank(candidates: list[Candidate], parsed: ParsedQuery) -> list[Candidate]:
             spans.append(literal + via_alias)
         heading = fold(cand.fields.get("heading", ""))
         in_heading = any(fold(t) in heading for t in parsed.terms)
-        exact = bool(whole_unit and matcher.form_spans(whole_unit.forms[0])) if whole_unit and \
-            whole_unit.forms else False
+        exact = bool(whole_unit and whole_unit.forms and matcher.form_spans(whole_unit.forms[0]))
         matched_chars = sum(e - s for term_spans in spans for s, e in term_spans)
         density = min(1.0, 20.0 * matched_chars / max(len(text), 1))
         prior = cand.fields.get("prior", 1.0)
