@@ -108,9 +108,10 @@ def _term_before(before: str, short: str | None = None, limit: int = 15) -> str 
     return None
 
 
-def _written(text: str, before: str, full: str, end: int) -> str:
-    """The text from `full` (and its opening quote, if quoted) to `end`: 「日華懇談會」(以下簡稱日華懇)."""
-    return text[before.rfind(full) - before.endswith(("」", "』")) : end]
+def _written(text: str, before: str, full: str, end: int, offset: int) -> str:
+    """The text from `full` (and its opening quote, if quoted) to `end`: 「日華懇談會」(以下簡稱日華懇).
+    `before` is text[offset:] up to the parenthesis."""
+    return text[offset + before.rfind(full) - before.endswith(("」", "』")) : end]
 
 
 def _latin_expansion(phrase: str, acronym: str) -> str | None:
@@ -126,9 +127,15 @@ def _latin_expansion(phrase: str, acronym: str) -> str | None:
     return " ".join(used) if initials == acronym else None
 
 
+_LOOKBACK = 200  # characters: far longer than any name defined in parentheses
+
+
 def _parenthesised(text: str):
     for m in _PAREN.finditer(text):
-        before, evidence = text[: m.start()], m.group()
+        # Only the tail before the parenthesis can hold the term it defines; searching the
+        # whole prefix (regexes anchored at its end still scan from its start) was quadratic.
+        offset = max(0, m.start() - _LOOKBACK)
+        before, evidence = text[offset : m.start()], m.group()
         defined = _DEFINES.match(m.group(1))
         inner = (defined.group(1) if defined else m.group(1)).strip()
         trailing_latin = re.search(r"(?:[A-Za-z][A-Za-z'’.-]*|&)(?:[ ]+(?:[A-Za-z][A-Za-z'’.-]*|&))*[ ]*$", before)
@@ -139,7 +146,7 @@ def _parenthesised(text: str):
         elif _is_cjk(inner):
             full = _term_before(before, inner) if len(inner) <= 6 else None
             if full:  # 日本經濟團體連合會（經團連）, 「日華懇談會」(以下簡稱日華懇)
-                yield Alias(inner, full, "abbreviation", _written(text, before, full, m.end()))
+                yield Alias(inner, full, "abbreviation", _written(text, before, full, m.end(), offset))
                 continue
             run = re.search(f"[{_CJK}]{{2,6}}$", before)
             for size in range(len(run.group()) if run else 0, 1, -1):  # 經團連（日本經濟團體連合會）
@@ -150,7 +157,7 @@ def _parenthesised(text: str):
             if trailing_latin and (full := _latin_expansion(trailing_latin.group(), inner)):
                 yield Alias(inner, full, "abbreviation", full + evidence)  # Fukuoka Growth Next（FGN）
             elif full := _term_before(before, limit=10):  # 綠色轉型（GX）
-                yield Alias(inner, full, "abbreviation", _written(text, before, full, m.end()))
+                yield Alias(inner, full, "abbreviation", _written(text, before, full, m.end(), offset))
         elif (trailing_acronym and (full := _latin_expansion(inner, trailing_acronym.group(1)))
               and full == " ".join(inner.split())):  # FGN（Fukuoka Growth Next）
             yield Alias(trailing_acronym.group(1), full, "abbreviation", trailing_acronym.group() + evidence)

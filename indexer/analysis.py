@@ -78,13 +78,16 @@ def phrase_units(query: str) -> list[list[str]]:
     """The terms a query string must match, as runs of consecutive positions.
 
     Each run is a phrase: per position, the bigram that starts there if there
-    is one, else the unigram or word.  Punctuation splits runs, since the index
-    never has a phrase across it.
+    is one, else the unigram or word.  The last character of a run is left
+    out when the bigram before it already holds it: a bigram at position p
+    means its second character is at p + 1, so 八代 is the single term 八代,
+    not a phrase that has to read positions.  Punctuation splits runs, since
+    the index never has a phrase across it.
 
     >>> phrase_units("八代市")
-    [['八代', '代市', '市']]
+    [['八代', '代市']]
     >>> phrase_units("30萬片")
-    [['30', '萬片', '片']]
+    [['30', '萬片']]
     """
     by_pos: dict[int, str] = {}
     for gram in grams(fold(query)):
@@ -98,6 +101,9 @@ def phrase_units(query: str) -> list[list[str]]:
             runs.append([])
         runs[-1].append(by_pos[pos])
         last = pos
+    for run in runs:
+        if len(run) > 1 and len(run[-1]) == 1 and len(run[-2]) == 2 and run[-2][1] == run[-1]:
+            run.pop()
     return runs
 
 

@@ -193,10 +193,12 @@ def partial_query(node, parsed: ParsedQuery, boost: float = 0.3) -> wq.Query | N
     return None
 
 
-def to_whoosh(parsed: ParsedQuery, strict: bool = False) -> wq.Query:
+def to_whoosh(parsed: ParsedQuery, strict: bool = False, boosts: bool = True) -> wq.Query:
     """Soft AND over the top-level terms (each matched term adds COORD), minus
     exclusions, plus optional matches in headings, titles and jieba words.
-    `strict`: every top-level term required (for results in date order)."""
+    `strict`: every top-level term required (for results in date order);
+    `boosts=False`: without the optional clauses, which change scores but not
+    which passages match (for counting)."""
     if parsed.empty:
         return wq.NullQuery
     if strict:
@@ -208,15 +210,17 @@ def to_whoosh(parsed: ParsedQuery, strict: bool = False) -> wq.Query:
     exclusions = [node_query(n, parsed) for n in parsed.exclusions()]
     if exclusions:
         required = wq.AndNot(required, wq.Or(exclusions))
-    boosts: list[wq.Query] = []
+    if not boosts:
+        return required
+    optional: list[wq.Query] = []
     for unit in parsed.units.values():
         if unit.text not in parsed.terms:
             continue
-        boosts.append(unit_query(unit, "heading_grams"))
-        boosts.append(unit_query(unit, "title_grams"))
+        optional.append(unit_query(unit, "heading_grams"))
+        optional.append(unit_query(unit, "title_grams"))
         for spelling in spellings(unit.text):
-            boosts.extend(wq.Term("words", w) for w in words(spelling))
-    return wq.AndMaybe(required, wq.Or(boosts)) if boosts else required
+            optional.extend(wq.Term("words", w) for w in words(spelling))
+    return wq.AndMaybe(required, wq.Or(optional)) if optional else required
 
 
 # -- back to the text -------------------------------------------------------

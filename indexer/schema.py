@@ -8,7 +8,7 @@ from .analysis import GramTokenizer, WordTokenizer
 
 # Bump when the schema or analysis changes, so that an existing index is
 # rebuilt rather than read with the wrong assumptions.
-ANALYSIS_VERSION = "5"
+ANALYSIS_VERSION = "6"
 
 
 def make_schema() -> Schema:
@@ -35,7 +35,7 @@ def make_schema() -> Schema:
         kind=ID(stored=True, sortable=True),
         agency=ID(stored=True, sortable=True),
         # a report may name several destination countries
-        countries=KEYWORD(stored=True, commas=True),
+        countries=KEYWORD(stored=True, commas=True, sortable=True),
         # the days a report covers, [period start … report date], as YYYYMMDD
         span_start=NUMERIC(bits=32, sortable=True),
         span_end=NUMERIC(bits=32, sortable=True),

@@ -17,7 +17,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import sorting
 
-from . import store
+from . import facets, store
 from .aliases_index import AliasTable
 from .errors import IndexNotFound, ReportNotFound
 from .models import FacetValue, Hit, Report, SearchRequest, SearchResult
@@ -34,38 +34,29 @@ def _day_number(iso_day: str) -> int:
     return int(iso_day.replace("-", ""))
 
 
-# Facets, and the request fields that filter on each (the year facet is the date range).
-FACETS = {"city": ("city",), "year": ("date_from", "date_to"), "kind": ("kind",),
-          "agency": ("agency",), "country": ("country",)}
-
-
-def filter_query(request: SearchRequest, without: str | None = None) -> wq.Query | None:
-    """The request's filters, less those of facet `without` (so that a facet's
-    counts show what choosing another of its values would give).
-
-    A report matches the dates when [period start … date] overlaps [from … to].
-    """
-    skip = FACETS.get(without, ())
+def filter_query(request: SearchRequest) -> wq.Query | None:
+    """The request's filters: a report matches the dates when [period start … date]
+    overlaps [from … to]."""
     clauses: list[wq.Query] = []
     for field, name in (("city", "city"), ("kind", "kind"), ("agency", "agency"), ("country", "countries")):
         value = getattr(request, field)
-        if value and field not in skip:
+        if value:
             clauses.append(wq.Term(name, value))
-    if request.date_to and "date_to" not in skip:
+    if request.date_to:
         clauses.append(wq.NumericRange("span_start", None, _day_number(request.date_to)))
-    if request.date_from and "date_from" not in skip:
+    if request.date_from:
         clauses.append(wq.NumericRange("span_end", _day_number(request.date_from), None))
     return wq.And(clauses) if clauses else None
 
 
-def filtered(q: wq.Query, request: SearchRequest, without: str | None = None) -> wq.Query:
+def filtered(q: wq.Query, request: SearchRequest) -> wq.Query:
     """`q` restricted by the request's filters, without changing its scores.
 
     The filters go into the query rather than whoosh's `filter=` argument:
     whoosh treats a filter that matches nothing as no filter at all, which
     would turn "no reports from 花蓮縣" into "every report".
     """
-    fq = filter_query(request, without)
+    fq = filter_query(request)
     return q if fq is None else wq.And([q, wq.ConstantScoreQuery(fq, 0.0)])
 
 
@@ -139,24 +130,24 @@ class Searcher:
         searcher = self._whoosh()
         notices = (parsed.notice,) if parsed.notice else ()
         if request.query and parsed.empty:
-            return SearchResult(request, 0, (), self._facets(searcher, wq.NullQuery, request), notices)
+            total, facets = self._count(searcher, wq.NullQuery, request)
+            return SearchResult(request, 0, (), facets, notices)
         if parsed.empty:
             return self._by_date(searcher, request, wq.Every(), self.parse(""))
         if request.sort != "relevance":
             # In date order there are no tiers to keep apart: only passages with every term.
             return self._by_date(searcher, request, to_whoosh(parsed, strict=True), parsed, notices)
-        q = to_whoosh(parsed)
         wanted = request.page * request.per_page
-        results = searcher.search(filtered(q, request), limit=max(RERANK_DEPTH, wanted))
-        total = len(results)
+        results = searcher.search(filtered(to_whoosh(parsed), request), limit=max(RERANK_DEPTH, wanted))
         ranked = rerank([Candidate(dict(hit), hit.score) for hit in results[:RERANK_DEPTH]], parsed)
         ranked += [Candidate(dict(hit), hit.score) for hit in results[RERANK_DEPTH:wanted]]
         start = (request.page - 1) * request.per_page
         hits = tuple(self._hit(c.fields, c.final or c.score, parsed) for c in ranked[start:wanted])
+        total, facets = self._count(searcher, to_whoosh(parsed, boosts=False), request)
         hints = ()
         if total == 0:
-            hints = suggestions(request, parsed, self.lexicon, lambda r: self._count(searcher, r))
-        return SearchResult(request, total, hits, self._facets(searcher, q, request), notices, hints)
+            hints = suggestions(request, parsed, self.lexicon, lambda r: self._total(searcher, r))
+        return SearchResult(request, total, hits, facets, notices, hints)
 
     def export(self, request: SearchRequest, limit: int = 1000) -> list[Hit]:
         """Up to `limit` hits of a search in its order, from its first page on (for CSV)."""
@@ -171,11 +162,19 @@ class Searcher:
             page += 1
         return hits
 
-    def _count(self, searcher, request: SearchRequest) -> int:
+    def _total(self, searcher, request: SearchRequest) -> int:
+        """How many passages another request would find (for suggestions)."""
         parsed = self.parse(request.query)
         if parsed.empty:
             return 0
-        return len(searcher.search(filtered(to_whoosh(parsed), request), limit=1))
+        return self._count(searcher, to_whoosh(parsed, boosts=False), request)[0]
+
+    def _count(self, searcher, q: wq.Query, request: SearchRequest
+               ) -> tuple[int, dict[str, tuple[FacetValue, ...]]]:
+        """The exact total and the facets, from one run of `q` (see facets.py)."""
+        docnums = searcher.docs_for_query(q) if q is not wq.NullQuery else ()
+        total, counts = facets.count(docnums, facets.columns_for(self.index, searcher.reader()), request)
+        return total, self._facet_values(counts, request)
 
     def _by_date(self, searcher, request: SearchRequest, q: wq.Query, parsed: ParsedQuery,
                  notices: tuple[str, ...] = ()) -> SearchResult:
@@ -186,7 +185,8 @@ class Searcher:
                                   sortedby=_by_date(newest=request.sort != "oldest"))
         start = (request.page - 1) * request.per_page
         hits = tuple(self._hit(dict(hit), 0.0, parsed) for hit in results[start:wanted])
-        return SearchResult(request, len(results), hits, self._facets(searcher, q, request), notices)
+        total, facet_values = self._count(searcher, q, request)
+        return SearchResult(request, total, hits, facet_values, notices)
 
     def _hit(self, fields: dict, score: float, parsed: ParsedQuery) -> Hit:
         text = fields["text"]
@@ -202,16 +202,10 @@ class Searcher:
             score=score,
         )
 
-    def _facets(self, searcher, q: wq.Query, request: SearchRequest) -> dict[str, tuple[FacetValue, ...]]:
-        """Passage counts per value of each facet, under the query and every
-        other facet's filter; each value carries the link that toggles it."""
-        def counts(name: str, field: str, overlap: bool = False) -> dict[str, int]:
-            results = searcher.search(filtered(q, request, without=name), limit=1, maptype=sorting.Count,
-                                      groupedby={field: sorting.FieldFacet(field, allow_overlap=overlap)})
-            return {k: v for k, v in results.groups(field).items() if k}
-
-        def values(name: str, field: str, chosen: str | None, overlap: bool = False) -> tuple[FacetValue, ...]:
-            found = counts(name, field, overlap)
+    def _facet_values(self, counts, request: SearchRequest) -> dict[str, tuple[FacetValue, ...]]:
+        """Facet counts as values ready to render, each with the link that toggles it."""
+        def values(name: str, chosen: str | None) -> tuple[FacetValue, ...]:
+            found = dict(counts[name])
             if chosen and chosen not in found:
                 found[chosen] = 0  # keep a chosen value visible, so it can be unchosen
             return tuple(
@@ -221,16 +215,16 @@ class Searcher:
             )
 
         years = []
-        for year, n in sorted(counts("year", "year").items(), reverse=True):
+        for year, n in sorted(counts["year"].items(), reverse=True):
             selected = request.date_from == f"{year}-01-01" and request.date_to == f"{year}-12-31"
             change = {"from": None, "to": None} if selected else {"from": year, "to": year}
             years.append(FacetValue(year, n, selected, query_string(request, page=None, **change)))
         return {
-            "city": values("city", "city", request.city),
+            "city": values("city", request.city),
             "year": tuple(years),
-            "kind": values("kind", "kind", request.kind),
-            "agency": values("agency", "agency", request.agency),
-            "country": values("country", "countries", request.country, overlap=True),
+            "kind": values("kind", request.kind),
+            "agency": values("agency", request.agency),
+            "country": values("country", request.country),
         }
 
     # -- reports -----------------------------------------------------------

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import os
 import random
 import resource
@@ -106,10 +107,11 @@ def query_mix(count: int = 150, seed: int = 7) -> list[dict]:
 
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:
+    """Nearest-rank p50/p95/p99 and the mean of a non-empty list."""
     ordered = sorted(samples_ms)
 
     def at(p: float) -> float:
-        return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+        return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
     return {"p50": at(50), "p95": at(95), "p99": at(99), "mean": statistics.fmean(ordered)}
 

@@ -62,12 +62,14 @@ def test_jieba_words_with_the_taiwan_dictionary(text, expected):
 @pytest.mark.parametrize(
     "query,expected",
     [
-        ("八代", [["八代", "代"]]),
+        ("八代", [["八代"]]),  # the last character is implied by the bigram: one term
         ("八", [["八"]]),
         ("MOU", [["mou"]]),
         ("ＭＯＵ", [["mou"]]),
-        ("30萬片", [["30", "萬片", "片"]]),
-        ("八代市、熊本", [["八代", "代市", "市"], ["熊本", "本"]]),  # punctuation splits the phrase
+        ("30萬片", [["30", "萬片"]]),
+        ("萬片30", [["萬片", "片", "30"]]),  # inside a run, the unigram keeps 30 next to 片
+        ("市長 峰會", [["市長", "長", "峰會"]]),  # no bigram across the space
+        ("八代市、熊本", [["八代", "代市"], ["熊本"]]),  # punctuation splits the phrase
         ("、", []),
     ],
 )

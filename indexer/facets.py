@@ -1,0 +1,88 @@
+"""Facet counts and the exact total, from one pass over the matching passages.
+
+Counting with whoosh's `groupedby` re-ran the whole query once per facet
+(five times), and `len(results)` of a top-N search is not the exact number of
+matches. Here the query is run once for its matching documents, and every
+count is made from per-document values read once per opened index:
+
+- a facet's counts apply every filter but its own (choosing another city
+  shows what that city would give);
+- the total applies them all.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+from .models import SearchRequest
+
+# facet → the request fields that filter on it
+FACET_FILTERS = {"city": ("city",), "year": ("date_from", "date_to"), "kind": ("kind",),
+                 "agency": ("agency",), "country": ("country",)}
+_COLUMNS = ("city", "year", "kind", "agency", "countries", "span_start", "span_end")
+
+
+class FacetColumns:
+    """Each document's facet values, as lists indexed by document number."""
+
+    def __init__(self, reader):
+        self.values: dict[str, list] = {}
+        for field in _COLUMNS:
+            column = reader.column_reader(field)
+            intern: dict = {}  # the same few cities and agencies, stored once
+            self.values[field] = [intern.setdefault(v, v) for v in column]
+        self.values["countries"] = [tuple(c for c in v.split(",") if c) for v in self.values["countries"]]
+
+
+_cache: dict[int, FacetColumns] = {}
+_lock = threading.Lock()
+
+
+def columns_for(index, reader) -> FacetColumns:
+    """The columns of an opened index, read on first use and kept while it is open."""
+    key = id(index)
+    with _lock:
+        if key not in _cache:
+            _cache.clear()  # one index is served at a time: drop the old one's
+            _cache[key] = FacetColumns(reader)
+        return _cache[key]
+
+
+def _day(iso: str | None) -> int | None:
+    return int(iso.replace("-", "")) if iso else None
+
+
+def count(docnums, cols: FacetColumns, request: SearchRequest) -> tuple[int, dict[str, Counter]]:
+    """(total, {facet: Counter(value → passages)}) for the matching documents."""
+    v = cols.values
+    day_from, day_to = _day(request.date_from), _day(request.date_to)
+
+    def date_ok(doc: int) -> bool:
+        end = v["span_end"][doc]
+        if not end:  # a report without any date matches no date filter
+            return False
+        return (day_to is None or v["span_start"][doc] <= day_to) and (day_from is None or end >= day_from)
+
+    checks = {
+        "city": (lambda d: v["city"][d] == request.city) if request.city else None,
+        "year": date_ok if (day_from or day_to) else None,
+        "kind": (lambda d: v["kind"][d] == request.kind) if request.kind else None,
+        "agency": (lambda d: v["agency"][d] == request.agency) if request.agency else None,
+        "country": (lambda d: request.country in v["countries"][d]) if request.country else None,
+    }
+    active = {name: check for name, check in checks.items() if check is not None}
+    counts = {name: Counter() for name in FACET_FILTERS}
+    total = 0
+    for doc in docnums:
+        failed = [name for name, check in active.items() if not check(doc)]
+        if len(failed) > 1:
+            continue  # outside every facet's count
+        if not failed:
+            total += 1
+        for name in failed or counts:  # one failed filter: only that facet counts it
+            if name == "country":
+                counts[name].update(v["countries"][doc])
+            elif value := v[name][doc]:
+                counts[name][value] += 1
+    return total, counts
