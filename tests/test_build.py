@@ -203,3 +203,22 @@ def test_building_from_nothing_is_a_clear_error(tmp_path, setup):
         build_index(corpus, tmp_path / "index")
     with pytest.raises(IndexNotFound):
         Searcher(tmp_path / "index")
+
+
+def test_a_parallel_build_searches_like_a_single_one(corpus, tmp_path, monkeypatch):
+    """Large builds analyse in several processes, one segment each; updates go on top."""
+    import indexer.build as build_module
+
+    shutil.copy(TAIPEI, corpus / "taipei.txt")
+    build_index(corpus, tmp_path / "single")
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    build_index(corpus, tmp_path / "parallel")
+    for query in ("八代", "市長峰會", "熊本 -八代", '"SusHi Tech"'):
+        single = Searcher(tmp_path / "single").search(parse_search_request({"q": query, "per_page": "100"}))
+        parallel = Searcher(tmp_path / "parallel").search(parse_search_request({"q": query, "per_page": "100"}))
+        assert {(h.doc_id, h.passage_id) for h in parallel.hits} == {(h.doc_id, h.passage_id) for h in single.hits}
+        assert parallel.total == single.total
+        assert [f.to_dict() for f in parallel.facets["city"]] == [f.to_dict() for f in single.facets["city"]]
+    (corpus / "taipei.txt").unlink()
+    build_index(corpus, tmp_path / "parallel")
+    assert _search(tmp_path / "parallel", '"市長峰會"') == set()
