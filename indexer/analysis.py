@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
 
@@ -38,6 +39,7 @@ _CJK = (
     "\U00020000-\U0003134f"
 )
 # Letters and digits are separate words (2014ICLEI → 2014, iclei), so each can be searched.
+_ALL_CJK = re.compile(rf"[{_CJK}]+")
 _PIECES = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W\d{_CJK}_]+|\d+)|(?P<space>\s+)|(?P<other>.)", re.S)
 
 
@@ -105,6 +107,33 @@ def phrase_units(query: str) -> list[list[str]]:
         if len(run) > 1 and len(run[-1]) == 1 and len(run[-2]) == 2 and run[-2][1] == run[-1]:
             run.pop()
     return runs
+
+
+@lru_cache(maxsize=4096)
+def run_pattern(run: tuple[str, ...]) -> re.Pattern:
+    """A regex over folded text that matches exactly where the index matches a run.
+
+    Neighbouring characters of a bigram must touch; other neighbours may be
+    separated by whitespace (which takes no position); a Latin or digit word
+    must not touch another letter or digit (the tokenizer would have made one
+    longer word of them).
+
+    >>> run_pattern(("市長", "長", "峰會")).pattern
+    '市長\\s*峰會'
+    """
+    parts: list[str] = []
+    for i, unit in enumerate(run):
+        last = i == len(run) - 1
+        if _ALL_CJK.fullmatch(unit):
+            parts.append(re.escape(unit if last or len(unit) == 1 else unit[0]))
+            touching = len(unit) == 2 and not last  # the next unit starts with this bigram's 2nd char
+        else:
+            edge = r"\d" if unit[0].isdigit() else rf"[^\W\d_{_CJK}]"
+            parts.append(rf"(?<!{edge}){re.escape(unit)}(?!{edge})")
+            touching = False
+        if not last:
+            parts.append("" if touching else r"\s*")
+    return re.compile("".join(parts))
 
 
 class _FoldingTokenizer(Tokenizer):

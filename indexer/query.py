@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
 from whoosh import query as wq
 
 from . import syntax
 from .aliases_index import AliasTable
-from .analysis import grams, phrase_units, words
+from .analysis import phrase_units, run_pattern, words
 from .convert import spellings
 from .normalize import fold
 from .synonyms import other_forms
@@ -229,18 +228,10 @@ class TextMatcher:
     """Where a query's units occur in one text (the same matches the index made)."""
 
     def __init__(self, text: str):
-        self.at: dict[tuple[str, int], tuple[int, int]] = {}
-        self.starts: dict[str, list[int]] = defaultdict(list)
-        for gram in grams(fold(text)):
-            self.at[(gram.text, gram.pos)] = (gram.start, gram.end)
-            self.starts[gram.text].append(gram.pos)
+        self.folded = fold(text)
 
     def run_spans(self, run: tuple[str, ...]) -> list[tuple[int, int]]:
-        spans = []
-        for pos in self.starts.get(run[0], ()):
-            if all((unit, pos + i) in self.at for i, unit in enumerate(run)):
-                spans.append((self.at[(run[0], pos)][0], self.at[(run[-1], pos + len(run) - 1)][1]))
-        return spans
+        return [m.span() for m in run_pattern(run).finditer(self.folded)]
 
     def form_spans(self, runs: Runs) -> list[tuple[int, int]]:
         """Spans of a form, or [] unless every run of it occurs."""
