@@ -12,7 +12,6 @@ count is made from per-document values read once per opened index:
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 from .models import SearchRequest
@@ -33,20 +32,6 @@ class FacetColumns:
             intern: dict = {}  # the same few cities and agencies, stored once
             self.values[field] = [intern.setdefault(v, v) for v in column]
         self.values["countries"] = [tuple(c for c in v.split(",") if c) for v in self.values["countries"]]
-
-
-_cache: dict[int, FacetColumns] = {}
-_lock = threading.Lock()
-
-
-def columns_for(index, reader) -> FacetColumns:
-    """The columns of an opened index, read on first use and kept while it is open."""
-    key = id(index)
-    with _lock:
-        if key not in _cache:
-            _cache.clear()  # one index is served at a time: drop the old one's
-            _cache[key] = FacetColumns(reader)
-        return _cache[key]
 
 
 def _day(iso: str | None) -> int | None:

@@ -75,7 +75,8 @@ class Searcher:
     def __init__(self, index_dir: str | Path):
         self.index_dir = Path(index_dir)
         self._local = threading.local()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._columns: dict = {}  # opened whoosh index → its facets.FacetColumns
         self._open(store.current_build(self.index_dir))
 
     def _open(self, build: Path) -> None:
@@ -173,8 +174,22 @@ class Searcher:
                ) -> tuple[int, dict[str, tuple[FacetValue, ...]]]:
         """The exact total and the facets, from one run of `q` (see facets.py)."""
         docnums = searcher.docs_for_query(q) if q is not wq.NullQuery else ()
-        total, counts = facets.count(docnums, facets.columns_for(self.index, searcher.reader()), request)
+        total, counts = facets.count(docnums, self._facet_columns(searcher), request)
         return total, self._facet_values(counts, request)
+
+    def _facet_columns(self, searcher) -> facets.FacetColumns:
+        """Every document's facet values, read once per opened index: the index of
+        this thread's whoosh searcher, which may be the previous one just after a
+        refresh."""
+        index = self._local.searcher[0]
+        with self._lock:
+            columns = self._columns.get(index)
+            if columns is None:
+                columns = facets.FacetColumns(searcher.reader())
+                # Keep the values of the index being served and of the one before it.
+                self._columns = {i: c for i, c in self._columns.items() if i is self.index}
+                self._columns[index] = columns
+        return columns
 
     def _by_date(self, searcher, request: SearchRequest, q: wq.Query, parsed: ParsedQuery,
                  notices: tuple[str, ...] = ()) -> SearchResult:

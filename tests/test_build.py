@@ -189,7 +189,12 @@ def test_a_running_searcher_picks_up_a_new_build(corpus, tmp_path):
     searcher = Searcher(index)
     shutil.copy(TAIPEI, corpus / "taipei.txt")
     build_index(corpus, index)
+    assert searcher.search(parse_search_request({"q": "市"})).total  # counts made on the old build
     assert searcher.refresh()
+    after = searcher.search(parse_search_request({"q": "市"}))
+    fresh = Searcher(index).search(parse_search_request({"q": "市"}))
+    assert after.total == fresh.total == sum(v.count for v in fresh.facets["city"])
+    assert [v.to_dict() for v in after.facets["city"]] == [v.to_dict() for v in fresh.facets["city"]]
     assert searcher.search(parse_search_request({"q": "市長峰會"})).total > 0
 
 
