@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .highlight import TextMatcher
 from .normalize import fold
-from .query import COORD, ParsedQuery, TextMatcher, make_unit
+from .query import COORD, ParsedQuery, make_unit
 
 # How much a passage that is not prose keeps of its score.
 MIN_PRIOR = 0.35

@@ -20,8 +20,9 @@ from whoosh import sorting
 from . import facets, store
 from .aliases_index import AliasTable
 from .errors import IndexNotFound, ReportNotFound
+from .highlight import mark, match_spans, snippet
 from .models import FacetValue, Hit, Report, SearchRequest, SearchResult
-from .query import ParsedQuery, mark, match_spans, parse_query, snippet, to_whoosh
+from .query import ParsedQuery, parse_query, to_whoosh
 from .ranking import Candidate, rerank
 from .request import query_string
 from .suggest import Lexicon, suggestions

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.query import mark, match_spans, parse_query, snippet, to_whoosh
+from indexer.highlight import mark, match_spans, snippet
+from indexer.query import parse_query, to_whoosh
 
 
 @pytest.mark.parametrize(
