@@ -19,7 +19,7 @@ from .models import SearchRequest
 # facet → the request fields that filter on it
 FACET_FILTERS = {"city": ("city",), "year": ("date_from", "date_to"), "kind": ("kind",),
                  "agency": ("agency",), "country": ("country",)}
-_COLUMNS = ("city", "year", "kind", "agency", "countries", "span_start", "span_end")
+_COLUMNS = ("city", "year", "kind", "agency", "countries", "span_start", "span_end", "doc_id", "ordinal")
 
 
 class FacetColumns:
@@ -38,8 +38,10 @@ def _day(iso: str | None) -> int | None:
     return int(iso.replace("-", "")) if iso else None
 
 
-def count(docnums, cols: FacetColumns, request: SearchRequest) -> tuple[int, dict[str, Counter]]:
-    """(total, {facet: Counter(value → passages)}) for the matching documents."""
+def count(docnums, cols: FacetColumns, request: SearchRequest, keep: list | None = None
+          ) -> tuple[int, dict[str, Counter]]:
+    """(total, {facet: Counter(value → passages)}) for the matching documents;
+    those that pass every filter are also appended to `keep`, if given."""
     v = cols.values
     day_from, day_to = _day(request.date_from), _day(request.date_to)
 
@@ -65,9 +67,20 @@ def count(docnums, cols: FacetColumns, request: SearchRequest) -> tuple[int, dic
             continue  # outside every facet's count
         if not failed:
             total += 1
+            if keep is not None:
+                keep.append(doc)
         for name in failed or counts:  # one failed filter: only that facet counts it
             if name == "country":
                 counts[name].update(v["countries"][doc])
             elif value := v[name][doc]:
                 counts[name][value] += 1
     return total, counts
+
+
+def date_order(docs: list[int], cols: FacetColumns, newest: bool) -> list[int]:
+    """Documents in the order of their reports' dates (newest or oldest first),
+    each report's passages in reading order, undated reports last."""
+    v = cols.values
+    sign = -1 if newest else 1
+    end = v["span_end"]  # 0: a report without any date, listed last either way
+    return sorted(docs, key=lambda d: (not end[d], sign * end[d], v["doc_id"][d], v["ordinal"][d]))

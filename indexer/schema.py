@@ -8,14 +8,14 @@ from .analysis import GramTokenizer, WordTokenizer
 
 # Bump when the schema or analysis changes, so that an existing index is
 # rebuilt rather than read with the wrong assumptions.
-ANALYSIS_VERSION = "6"
+ANALYSIS_VERSION = "7"
 
 
 def make_schema() -> Schema:
     grams = GramTokenizer()
     return Schema(
         key=ID(unique=True),  # doc_id + "\x1f" + passage_id
-        doc_id=ID(stored=True),
+        doc_id=ID(stored=True, sortable=True),
         passage_id=STORED(),
         ordinal=NUMERIC(stored=True, sortable=True),
         title=STORED(),

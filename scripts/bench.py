@@ -195,7 +195,9 @@ def child_build(corpus: str, index: str, force: bool, profile: str | None) -> No
     wall = time.perf_counter() - started
     print(json.dumps({"wall_s": wall, "passages": summary.passages, "reports": len(summary.indexed),
                       "up_to_date": summary.up_to_date, "build": summary.build,
-                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      # the largest of the writer's worker processes, if it started any
+                      "workers_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 
 
 def run_build(corpus: Path, index: Path, force: bool = False, profile: str | None = None) -> dict:
@@ -537,6 +539,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds at most per latency loop; the rest of the mix is skipped (default 900)")
     parser.add_argument("--warm-up", type=int, default=WARM_UP_QUERIES,
                         help=f"searches of another mix run first by each engine (default {WARM_UP_QUERIES})")
+    parser.add_argument("--skip-build", action="store_true",
+                        help="reuse the index already built in --work (its build figures are not measured)")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-fts5", action="store_true")
     parser.add_argument("--skip-add", action="store_true", help="skip the add-one-report rebuild")
@@ -568,13 +572,18 @@ def main(argv: list[str] | None = None) -> int:
         chars = sum(len(r["text"]) for r in rows)
         figures = {"passages": len(rows), "chars": chars, "reports": len(list(corpus.glob("*.txt"))),
                    "generate_s": generate_s, **floor}
-        step("build_index (child process)")
-        shutil.rmtree(index, ignore_errors=True)
-        built = run_build(corpus, index)
-        figures.update({"build_s": built["wall_s"], "build_process_s": built["process_s"],
-                        "build_chars_per_s": chars / built["wall_s"], "build_peak_rss_mb": built["peak_rss_mb"],
-                        "build_vs_floor": built["wall_s"] / floor["segment_only_s"],
-                        "index_mb": dir_mb(index)})
+        if args.skip_build:
+            if not (index / "CURRENT").is_file():
+                raise SystemExit(f"--skip-build: no index in {index}; run once without it (and with --work)")
+        else:
+            step("build_index (child process)")
+            shutil.rmtree(index, ignore_errors=True)
+            built = run_build(corpus, index)
+            figures.update({"build_s": built["wall_s"], "build_process_s": built["process_s"],
+                            "build_chars_per_s": chars / built["wall_s"], "build_peak_rss_mb": built["peak_rss_mb"],
+                            "build_workers_peak_rss_mb": built["workers_peak_rss_mb"],
+                            "build_vs_floor": built["wall_s"] / floor["segment_only_s"]})
+        figures["index_mb"] = dir_mb(index)
         step("search through the library")
         figures.update(library_latency(index, mix, warm, args.budget))
         if not args.skip_http:
@@ -584,7 +593,8 @@ def main(argv: list[str] | None = None) -> int:
             for tokenizer in ("unicode61", "trigram"):
                 step(f"SQLite FTS5 {tokenizer}")
                 figures.update(fts5_baseline(rows, mix, warm, work, tokenizer, args.budget))
-            figures["build_vs_fts5_jieba"] = figures["build_s"] / figures["fts5_jieba_build_s"]
+            if "build_s" in figures:
+                figures["build_vs_fts5_jieba"] = figures["build_s"] / figures["fts5_jieba_build_s"]
             figures["search_p95_vs_fts5_jieba"] = figures["search_p95_ms"] / figures["fts5_jieba_p95_ms"]
             figures["search_p95_vs_fts5_jieba_facets"] = figures["search_p95_ms"] / figures["fts5_jieba_facets_p95_ms"]
         del rows

@@ -92,3 +92,15 @@ def test_export_reads_every_page(searcher):
     exported = searcher.export(parse_search_request({"q": "市"}), limit=1000)
     assert len(exported) == result.total
     assert len({(h.doc_id, h.passage_id) for h in exported}) == len(exported)
+
+
+@pytest.mark.parametrize("newest", [True, False])
+def test_date_order_lists_reports_in_reading_order_and_undated_last(newest):
+    from indexer.facets import date_order
+
+    class Columns:
+        values = {"span_end": [20221103, 0, 20140701, 20221103, 20140701],
+                  "doc_id": ["k", "x", "h", "k", "h"], "ordinal": [1, 0, 0, 0, 1]}
+
+    order = date_order([0, 1, 2, 3, 4], Columns(), newest)
+    assert order == ([3, 0, 2, 4, 1] if newest else [2, 4, 3, 0, 1])
