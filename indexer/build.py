@@ -27,6 +27,10 @@ from .segmenter import taiwan_dictionary
 Progress = Callable[[int, int, str], None]
 # From this many new passages on, a build analyses them in several processes.
 PARALLEL_FROM = 5000
+# Separate segment files, not whoosh's single compound file, which every reader
+# (one per server thread) copies into memory: 11.3 GB for a server at 200k
+# passages; 137 MB instead of 779 MB at 10k (docs/PERFORMANCE.md).
+WRITER = {"limitmb": 256, "compound": False}
 
 
 @dataclass
@@ -234,9 +238,10 @@ def _write_build(build: Path, plan: _Plan, manifest: dict, base: Path | None,
     if passages >= PARALLEL_FROM:
         # Analyse on every core, one segment per process (docs/PERFORMANCE.md: −29 % at 10k
         # passages); below this size starting the processes costs more than it saves.
-        writer = ix.writer(procs=os.cpu_count() or 1, multisegment=True, limitmb=256)
+        writer = ix.writer(procs=os.cpu_count() or 1, multisegment=True, **WRITER,
+                           subargs=WRITER)
     else:
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(**WRITER)
     try:
         for doc_id in [*plan.removed, *plan.changed]:
             writer.delete_by_term("doc_id", doc_id)

@@ -8,7 +8,7 @@ from .analysis import GramTokenizer, WordTokenizer
 
 # Bump when the schema or analysis changes, so that an existing index is
 # rebuilt rather than read with the wrong assumptions.
-ANALYSIS_VERSION = "7"
+ANALYSIS_VERSION = "8"
 
 
 def make_schema() -> Schema:

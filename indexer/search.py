@@ -72,6 +72,7 @@ class Searcher:
         self._local = threading.local()
         self._lock = threading.RLock()
         self._columns: dict = {}  # opened whoosh index → its facets.FacetColumns
+        self._open_searchers: set = set()  # every thread's whoosh searcher, to close them all
         self._open(store.current_build(self.index_dir))
 
     def _open(self, build: Path) -> None:
@@ -104,17 +105,28 @@ class Searcher:
     def _whoosh(self):
         cached = getattr(self._local, "searcher", None)
         if cached is None or cached[0] is not self.index:
-            if cached is not None:
-                cached[1].close()
-            cached = (self.index, self.index.searcher())
+            with self._lock:
+                if cached is not None:
+                    cached[1].close()
+                    self._open_searchers.discard(cached[1])
+                cached = (self.index, self.index.searcher())
+                self._open_searchers.add(cached[1])
             self._local.searcher = cached
         return cached[1]
 
     def close(self) -> None:
-        cached = getattr(self._local, "searcher", None)
-        if cached is not None:
-            cached[1].close()
-            self._local.searcher = None
+        """Close every thread's whoosh searcher (their open segment files)."""
+        with self._lock:
+            for searcher in self._open_searchers:
+                searcher.close()
+            self._open_searchers.clear()
+        self._local = threading.local()
+
+    def __del__(self):
+        # Segment files are plain open files: close them with the Searcher,
+        # whichever threads opened them.
+        if getattr(self, "_open_searchers", None):
+            self.close()
 
     # -- searching ---------------------------------------------------------
 
