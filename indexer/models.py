@@ -97,10 +97,6 @@ class Report:
     metadata: Metadata
     passages: tuple[Passage, ...]
 
-    @property
-    def url(self) -> str:
-        return report_url(self.doc_id)
-
 
 def report_url(doc_id: str, passage_id: str | None = None) -> str:
     """`/reports/<doc_id>#<passage_id>`, percent-encoded where ids are not ASCII."""

@@ -278,10 +278,6 @@ class Searcher:
             raise ReportNotFound(f"no report with id {doc_id!r}; see /api/reports for the list")
         return store.read_report(self.build, doc_id)
 
-    def terms(self, query: str) -> list[str]:
-        """The positive terms of a query as the user wrote them (for display)."""
-        return list(self.parse(query).terms)
-
     def mark(self, text: str, query: str, doc_id: str | None = None) -> str:
         """Escaped HTML of `text` with the query's matches in <mark>."""
         return mark(text, match_spans(text, self.parse(query), doc_id))

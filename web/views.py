@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from indexer.cities import CITIES
 from indexer.errors import BadRequest
@@ -118,11 +118,7 @@ def active_filters(search_request: SearchRequest) -> list[dict]:
 
 def csv_link(search_request: SearchRequest) -> str:
     """The CSV export of this result list (all pages, so no page or page size)."""
-    params = to_params(search_request, page=None, per_page=None)
-    if "api.search_csv" in current_app.view_functions:
-        return url_for("api.search_csv", **params)
-    # Until the export endpoint is registered, the link still names its address.
-    return "/api/search.csv" + query_string(search_request, page=None, per_page=None)
+    return url_for("api.search_csv", **to_params(search_request, page=None, per_page=None))
 
 
 def page_links(search_request: SearchRequest, pages: int, window: int = 4) -> dict:
