@@ -38,10 +38,8 @@ def _day(iso: str | None) -> int | None:
     return int(iso.replace("-", "")) if iso else None
 
 
-def count(docnums, cols: FacetColumns, request: SearchRequest, keep: list | None = None
-          ) -> tuple[int, dict[str, Counter]]:
-    """(total, {facet: Counter(value → passages)}) for the matching documents;
-    those that pass every filter are also appended to `keep`, if given."""
+def _filter_checks(cols: FacetColumns, request: SearchRequest) -> dict:
+    """{facet: document number → passes that facet's filter}, for the filters the request sets."""
     v = cols.values
     day_from, day_to = _day(request.date_from), _day(request.date_to)
 
@@ -58,7 +56,21 @@ def count(docnums, cols: FacetColumns, request: SearchRequest, keep: list | None
         "agency": (lambda d: v["agency"][d] == request.agency) if request.agency else None,
         "country": (lambda d: request.country in v["countries"][d]) if request.country else None,
     }
-    active = {name: check for name, check in checks.items() if check is not None}
+    return {name: check for name, check in checks.items() if check is not None}
+
+
+def passes_filters(cols: FacetColumns, request: SearchRequest):
+    """document number → True if it passes every filter of the request."""
+    checks = tuple(_filter_checks(cols, request).values())
+    return lambda doc: all(check(doc) for check in checks)
+
+
+def count(docnums, cols: FacetColumns, request: SearchRequest, keep: list | None = None
+          ) -> tuple[int, dict[str, Counter]]:
+    """(total, {facet: Counter(value → passages)}) for the matching documents;
+    those that pass every filter are also appended to `keep`, if given."""
+    v = cols.values
+    active = _filter_checks(cols, request)
     counts = {name: Counter() for name in FACET_FILTERS}
     total = 0
     for doc in docnums:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from whoosh import query as wq
+from whoosh.matching import NullMatcherClass, WrappingMatcher
 
 from . import syntax
 from .aliases_index import AliasTable
@@ -151,6 +152,61 @@ def _only_exclusions(node) -> bool:
 
 # -- to whoosh --------------------------------------------------------------
 
+class Coordinated(wq.WrappingQuery):
+    """`child`, scoring `add` more wherever it matches.
+
+    This is how a matched top-level term is worth COORD whatever its BM25.
+    A `ConstantScoreQuery(child, COORD)` beside `child` did the same with two
+    matchers per term, and whoosh's ConstantScoreQuery evaluates its child in
+    full up front (docs/PERFORMANCE.md: multi-term queries were the slowest).
+    """
+
+    def __init__(self, child: wq.Query, add: float = COORD):
+        super().__init__(child)
+        self.add = add
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.child == self.child and other.add == self.add
+
+    def __hash__(self):
+        return hash(self.child) ^ hash(self.add)
+
+    def _rewrap(self, child):
+        return Coordinated(child, self.add)
+
+    def matcher(self, searcher, context=None):
+        inner = self.child.matcher(searcher, context)
+        if isinstance(inner, NullMatcherClass):
+            return inner
+        return _PlusMatcher(inner, self.add)
+
+
+class _PlusMatcher(WrappingMatcher):
+    """A matcher whose scores (and score bounds) are its child's plus `add`."""
+
+    def __init__(self, child, add: float):
+        super().__init__(child)
+        self.add = add
+
+    def copy(self):
+        return _PlusMatcher(self.child.copy(), self.add)
+
+    def _replacement(self, newchild):
+        return _PlusMatcher(newchild, self.add)
+
+    def skip_to_quality(self, minquality):
+        return self.child.skip_to_quality(minquality - self.add)
+
+    def max_quality(self):
+        return self.child.max_quality() + self.add
+
+    def block_quality(self):
+        return self.child.block_quality() + self.add
+
+    def score(self):
+        return self.child.score() + self.add
+
+
 def _runs_query(field: str, runs: Runs) -> wq.Query:
     parts = [wq.Term(field, run[0]) if len(run) == 1 else wq.Phrase(field, list(run)) for run in runs]
     return parts[0] if len(parts) == 1 else wq.And(parts)
@@ -202,7 +258,7 @@ def to_whoosh(parsed: ParsedQuery, strict: bool = False, boosts: bool = True) ->
     conjuncts = [node_query(n, parsed) for n in parsed.conjuncts()]
     partial = [q for q in (partial_query(n, parsed) for n in parsed.conjuncts()) if q is not None]
     # Each whole term adds COORD; parts of a term only their (small) score.
-    required = wq.Or([wq.ConstantScoreQuery(c, COORD) for c in conjuncts] + conjuncts + partial)
+    required = wq.Or([Coordinated(c) for c in conjuncts] + partial)
     exclusions = [node_query(n, parsed) for n in parsed.exclusions()]
     if exclusions:
         required = wq.AndNot(required, wq.Or(exclusions))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.collectors import TopCollector
 
 from . import facets, store
 from .aliases_index import AliasTable
@@ -30,34 +31,27 @@ from .suggest import Lexicon, suggestions
 RERANK_DEPTH = 200
 
 
-def _day_number(iso_day: str) -> int:
-    return int(iso_day.replace("-", ""))
+class _TopAndAll(TopCollector):
+    """Whoosh's top-N collector that also records every matching document, so
+    the exact total and the facets come from the same run of the query as the
+    ranked hits (a second, unscored run cost up to a third of a search), and
+    that ranks only the documents that pass the request's filters.
 
-
-def filter_query(request: SearchRequest) -> wq.Query | None:
-    """The request's filters: a report matches the dates when [period start … date]
-    overlaps [from … to]."""
-    clauses: list[wq.Query] = []
-    for field, name in (("city", "city"), ("kind", "kind"), ("agency", "agency"), ("country", "countries")):
-        value = getattr(request, field)
-        if value:
-            clauses.append(wq.Term(name, value))
-    if request.date_to:
-        clauses.append(wq.NumericRange("span_start", None, _day_number(request.date_to)))
-    if request.date_from:
-        clauses.append(wq.NumericRange("span_end", _day_number(request.date_from), None))
-    return wq.And(clauses) if clauses else None
-
-
-def filtered(q: wq.Query, request: SearchRequest) -> wq.Query:
-    """`q` restricted by the request's filters, without changing its scores.
-
-    The filters go into the query rather than whoosh's `filter=` argument:
-    whoosh treats a filter that matches nothing as no filter at all, which
-    would turn "no reports from 花蓮縣" into "every report".
+    Block-quality skipping and matcher replacement are off: both leave out
+    documents that cannot reach the top N, and every match must be counted.
     """
-    fq = filter_query(request)
-    return q if fq is None else wq.And([q, wq.ConstantScoreQuery(fq, 0.0)])
+
+    def __init__(self, limit: int, keep):
+        super().__init__(limit=limit, usequality=False, replace=0)
+        self.keep = keep
+        self.docnums: list[int] = []
+
+    def collect(self, sub_docnum):
+        docnum = self.offset + sub_docnum
+        self.docnums.append(docnum)
+        if self.keep(docnum):
+            return super().collect(sub_docnum)
+        return 0
 
 
 class Searcher:
@@ -138,24 +132,27 @@ class Searcher:
         searcher = self._whoosh()
         notices = (parsed.notice,) if parsed.notice else ()
         if request.query and parsed.empty:
-            total, facets = self._count(searcher, wq.NullQuery, request)
-            return SearchResult(request, 0, (), facets, notices)
+            _total, facet_values = self._count(searcher, wq.NullQuery, request)
+            return SearchResult(request, 0, (), facet_values, notices)
         if parsed.empty:
             return self._by_date(searcher, request, wq.Every(), self.parse(""))
         if request.sort != "relevance":
             # In date order there are no tiers to keep apart: only passages with every term.
             return self._by_date(searcher, request, to_whoosh(parsed, strict=True), parsed, notices)
         wanted = request.page * request.per_page
-        results = searcher.search(filtered(to_whoosh(parsed), request), limit=max(RERANK_DEPTH, wanted))
+        columns = self._facet_columns(searcher)
+        collector = _TopAndAll(max(RERANK_DEPTH, wanted), facets.passes_filters(columns, request))
+        searcher.search_with_collector(to_whoosh(parsed), collector)
+        results = collector.results()
         ranked = rerank([Candidate(dict(hit), hit.score) for hit in results[:RERANK_DEPTH]], parsed)
         ranked += [Candidate(dict(hit), hit.score) for hit in results[RERANK_DEPTH:wanted]]
         start = (request.page - 1) * request.per_page
         hits = tuple(self._hit(c.fields, c.final or c.score, parsed) for c in ranked[start:wanted])
-        total, facets = self._count(searcher, to_whoosh(parsed, boosts=False), request)
+        total, counts = facets.count(collector.docnums, columns, request)
         hints = ()
         if total == 0:
             hints = suggestions(request, parsed, self.lexicon, lambda r: self._total(searcher, r))
-        return SearchResult(request, total, hits, facets, notices, hints)
+        return SearchResult(request, total, hits, self._facet_values(counts, request), notices, hints)
 
     def export(self, request: SearchRequest, limit: int = 1000) -> list[Hit]:
         """Up to `limit` hits of a search in its order, from its first page on (for CSV)."""

@@ -1,0 +1,61 @@
+"""One run of the query per search: the ranked hits, the exact total and the
+facets all come from it (search._TopAndAll), and a matched term's COORD comes
+from the term's own matcher (query.Coordinated)."""
+
+import pytest
+from whoosh import query as wq
+
+from indexer import facets
+from indexer.query import COORD, Coordinated, to_whoosh
+from indexer.request import parse_search_request
+from indexer.search import Searcher
+
+QUERIES = [
+    {"q": "八代"},
+    {"q": "姊妹市 締結"},
+    {"q": "臺中 OR 高雄"},
+    {"q": '"友好城市"'},
+    {"q": "交流 -疫情"},
+    {"q": "市長", "city": "臺中市"},
+    {"q": "訪問", "from": "2019-01-01", "to": "2022-12-31"},
+    {"q": "日本", "city": "基隆市", "kind": "出國報告"},
+]
+
+
+@pytest.fixture(scope="module")
+def searcher(index_dir):
+    s = Searcher(index_dir)
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize("params", QUERIES, ids=lambda p: " ".join(p.values()))
+def test_total_and_facets_equal_a_separate_unscored_run(searcher, params):
+    request = parse_search_request(params)
+    result = searcher.search(request)
+    whoosh_searcher = searcher._whoosh()
+    matching = whoosh_searcher.docs_for_query(to_whoosh(searcher.parse(request.query), boosts=False))
+    total, counts = facets.count(matching, searcher._facet_columns(whoosh_searcher), request)
+    assert result.total == total
+    assert {k: {v.value: v.count for v in vs if v.count} for k, vs in result.facets.items()} == {
+        k: dict(c) for k, c in counts.items()}
+
+
+@pytest.mark.parametrize("params", QUERIES, ids=lambda p: " ".join(p.values()))
+def test_every_hit_passes_the_filters(searcher, params):
+    request = parse_search_request({**params, "per_page": "100"})
+    result = searcher.search(request)
+    for hit in result.hits:
+        if request.city:
+            assert hit.city == request.city
+    assert len(result.hits) == min(result.total, 100)
+
+
+def test_coordinated_adds_coord_to_the_terms_own_score(searcher):
+    whoosh_searcher = searcher._whoosh()
+    term = wq.Term("grams", "八代")
+    plain = {hit.docnum: hit.score for hit in whoosh_searcher.search(term, limit=None)}
+    coordinated = {hit.docnum: hit.score for hit in whoosh_searcher.search(Coordinated(term), limit=None)}
+    assert plain and plain.keys() == coordinated.keys()
+    for doc, score in plain.items():
+        assert coordinated[doc] == pytest.approx(score + COORD)
