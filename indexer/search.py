@@ -25,6 +25,7 @@ from .models import FacetValue, Hit, Report, SearchRequest, SearchResult
 from .query import ParsedQuery, parse_query, to_whoosh
 from .ranking import Candidate, rerank
 from .request import query_string
+from .scoring import BM25F
 from .suggest import Lexicon, suggestions
 
 # Whoosh's best this many are reordered by ranking.rerank; pages beyond keep whoosh's order.
@@ -103,7 +104,7 @@ class Searcher:
                 if cached is not None:
                     cached[1].close()
                     self._open_searchers.discard(cached[1])
-                cached = (self.index, self.index.searcher())
+                cached = (self.index, self.index.searcher(weighting=BM25F()))
                 self._open_searchers.add(cached[1])
             self._local.searcher = cached
         return cached[1]

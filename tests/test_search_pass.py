@@ -59,3 +59,18 @@ def test_coordinated_adds_coord_to_the_terms_own_score(searcher):
     assert plain and plain.keys() == coordinated.keys()
     for doc, score in plain.items():
         assert coordinated[doc] == pytest.approx(score + COORD)
+
+
+@pytest.mark.parametrize("query", ["八代", '"姊妹市 締結"', "臺中 高雄 交流"])
+def test_bm25f_with_cached_lengths_scores_as_whoosh_does(index_dir, query):
+    from whoosh import index as whoosh_index
+
+    from indexer import store
+    from indexer.scoring import BM25F
+
+    ix = whoosh_index.open_dir(str(store.current_build(index_dir) / "whoosh"))
+    q = to_whoosh(Searcher(index_dir).parse(query))
+    with ix.searcher() as plain, ix.searcher(weighting=BM25F()) as cached:
+        expected = [(hit.docnum, hit.score) for hit in plain.search(q, limit=None)]
+        got = [(hit.docnum, hit.score) for hit in cached.search(q, limit=None)]
+    assert expected and got == expected
