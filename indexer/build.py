@@ -14,9 +14,10 @@ from whoosh import index as whoosh_index
 
 from . import store
 from .aliases import find_aliases
-from .corpus import content_hash, find_report_files, read_bytes, read_report
+from .corpus import REPORT_SUFFIXES, content_hash, find_report_files, read_bytes, read_report
 from .dates import span
 from .errors import JiaoliuError, UnreadableReport
+from .extract import EXTRACT_VERSION
 from .models import Report
 from .normalize import FOLD_SIGNATURE
 from .ranking import passage_prior
@@ -39,6 +40,7 @@ class BuildSummary:
     unchanged: list[str] = field(default_factory=list)  # doc_ids kept from the previous build
     removed: list[str] = field(default_factory=list)  # doc_ids no longer in the corpus
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    paths: dict[str, str] = field(default_factory=dict)  # doc_id -> file path, for every doc_id above
     passages: int = 0
     seconds: float = 0.0
     up_to_date: bool = False
@@ -54,6 +56,8 @@ def build_settings() -> dict:
         "dictionary_bytes": taiwan_dictionary().stat().st_size,
         "jieba": version("jieba"),
         "whoosh": version("whoosh-reloaded"),
+        "extract": EXTRACT_VERSION,
+        "pdfium": version("pypdfium2"),
     }
 
 
@@ -184,7 +188,8 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progres
         base = previous if previous and not force and previous[1]["settings"] == settings else None
         plan = _plan(corpus_dir, base[1] if base else None, progress)
         if not plan.fresh and not plan.kept:
-            raise JiaoliuError(f"no readable report in {corpus_dir} (looked for *.txt and *.md files)")
+            raise JiaoliuError(f"no readable report in {corpus_dir} (looked for "
+                               f"{', '.join('*' + s for s in REPORT_SUFFIXES)} files)")
         _check_unique_ids(plan)
         entries = plan.kept + [_manifest_entry(r) for r in plan.fresh]
         manifest = {
@@ -196,6 +201,7 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progres
         summary = BuildSummary(skipped=plan.skipped, passages=manifest["passages"])
         summary.unchanged = [e["doc_id"] for e in plan.kept]
         summary.removed = plan.removed
+        summary.paths = {e["doc_id"]: e["path"] for e in (base[1]["reports"] if base else []) + entries}
         if base and not plan.fresh and not plan.removed and manifest["skipped"] == base[1]["skipped"]:
             summary.up_to_date = True
             summary.build = base[0].name
@@ -203,7 +209,7 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progres
             return summary
         build = store.new_build_dir(index_dir)
         try:
-            _write_build(build, plan, manifest, base[0] if base else None, progress)
+            _write_build(build, corpus_dir, plan, manifest, base[0] if base else None, progress)
         except BaseException:
             store.discard(build)  # also on Ctrl-C: the previous build keeps serving
             raise
@@ -222,14 +228,16 @@ def _check_unique_ids(plan: _Plan) -> None:
         seen[doc_id] = path
 
 
-def _write_build(build: Path, plan: _Plan, manifest: dict, base: Path | None,
+def _write_build(build: Path, corpus_dir: Path, plan: _Plan, manifest: dict, base: Path | None,
                  progress: Progress | None) -> None:
     """Write a complete build: from scratch, or as the base build's files
     (hard-linked) with the removed and changed reports' passages deleted and
-    the fresh ones added."""
+    the fresh ones added.  Each report's original file is kept in originals/."""
     if base is not None:
         store.link_tree(base / "whoosh", build / "whoosh")
         store.link_tree(base / "reports", build / "reports")
+        if (base / "originals").is_dir():
+            store.link_tree(base / "originals", build / "originals")
         ix = whoosh_index.open_dir(str(build / "whoosh"))
     else:
         (build / "whoosh").mkdir()
@@ -250,6 +258,7 @@ def _write_build(build: Path, plan: _Plan, manifest: dict, base: Path | None,
             for doc in passage_documents(report):
                 writer.add_document(**doc)
             store.write_report(build, report)
+            store.keep_original(build, corpus_dir / report.path, report.sha256, report.path)
             if progress:
                 progress(done, len(plan.fresh), f"indexing {report.doc_id}")
     except BaseException:
@@ -267,5 +276,6 @@ def _write_build(build: Path, plan: _Plan, manifest: dict, base: Path | None,
     store.write_json(build / "catalog.json", [c for c in old_catalog if c["doc_id"] in kept] + [
         {"doc_id": r.doc_id, **r.metadata.to_dict()} for r in plan.fresh
     ])
+    store.prune_originals(build, {store.original_name(e["sha256"], e["path"]) for e in manifest["reports"]})
     # The manifest goes last: a build without one is never served.
     store.write_json(build / "manifest.json", manifest)

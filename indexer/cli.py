@@ -69,15 +69,30 @@ def _progress(done: int, total: int, what: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
 
+# Beyond this many, unchanged files are counted rather than listed.
+LIST_UNCHANGED = 20
+
+
 def _print_summary(summary: BuildSummary, index_dir: str) -> None:
+    """Each file's fate (indexed, removed, skipped with why, unchanged), then the totals."""
+    def path(doc_id: str) -> str:
+        return summary.paths.get(doc_id, doc_id)
+
+    lines = [(path(d), f"indexed {path(d)}") for d in summary.indexed]
+    lines += [(path(d), f"removed {path(d)}") for d in summary.removed]
+    for file, reason in summary.skipped:
+        # Reasons name the file themselves ("a.pdf: the PDF is encrypted").
+        lines.append((file, f"skipped {file}: {reason.removeprefix(file + ': ')}"))
+    if len(summary.unchanged) <= LIST_UNCHANGED:
+        lines += [(path(d), f"unchanged {path(d)}") for d in summary.unchanged]
+    for _, line in sorted(lines):
+        print(line)
     if summary.up_to_date:
         print(f"index in {index_dir} is up to date ({summary.passages} passages); nothing to do")
     else:
         print(f"indexed {len(summary.indexed)} reports (new or changed), kept {len(summary.unchanged)} "
-              f"unchanged, removed {len(summary.removed)}; {summary.passages} passages in all, "
-              f"in {summary.seconds:.1f} s into {index_dir}")
-    for path, reason in summary.skipped:
-        print(f"skipped {path}: {reason}")
+              f"unchanged, removed {len(summary.removed)}, skipped {len(summary.skipped)}; "
+              f"{summary.passages} passages in all, in {summary.seconds:.1f} s into {index_dir}")
 
 
 def cmd_index(args) -> int:

@@ -1,7 +1,8 @@
-"""The only module that reads corpus files: find them, decode them, split off
-front matter, and hand back Reports (metadata and passages made by the pure
-modules).  A file that cannot be used raises UnreadableReport with the reason;
-the build skips it and goes on.
+"""The only module that reads corpus files: find them, get their text
+(`indexer.extract`: PDF, DOCX, ODT, DOC, HTML, plain text in UTF-8, UTF-16 or
+Big5), split off front matter, and hand back Reports (metadata and passages
+made by the pure modules).  A file that cannot be used raises UnreadableReport
+with the reason; the build skips it and goes on.
 """
 
 from __future__ import annotations
@@ -14,16 +15,15 @@ from pathlib import Path
 import yaml
 
 from .errors import UnreadableReport
+from .extract import SUFFIX_FORMATS, extract, sniff
 from .metadata import extract_metadata
 from .models import Report
 from .passages import split_passages
 
-REPORT_SUFFIXES = (".txt", ".md")
+REPORT_SUFFIXES = tuple(SUFFIX_FORMATS)  # .txt .md .pdf .docx .odt .doc .html .htm
 # Files that describe the corpus rather than belong to it.
 NOT_REPORTS = {"readme.md", "readme.txt", "license", "license.txt"}
 FRONT_MATTER_KEYS = {"title", "city", "agency", "date", "period", "kind", "source", "countries"}
-# Text never holds these; a file that does is binary whatever its name says.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S)
 
 
@@ -46,28 +46,6 @@ def doc_id_for(path: Path, corpus_dir: Path) -> str:
     '2024--taipei'
     """
     return "--".join(path.relative_to(corpus_dir).with_suffix("").parts)
-
-
-def decode(data: bytes, name: str) -> str:
-    """Text of a report file.  UTF-8 (with or without BOM) or UTF-16 with a BOM;
-    anything else is refused rather than indexed as mojibake."""
-    if not data.strip():
-        raise UnreadableReport(f"{name}: the file is empty")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise UnreadableReport(f"{name}: broken UTF-16 ({exc.reason})") from None
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise UnreadableReport(
-                f"{name}: not valid UTF-8 (byte {exc.start}: {exc.reason}); save it as UTF-8 and index again"
-            ) from None
-    if _CONTROL.search(text):
-        raise UnreadableReport(f"{name}: looks like a binary file (it contains control characters), not text")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def split_front_matter(text: str, name: str) -> tuple[dict, str]:
@@ -118,7 +96,9 @@ def read_report(path: Path, corpus_dir: Path, data: bytes | None = None) -> Repo
     name = str(path.relative_to(corpus_dir))
     if data is None:
         data = read_bytes(path, corpus_dir)
-    front, body = split_front_matter(decode(data, name), name)
+    text = extract(data, name)
+    # Front matter is a plain-text convention; a document's first lines are its own.
+    front, body = split_front_matter(text, name) if sniff(data, name) == "text" else ({}, text)
     if not body.strip():
         raise UnreadableReport(f"{name}: has front matter but no text")
     passages = split_passages(body)

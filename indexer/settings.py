@@ -21,13 +21,15 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("JIAOLIU_CORPUS", "corpus", "Folder of report files (*.txt, *.md) to index."),
+    Setting("JIAOLIU_CORPUS", "corpus", "Folder of report files (PDF, DOCX, ODT, DOC, HTML, text) to index."),
     Setting("JIAOLIU_INDEX", "var/index", "Folder where the index is built and served from."),
     Setting("JIAOLIU_HOST", "127.0.0.1", "Address `jiaoliu serve` listens on."),
     Setting("JIAOLIU_PORT", "8000", "Port `jiaoliu serve` listens on."),
     Setting("JIAOLIU_THREADS", "8", "Worker threads of the web server."),
     Setting("JIAOLIU_CACHE", os.path.join(tempfile.gettempdir(), "jiaoliu-cache"),
             "Folder for the prepared segmentation dictionary (safe to delete)."),
+    Setting("JIAOLIU_MAX_TEXT_CHARS", "2000000",
+            "Most characters of text one report may have; a file with more is skipped, with the reason."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

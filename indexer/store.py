@@ -8,6 +8,7 @@
         manifest.json         reports, skipped files, passage count, settings
         catalog.json          every report's metadata, for listings
         reports/<hash>.json   one report: metadata and passages
+        originals/<sha256><suffix>  each report's file exactly as indexed, for download
 
 A build is written into a new build-* directory; only when it is complete is
 CURRENT replaced (os.replace is atomic), so a crash half-way leaves the
@@ -112,6 +113,57 @@ def link_tree(source: Path, target: Path) -> None:
         elif path.name != "WRITELOCK":
             dest.parent.mkdir(parents=True, exist_ok=True)
             os.link(path, dest)
+
+
+def original_name(sha256: str, path: str) -> str:
+    """The name of a report's original in originals/: its content hash and suffix
+    (reports with the same content share one file).
+
+    >>> original_name("ab12", "2024/Taipei.PDF")
+    'ab12.pdf'
+    """
+    return sha256 + Path(path).suffix.lower()
+
+
+def keep_original(build: Path, source: Path, sha256: str, path: str) -> None:
+    """Copy `source` into the build's originals/, checking it is still the file
+    that was indexed (JiaoliuError if it changed during the build).
+
+    A copy, not a hard link: a link would share the corpus file, and an edit
+    in place would change the served original under an index of the old text.
+    """
+    target = build / "originals" / original_name(sha256, path)
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    digest = hashlib.sha256()
+    with open(source, "rb") as reader, open(tmp, "wb") as writer:
+        while chunk := reader.read(1 << 20):
+            digest.update(chunk)
+            writer.write(chunk)
+    if digest.hexdigest() != sha256:
+        tmp.unlink()
+        raise JiaoliuError(f"{path} changed while it was being indexed; run jiaoliu index again")
+    os.replace(tmp, target)
+
+
+def prune_originals(build: Path, keep: set[str]) -> None:
+    """Remove the originals whose names are not in `keep` (removed and changed reports)."""
+    folder = build / "originals"
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.name not in keep:
+                path.unlink()
+
+
+def original_file(build: Path, report: Report) -> Path:
+    """The stored original of `report`; ReportNotFound if this build has none."""
+    path = build / "originals" / original_name(report.sha256, report.path)
+    if not path.is_file():
+        raise ReportNotFound(f"the original file of {report.doc_id!r} is not in this index; "
+                             "rebuild it with: jiaoliu index --force")
+    return path
 
 
 def remove_report(build: Path, doc_id: str) -> None:

@@ -44,8 +44,9 @@ def test_the_bundled_corpus_indexes_and_searches(index_dir):
     "name,content,reason",
     [
         ("empty.txt", b"", "empty"),
-        ("big5.txt", "基隆市政府出國報告".encode("big5"), "not valid UTF-8"),
-        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        ("gbk.txt", "基隆市政府出国报告，两市交流".encode("gbk"), "neither UTF-8"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG image"),
+        ("control.txt", b"\x00\x01\x02\x03text", "binary"),
         ("badyaml.md", "---\ntitle: [unclosed\n---\n本文".encode(), "YAML"),
         ("unknownkey.md", "---\nmayor: 某人\n---\n本文".encode(), "unknown front matter"),
         ("onlyfront.md", "---\ntitle: 標題\n---\n\n".encode(), "no text"),
@@ -227,3 +228,46 @@ def test_a_parallel_build_searches_like_a_single_one(corpus, tmp_path, monkeypat
     (corpus / "taipei.txt").unlink()
     build_index(corpus, tmp_path / "parallel")
     assert _search(tmp_path / "parallel", '"市長峰會"') == set()
+
+
+def test_a_mixed_folder_indexes_every_good_file_and_skips_each_bad_one_with_its_reason(tmp_path):
+    from conftest import make_docx, make_html, make_odt, make_pdf
+
+    text = KEELUNG.read_text(encoding="utf-8")
+    folder = tmp_path / "corpus"
+    (folder / "2022").mkdir(parents=True)
+    good = {"2022/a.pdf": make_pdf(text), "2022/b.docx": make_docx(text), "c.odt": make_odt(text),
+            "d.html": make_html(text), "e.txt": text.encode("cp950", "replace"), "f.md": text.encode("utf-8")}
+    bad = {"g.pdf": make_pdf(text)[:5000], "h.docx": b"PK\x03\x04garbage", "i.txt": b"\x00\x01binary",
+           "j.txt": b"", "k.txt": b"\xff\xfe" + text.encode("utf-8") + b"\n"}
+    for name, data in {**good, **bad}.items():
+        (folder / name).write_bytes(data)
+    summary = build_index(folder, tmp_path / "index")
+    assert sorted(summary.paths[d] for d in summary.indexed) == sorted(good)
+    assert sorted(path for path, _ in summary.skipped) == sorted(bad)
+    assert all(why.startswith(path + ": ") for path, why in summary.skipped)
+    assert len(_search(tmp_path / "index", "八代")) == len(good)
+
+
+def test_originals_are_kept_in_the_build_and_follow_incremental_builds(corpus, tmp_path):
+    from conftest import make_docx
+
+    (corpus / "taipei.docx").write_bytes(make_docx(TAIPEI.read_text(encoding="utf-8")))
+    build_index(corpus, tmp_path / "index")
+    build = store.current_build(tmp_path / "index")
+    report = store.read_report(build, "taipei")
+    assert store.original_file(build, report).read_bytes() == (corpus / "taipei.docx").read_bytes()
+    # Unchanged reports keep their originals; a removed one loses it; a changed one is replaced.
+    (corpus / "taipei.docx").unlink()
+    (corpus / "keelung.txt").write_text(KEELUNG.read_text(encoding="utf-8") + "\n附記。\n", encoding="utf-8")
+    (corpus / "other.txt").write_text(TAIPEI.read_text(encoding="utf-8"), encoding="utf-8")
+    summary = build_index(corpus, tmp_path / "index")
+    assert summary.removed == ["taipei"] and sorted(summary.indexed) == ["keelung", "other"]
+    build = store.current_build(tmp_path / "index")
+    kept = sorted(p.name for p in (build / "originals").iterdir())
+    assert kept == sorted(store.original_name(store.read_report(build, d).sha256, f"{d}.txt")
+                          for d in ("keelung", "other"))
+    (corpus / "new.txt").write_text("壹、目的\n\n基隆與八代的交流。" * 3, encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    newest = store.current_build(tmp_path / "index")
+    assert (newest / "originals" / kept[0]).samefile(build / "originals" / kept[0])  # hard-linked

@@ -60,9 +60,11 @@ def test_index_prints_progress_and_a_summary(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "2/2 reading bad.txt" in captured.err
     assert "indexed 1 reports" in captured.out
-    assert "skipped bad.txt:" in captured.out
+    assert "indexed a.txt\n" in captured.out
+    assert "skipped bad.txt: starts with a UTF-16 byte-order mark" in captured.out  # the name once
     assert main(["index", "--corpus", str(corpus), "--index", str(tmp_path / "ix")]) == 0
-    assert "up to date" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "up to date" in out and "unchanged a.txt" in out
 
 
 def test_index_of_a_missing_corpus_fails_clearly(tmp_path, capsys):

@@ -308,3 +308,45 @@ def test_zero_hits_offer_to_drop_the_filter_that_excluded_everything(client):
     assert [s["kind"] for s in data["suggestions"]] == ["drop_filter"]
     follow = client.get("/api/search" + data["suggestions"][0]["url"]).json
     assert follow["total"] == data["suggestions"][0]["total"] > 0
+
+
+# --- the original file ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def originals_client(tmp_path_factory, corpus_dir):
+    """An index of a PDF with a Chinese file name and an HTML page."""
+    from conftest import make_html, make_pdf
+
+    from indexer.build import build_index
+
+    text = (corpus_dir / "keelung-2022-yatsushiro-visit.txt").read_text(encoding="utf-8")
+    root = tmp_path_factory.mktemp("originals")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "基隆出國報告.pdf").write_bytes(make_pdf(text))
+    (root / "corpus" / "page.html").write_bytes(make_html(text))
+    build_index(root / "corpus", root / "index")
+    return create_app({"TESTING": True, "INDEX_DIR": str(root / "index")}).test_client(), root / "corpus"
+
+
+@pytest.mark.parametrize("doc_id,name,mimetype", [
+    ("基隆出國報告", "基隆出國報告.pdf", "application/pdf"),
+    ("page", "page.html", "text/html"),
+])
+def test_a_report_offers_its_original_file_for_download(originals_client, doc_id, name, mimetype):
+    client, corpus = originals_client
+    report = client.get("/api/reports/" + quote(doc_id, safe="")).json
+    assert report["original_url"] == "/reports/" + quote(doc_id, safe="") + "/original"
+    with client.get(report["original_url"]) as response:  # closes the file sent
+        assert response.status_code == 200 and response.mimetype == mimetype
+        assert response.data == (corpus / name).read_bytes()
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")  # never shown inline: an HTML original must not run here
+    assert "filename*=UTF-8''" + quote(name) in disposition or f'filename={name}' in disposition
+    html = client.get("/reports/" + quote(doc_id, safe="")).get_data(as_text=True)
+    assert f'href="{report["original_url"]}"' in html and name in html
+
+
+def test_the_original_of_an_unknown_report_is_404(client):
+    assert client.get("/reports/no-such-report/original").status_code == 404
+    assert client.get("/reports/..%2F..%2Fsetup.cfg/original").status_code == 404

@@ -12,7 +12,7 @@ import io
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, request, url_for
 
 from indexer.models import Hit
 from indexer.request import parse_search_request
@@ -96,6 +96,7 @@ def report(doc_id: str):
     return {
         "doc_id": found.doc_id,
         **found.metadata.to_dict(),
+        "original_url": url_for("views.report_original", doc_id=found.doc_id),
         "passages": [passage.to_dict() for passage in found.passages],
     }
 

@@ -14,6 +14,7 @@ from indexer.metadata import KINDS
 from indexer.request import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS
 
 from .api import CSV_COLUMNS, EXPORT_LIMIT
+from .views import ORIGINAL_TYPES
 
 # Dates are ISO 8601 at the precision the report gives: 2022-11-03, 2022-08 or 2022.
 ISO_PRECISION = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -99,6 +100,8 @@ def _schemas() -> dict:
         period=_object(start=_nullable(DATE), end=_nullable(DATE)),
         countries={"type": "array", "items": STRING},
         source=_nullable(STRING),
+        original_url={"type": "string", "pattern": "^/reports/[^/#]+/original$",
+                      "description": "/reports/<doc_id>/original: the report's file as it was indexed."},
         passages={"type": "array", "items": _object(passage_id=STRING, heading=STRING, text=STRING)},
     )
     return {
@@ -203,6 +206,18 @@ def _paths() -> dict:
         }),
         "/reports/{doc_id}": _get("A report, rendered", ("doc_id", "highlight"), {
             "200": _html("The report; each passage is an element whose id is its passage_id."),
+            "404": _ref("responses", "HtmlNotFound"),
+            "503": _ref("responses", "HtmlNoIndex"),
+        }),
+        "/reports/{doc_id}/original": _get("A report's original file", ("doc_id",), {
+            "200": {"description": "The file exactly as it was indexed (PDF, DOCX, ODT, DOC, HTML or "
+                                   "text), as an attachment under its own file name.",
+                    "headers": {"Content-Disposition": {
+                        "required": True, "description": "attachment; filename=… (and filename*= for "
+                                                         "names that are not ASCII).",
+                        "schema": {"type": "string", "pattern": "^attachment; "}}},
+                    "content": {mimetype: {"schema": {"type": "string", "format": "binary"}}
+                                for mimetype in dict.fromkeys(ORIGINAL_TYPES.values())}},
             "404": _ref("responses", "HtmlNotFound"),
             "503": _ref("responses", "HtmlNoIndex"),
         }),

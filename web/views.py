@@ -5,10 +5,13 @@ Both are made from the same objects as the JSON API; templates only loop.
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Mapping
+from pathlib import PurePosixPath
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, request, send_file, url_for
 
+from indexer import store
 from indexer.cities import CITIES
 from indexer.errors import BadRequest
 from indexer.models import SearchRequest
@@ -82,7 +85,35 @@ def report_page(doc_id: str):
         passages=passages,
         matches=sum(html.count("<mark>") for _, html in passages),
         query=query,
+        original_name=PurePosixPath(report.path).name,
     )
+
+
+# The formats reports come in; anything else is sent as bytes.
+ORIGINAL_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".doc": "application/msword",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+}
+
+
+@bp.get("/reports/<doc_id>/original")
+def report_original(doc_id: str):
+    """The report's file exactly as it was indexed, as a download under its own name."""
+    searcher = get_searcher()
+    report = searcher.report(doc_id)  # ReportNotFound (404) for an unknown id
+    path = store.original_file(searcher.build, report)
+    name = PurePosixPath(report.path).name
+    # Always an attachment: an HTML original shown inline would run in this origin.
+    mimetype = ORIGINAL_TYPES.get(PurePosixPath(name).suffix.lower()) or \
+        mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0,
+                     etag=report.sha256)
 
 
 def field_errors(args: Mapping[str, str], error: BadRequest) -> dict[str, str]:

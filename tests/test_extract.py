@@ -1,0 +1,235 @@
+"""Reading the files people have: PDF, DOCX, ODT, HTML and Big5 text give the
+same passages as the report's own text; broken files are refused with a reason."""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import make_docx, make_html, make_odt, make_pdf
+
+from indexer.build import build_index
+from indexer.errors import UnreadableReport
+from indexer.extract import doc as doc_module
+from indexer.extract import extract, sniff
+from indexer.extract.text import decode_text
+from indexer.request import parse_search_request
+from indexer.search import Searcher
+
+REPO = Path(__file__).resolve().parents[1]
+KEELUNG = (REPO / "corpus" / "keelung-2022-yatsushiro-visit.txt").read_text(encoding="utf-8")
+KAOHSIUNG = (REPO / "corpus" / "kaohsiung-2014-h2-international-affairs.txt").read_text(encoding="utf-8")
+QUERIES = ("八代", "姊妹市", '"友好城市"', "物產展 八代港")
+
+
+def _big5(text: str) -> bytes:
+    # 辻 has no Big5 code; the text version gets the same stand-in.
+    return text.replace("辻", "十").encode("cp950")
+
+
+def _hits(index: Path, query: str) -> set[tuple[str, str]]:
+    """(heading path, text) of every hit, whitespace and markdown # aside."""
+    result = Searcher(index).search(parse_search_request({"q": query, "per_page": "100"}))
+    return {(re.sub(r"\s+", "", hit.heading), re.sub(r"[\s#]+", "", hit.text)) for hit in result.hits}
+
+
+@pytest.fixture(scope="module")
+def text_index(tmp_path_factory) -> Path:
+    """The Keelung report as text, indexed: what every other format must match."""
+    folder = tmp_path_factory.mktemp("as-text")
+    (folder / "corpus").mkdir()
+    (folder / "corpus" / "report.txt").write_text(KEELUNG, encoding="utf-8")
+    build_index(folder / "corpus", folder / "index")
+    return folder / "index"
+
+
+@pytest.mark.parametrize("suffix,make", [
+    (".docx", make_docx),
+    (".odt", make_odt),
+    (".html", make_html),
+    (".pdf", make_pdf),
+])
+def test_a_report_in_another_format_gives_the_same_hits(suffix, make, text_index, tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / f"report{suffix}").write_bytes(make(KEELUNG))
+    summary = build_index(tmp_path / "corpus", tmp_path / "index")
+    assert summary.indexed == ["report"] and not summary.skipped
+    for query in QUERIES:
+        expected = _hits(text_index, query)
+        assert expected and _hits(tmp_path / "index", query) == expected, query
+
+
+def test_a_big5_report_gives_the_same_hits_as_its_utf8_text(tmp_path):
+    for name, data in (("utf8", KAOHSIUNG.replace("辻", "十").encode("utf-8")), ("big5", _big5(KAOHSIUNG))):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "report.txt").write_bytes(data)
+        assert build_index(tmp_path / name, tmp_path / f"{name}-index").indexed == ["report"]
+    for query in ("姊妹市", "高雄", '"國際事務"'):
+        expected = _hits(tmp_path / "utf8-index", query)
+        assert expected and _hits(tmp_path / "big5-index", query) == expected, query
+
+
+def test_extracted_structure_is_what_the_passage_splitter_reads():
+    docx_text = extract(make_docx(KEELUNG), "r.docx")
+    assert "\n## 壹、目的\n" in docx_text and "\n### 一、參訪日程表\n" in docx_text
+    assert "1\t黃駿逸\t基隆市政府\t基隆市政府\t秘書長\t02-24222740" in docx_text
+    html_text = extract(make_html(KEELUNG), "r.html")
+    for noise in ("script", "header", "footer", "選單", "相關連結", "導覽樣式", "全球資訊網"):
+        assert noise not in html_text
+    assert html_text.startswith("出國報告（出國類別：其他-參訪）")
+    pdf_text = extract(make_pdf(KEELUNG), "r.pdf")
+    assert "\n## 壹、目的\n" in pdf_text and "12\t歐怡廷\t基隆市政府\t觀光及城市行銷處\t科員\t02-24274830" in pdf_text
+
+
+@pytest.mark.parametrize("charset", ["big5", "utf-8"])
+def test_an_html_page_is_decoded_by_its_meta_charset(charset):
+    page = make_html("## 壹、目的\n\n基隆市與八代市締結友好城市。", charset=charset)
+    assert extract(page, "page.htm") == "## 壹、目的\n\n基隆市與八代市締結友好城市。\n"
+
+
+# --- plain text: encodings --------------------------------------------------------
+
+SAMPLE = "壹、目的\n\n為拓展本市城市交流，每年市府團隊拜會各地姊妹市及友好城市，其中以日本八代市互動最為頻繁。\n"
+
+
+@pytest.mark.parametrize("data", [
+    SAMPLE.encode("utf-8"),
+    b"\xef\xbb\xbf" + SAMPLE.encode("utf-8"),
+    SAMPLE.encode("utf-16"),  # with its BOM
+    SAMPLE.encode("utf-16-be").join([b"\xfe\xff", b""]),
+    SAMPLE.encode("cp950"),
+    SAMPLE.replace("\n", "\r\n").encode("cp950"),
+])
+def test_text_encodings_that_are_read(data):
+    assert decode_text(data, "a.txt") == SAMPLE
+
+
+FRENCH = "Rapport de la visite à Nantes : échanges culturels, délégation reçue à l'hôtel de ville. " * 5
+
+
+@pytest.mark.parametrize("data,reason", [
+    (SAMPLE.encode("gbk"), "neither UTF-8"),  # simplified-Chinese code page
+    (SAMPLE.encode("shift_jis", "replace"), "neither UTF-8"),
+    ("八代市との友好都市交流について、市長が訪問しました。".encode("shift_jis"), "neither UTF-8"),
+    (FRENCH.encode("latin-1"), "neither UTF-8"),
+    (bytes(random.Random(6).randrange(128, 256) for _ in range(4000)), "neither UTF-8"),
+    (b"\xff\xfe" + SAMPLE.encode("utf-8"), "UTF-16"),  # BOM, then UTF-8: mojibake
+    (b"\xff\xfe" + SAMPLE.encode("utf-8") + b"\n", "UTF-16 byte-order mark"),
+    (b"\xff\xfe" + b"Keelung and Yatsushiro signed a friendship agreement.", "UTF-16"),
+    (b"\xff\xfe" + bytes(random.Random(7).randrange(256) for _ in range(4000)), "UTF-16"),
+])
+def test_text_that_would_be_mojibake_is_refused(data, reason):
+    with pytest.raises(UnreadableReport, match=reason):
+        decode_text(data, "a.txt")
+
+
+# --- broken and odd files ---------------------------------------------------------
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def _blank_pdf() -> bytes:
+    """A page with only a drawn rectangle: what a scan without OCR looks like to us."""
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, invariant=1)
+    pdf.rect(100, 100, 300, 400, fill=1)
+    pdf.save()
+    return out.getvalue()
+
+
+def _encrypted_pdf() -> bytes:
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, invariant=1, encrypt=pdfencrypt.StandardEncryption("secret"))
+    pdf.drawString(100, 700, "Keelung Yatsushiro")
+    pdf.save()
+    return out.getvalue()
+
+
+BROKEN = [
+    ("empty.txt", b"", "empty"),
+    ("blank.txt", b" \n\n\t ", "empty"),
+    ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(200), "PNG image"),
+    ("program.txt", bytes(range(256)) * 4, "binary"),
+    ("truncated.pdf", make_pdf(KEELUNG)[:6000], "truncated"),
+    ("scan.pdf", _blank_pdf(), "no text layer; scanned? OCR is not supported"),
+    ("locked.pdf", _encrypted_pdf(), "encrypted"),
+    ("garbage.pdf", b"%PDF-1.7\n" + bytes(random.Random(3).randrange(256) for _ in range(3000)) + b"\n%%EOF\n",
+     "damaged"),
+    ("notpdf.pdf", SAMPLE.encode("utf-8"), "not a PDF"),
+    ("corrupt.docx", b"PK\x03\x04" + bytes(random.Random(4).randrange(256) for _ in range(2000)), "damaged"),
+    ("nobody.docx", _zip({"word/document.xml": b"<w:document xmlns:w='x'><oops"}), "damaged"),
+    ("sheet.odt", _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}), "another kind"),
+    ("archive.txt", _zip({"a.txt": b"hello"}), "ZIP archive"),
+    ("empty.html", b"<!DOCTYPE html><html><head><script>x()</script></head><body><nav>menu</nav></body></html>",
+     "no text outside navigation"),
+]
+
+
+@pytest.mark.parametrize("name,data,reason", BROKEN, ids=[b[0] for b in BROKEN])
+def test_a_broken_file_is_refused_with_its_reason(name, data, reason):
+    with pytest.raises(UnreadableReport, match=re.escape(reason)) as error:
+        extract(data, name)
+    assert str(error.value).startswith(name + ": ")
+
+
+@pytest.mark.parametrize("data,name,fmt", [
+    (make_pdf("壹、目的\n\n交流。"), "report.txt", "pdf"),  # a PDF saved as .txt is still a PDF
+    (make_docx("交流"), "report.bin", "docx"),
+    (make_odt("交流"), "report.zip", "odt"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "old.doc", "doc"),
+    (b"\xef\xbb\xbf  <!doctype html><p>x", "page.txt", "html"),
+    (b"<p>a fragment</p>", "page.htm", "html"),
+    (b"<p>a fragment</p>", "note.txt", "text"),
+])
+def test_the_format_is_found_from_the_content(data, name, fmt):
+    assert sniff(data, name) == fmt
+
+
+def test_a_legacy_doc_without_libreoffice_is_skipped_with_that_reason(monkeypatch):
+    monkeypatch.setattr(doc_module.shutil, "which", lambda name: None)
+    with pytest.raises(UnreadableReport, match=re.escape("legacy .doc needs LibreOffice (not installed)")):
+        extract(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "old.doc")
+
+
+@pytest.mark.skipif(doc_module.soffice() is None, reason="LibreOffice is not installed")
+def test_a_legacy_doc_is_converted_by_libreoffice(tmp_path):
+    import subprocess
+
+    (tmp_path / "r.docx").write_bytes(make_docx(KEELUNG))
+    subprocess.run([doc_module.soffice(), "--headless", "--convert-to", "doc", "--outdir", str(tmp_path),
+                    str(tmp_path / "r.docx")], check=True, capture_output=True, timeout=120)
+    assert "八代市" in extract((tmp_path / "r.doc").read_bytes(), "r.doc")
+
+
+def test_text_beyond_the_limit_is_refused_quickly(monkeypatch):
+    monkeypatch.setenv("JIAOLIU_MAX_TEXT_CHARS", "1000")
+    with pytest.raises(UnreadableReport, match="JIAOLIU_MAX_TEXT_CHARS"):
+        extract(("交流" * 600).encode("utf-8"), "long.txt")
+    with pytest.raises(UnreadableReport, match="JIAOLIU_MAX_TEXT_CHARS"):
+        extract(make_pdf(KEELUNG), "long.pdf")
+
+
+def test_a_50_mb_text_file_is_refused_and_a_50_mb_pdf_of_photos_is_read():
+    fifty = 50 * 2**20
+    text = ("交流" * (fifty // 6 + 1)).encode("utf-8")
+    assert len(text) >= fifty
+    with pytest.raises(UnreadableReport, match="JIAOLIU_MAX_TEXT_CHARS"):
+        extract(text, "huge.txt")
+    pdf = make_pdf(KEELUNG, images=11)
+    assert len(pdf) >= fifty
+    assert "八代市" in extract(pdf, "photos.pdf")
