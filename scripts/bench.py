@@ -294,13 +294,30 @@ def wait_ready(server: subprocess.Popen, port: int, path: str, started: float) -
     raise SystemExit(f"the server did not answer within {READY_TIMEOUT_S} s")
 
 
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants (the server's worker processes)."""
+    pids, i = [pid], 0
+    while i < len(pids):
+        for task in Path(f"/proc/{pids[i]}/task").iterdir():
+            pids += [int(p) for p in (task / "children").read_text().split()]
+        i += 1
+    return pids
+
+
 def rss_mb(pid: int) -> dict[str, float]:
-    """VmRSS (now) and VmHWM (peak) of a process, in MB."""
-    figures = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            figures[key] = int(value.split()[0]) / 1024
+    """Memory of a process and its children, in MB: VmRSS (now) and VmHWM (peak)
+    summed, which counts pages the workers share with the parent once per process,
+    and Pss summed (each shared page split between its sharers: the real total)."""
+    figures = {"VmRSS": 0.0, "VmHWM": 0.0, "Pss": 0.0, "processes": 0}
+    for member in _tree(pid):
+        for line in Path(f"/proc/{member}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                figures[key] += int(value.split()[0]) / 1024
+        for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                figures["Pss"] += int(line.split()[1]) / 1024
+        figures["processes"] += 1
     return figures
 
 
@@ -336,7 +353,8 @@ def http_latency(index: Path, corpus: Path, mix: list[dict], warm: list[dict], b
         stop_server(server)
     return {"ready_s": ready_s, "http_p50_ms": stats["p50"], "http_p95_ms": stats["p95"],
             "http_p99_ms": stats["p99"], "http_errors": errors, "http_measured": len(samples), "server_rss_mb": memory["VmRSS"],
-            "server_peak_rss_mb": memory["VmHWM"]}
+            "server_peak_rss_mb": memory["VmHWM"], "server_pss_mb": memory["Pss"],
+            "server_processes": memory["processes"]}
 
 
 # -- SQLite FTS5 baselines --------------------------------------------------------
