@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -136,20 +137,37 @@ def cmd_search(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from waitress import serve
-
     from web import create_app
+    from web.server import serve
 
     try:
         Searcher(args.index)
     except IndexNotFound:
         print(f"no index in {args.index} yet; building it from {args.corpus}", file=sys.stderr)
         _print_summary(build_index(args.corpus, args.index, progress=_progress), args.index)
-    app = create_app({"INDEX_DIR": str(Path(args.index).resolve()),
-                      "CORPUS_DIR": str(Path(args.corpus).resolve())})
-    print(f"serving on http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
-    serve(app, host=args.host, port=args.port, threads=int(settings.get("JIAOLIU_THREADS")))
-    return 0
+    config = {"INDEX_DIR": str(Path(args.index).resolve()), "CORPUS_DIR": str(Path(args.corpus).resolve())}
+    workers = _whole_number("JIAOLIU_WORKERS", settings.get("JIAOLIU_WORKERS") or str(os.cpu_count() or 1))
+    threads = _whole_number("JIAOLIU_THREADS", settings.get("JIAOLIU_THREADS"))
+    print(f"serving on http://{args.host}:{args.port}/ with {workers} worker process(es) (Ctrl-C stops)",
+          file=sys.stderr)
+    return serve(lambda: create_app(config), args.host, args.port,
+                 threads=threads, workers=workers, warm=_load_dictionaries)
+
+
+def _whole_number(name: str, value: str) -> int:
+    if not value.strip().isdigit() or int(value) < 1:
+        raise JiaoliuError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
+def _load_dictionaries() -> None:
+    """Load the segmentation and conversion dictionaries before the workers
+    fork, so that they share one copy and answer their first search at once."""
+    from .analysis import words
+    from .convert import spellings
+
+    words("臺北市")
+    spellings("台北")
 
 
 def main(argv: list[str] | None = None) -> int:

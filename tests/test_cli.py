@@ -77,3 +77,12 @@ def test_python_dash_m_indexer_works(index_dir):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "taipei-2024-sushi-tech-tokyo" in done.stdout
+
+
+@pytest.mark.parametrize("name,value", [("JIAOLIU_WORKERS", "two"), ("JIAOLIU_WORKERS", "0"),
+                                        ("JIAOLIU_THREADS", "-1"), ("JIAOLIU_THREADS", "2.5")])
+def test_serve_refuses_a_bad_process_or_thread_count(index_dir, monkeypatch, capsys, name, value):
+    monkeypatch.setenv(name, value)
+    assert main(["serve", "--index", str(index_dir), "--port", "1"]) == 1
+    err = capsys.readouterr().err
+    assert f"{name} must be a whole number of at least 1" in err and repr(value) in err
