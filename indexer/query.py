@@ -264,6 +264,13 @@ def to_whoosh(parsed: ParsedQuery, strict: bool = False, boosts: bool = True) ->
         required = wq.AndNot(required, wq.Or(exclusions))
     if not boosts:
         return required
+    optional = optional_query(parsed)
+    return wq.AndMaybe(required, optional) if optional is not None else required
+
+
+def optional_query(parsed: ParsedQuery) -> wq.Query | None:
+    """What adds to a passage's score without deciding whether it matches: the
+    terms in headings and titles, and their jieba words."""
     optional: list[wq.Query] = []
     for unit in parsed.units.values():
         if unit.text not in parsed.terms:
@@ -272,4 +279,4 @@ def to_whoosh(parsed: ParsedQuery, strict: bool = False, boosts: bool = True) ->
         optional.append(unit_query(unit, "title_grams"))
         for spelling in spellings(unit.text):
             optional.extend(wq.Term("words", w) for w in words(spelling))
-    return wq.AndMaybe(required, wq.Or(optional)) if optional else required
+    return wq.Or(optional) if optional else None

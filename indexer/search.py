@@ -15,14 +15,13 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.collectors import TopCollector
 
-from . import facets, store
+from . import facets, matching, store
 from .aliases_index import AliasTable
 from .errors import IndexNotFound, ReportNotFound
 from .highlight import mark, match_spans, snippet
 from .models import FacetValue, Hit, Report, SearchRequest, SearchResult
-from .query import ParsedQuery, parse_query, to_whoosh
+from .query import ParsedQuery, optional_query, parse_query, to_whoosh
 from .ranking import Candidate, rerank
 from .request import query_string
 from .scoring import BM25F
@@ -30,29 +29,6 @@ from .suggest import Lexicon, suggestions
 
 # Whoosh's best this many are reordered by ranking.rerank; pages beyond keep whoosh's order.
 RERANK_DEPTH = 200
-
-
-class _TopAndAll(TopCollector):
-    """Whoosh's top-N collector that also records every matching document, so
-    the exact total and the facets come from the same run of the query as the
-    ranked hits (a second, unscored run cost up to a third of a search), and
-    that ranks only the documents that pass the request's filters.
-
-    Block-quality skipping and matcher replacement are off: both leave out
-    documents that cannot reach the top N, and every match must be counted.
-    """
-
-    def __init__(self, limit: int, keep):
-        super().__init__(limit=limit, usequality=False, replace=0)
-        self.keep = keep
-        self.docnums: list[int] = []
-
-    def collect(self, sub_docnum):
-        docnum = self.offset + sub_docnum
-        self.docnums.append(docnum)
-        if self.keep(docnum):
-            return super().collect(sub_docnum)
-        return 0
 
 
 class Searcher:
@@ -142,14 +118,13 @@ class Searcher:
             return self._by_date(searcher, request, to_whoosh(parsed, strict=True), parsed, notices)
         wanted = request.page * request.per_page
         columns = self._facet_columns(searcher)
-        collector = _TopAndAll(max(RERANK_DEPTH, wanted), facets.passes_filters(columns, request))
-        searcher.search_with_collector(to_whoosh(parsed), collector)
-        results = collector.results()
-        ranked = rerank([Candidate(dict(hit), hit.score) for hit in results[:RERANK_DEPTH]], parsed)
-        ranked += [Candidate(dict(hit), hit.score) for hit in results[RERANK_DEPTH:wanted]]
+        found = matching.run(searcher, to_whoosh(parsed, boosts=False), optional_query(parsed),
+                             facets.passes_filters(columns, request), max(RERANK_DEPTH, wanted))
+        ranked = rerank([Candidate(searcher.stored_fields(d), s) for s, d in found.best[:RERANK_DEPTH]], parsed)
+        ranked += [Candidate(searcher.stored_fields(d), s) for s, d in found.best[RERANK_DEPTH:wanted]]
         start = (request.page - 1) * request.per_page
         hits = tuple(self._hit(c.fields, c.final or c.score, parsed) for c in ranked[start:wanted])
-        total, counts = facets.count(collector.docnums, columns, request)
+        total, counts = facets.count(found.docnums, columns, request)
         hints = ()
         if total == 0:
             hints = suggestions(request, parsed, self.lexicon, lambda r: self._total(searcher, r))

@@ -1,5 +1,5 @@
 """One run of the query per search: the ranked hits, the exact total and the
-facets all come from it (search._TopAndAll), and a matched term's COORD comes
+facets all come from it (indexer/matching.py), and a matched term's COORD comes
 from the term's own matcher (query.Coordinated)."""
 
 import pytest

@@ -1,0 +1,58 @@
+"""indexer/matching.py: the best N from one run of the required part, with the
+optional part scored only where it can matter, are exactly whoosh's best N
+for AndMaybe(required, optional) scored over every match."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh import query as wq
+
+from indexer import facets, matching
+from indexer.query import optional_query, to_whoosh
+from indexer.request import parse_search_request
+from indexer.search import Searcher
+
+QUERIES = ["八代", "姊妹市 締結", "臺中 OR 高雄", '"友好城市"', "交流 -疫情", "日本 經濟 合作", "SusHi Tech",
+           "市長 訪問 交流 觀光"]
+
+
+@pytest.fixture(scope="module")
+def searcher(index_dir):
+    s = Searcher(index_dir)
+    yield s
+    s.close()
+
+
+def _whoosh_best(whoosh_searcher, required, optional, keep, limit):
+    q = wq.AndMaybe(required, optional) if optional is not None else required
+    scored = [(hit.score, hit.docnum) for hit in whoosh_searcher.search(q, limit=None) if keep(hit.docnum)]
+    return sorted(scored, key=lambda p: (-p[0], p[1]))[:limit]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("limit", [1, 3, 10, 200])
+@pytest.mark.parametrize("city", [None, "高雄市"])
+def test_best_n_equal_full_scoring(searcher, query, limit, city):
+    request = parse_search_request({"q": query, **({"city": city} if city else {})})
+    parsed = searcher.parse(query)
+    whoosh_searcher = searcher._whoosh()
+    keep = facets.passes_filters(searcher._facet_columns(whoosh_searcher), request)
+    required, optional = to_whoosh(parsed, boosts=False), optional_query(parsed)
+    found = matching.run(whoosh_searcher, required, optional, keep, limit)
+    expected = _whoosh_best(whoosh_searcher, required, optional, keep, limit)
+    assert [d for _, d in found.best] == [d for _, d in expected]
+    assert [s for s, _ in found.best] == pytest.approx([s for s, _ in expected])
+    assert sorted(found.docnums) == sorted(whoosh_searcher.docs_for_query(required))
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_bound_is_never_exceeded(searcher, query):
+    whoosh_searcher = searcher._whoosh()
+    optional = optional_query(searcher.parse(query))
+    scores = matching.optional_scores(whoosh_searcher, optional, list(range(whoosh_searcher.doc_count_all())))
+    assert scores, query
+    assert max(scores.values()) <= matching.bound(whoosh_searcher, optional)
+
+
+def test_an_unknown_kind_of_query_has_no_bound(searcher):
+    assert matching.bound(searcher._whoosh(), wq.Prefix("grams", "八")) == float("inf")
