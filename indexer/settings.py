@@ -25,7 +25,7 @@ SETTINGS = (
     Setting("JIAOLIU_INDEX", "var/index", "Folder where the index is built and served from."),
     Setting("JIAOLIU_HOST", "127.0.0.1", "Address `jiaoliu serve` listens on."),
     Setting("JIAOLIU_PORT", "8000", "Port `jiaoliu serve` listens on."),
-    Setting("JIAOLIU_THREADS", "8", "Threads of each web server worker process."),
+    Setting("JIAOLIU_THREADS", "2", "Threads of each web server worker process."),
     Setting("JIAOLIU_WORKERS", "", "Web server worker processes (empty: one per CPU core; 1: no extra process)."),
     Setting("JIAOLIU_CACHE", os.path.join(tempfile.gettempdir(), "jiaoliu-cache"),
             "Folder for the prepared segmentation dictionary (safe to delete)."),
