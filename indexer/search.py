@@ -97,7 +97,12 @@ class Searcher:
         # Segment files are plain open files: close them with the Searcher,
         # whichever threads opened them.
         if getattr(self, "_open_searchers", None):
-            self.close()
+            # At interpreter exit the modules close() uses may be gone already
+            # (contextlib among them, hence no contextlib.suppress).
+            try:  # noqa: SIM105
+                self.close()
+            except Exception:
+                pass
 
     # -- searching ---------------------------------------------------------
 
