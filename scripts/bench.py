@@ -116,6 +116,11 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
     return {"p50": at(50), "p95": at(95), "p99": at(99), "mean": statistics.fmean(ordered)}
 
 
+def manifest_passages(index: Path) -> int:
+    build = index / (index / "CURRENT").read_text().strip()
+    return json.loads((build / "manifest.json").read_text(encoding="utf-8"))["passages"]
+
+
 def dir_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
 
@@ -562,12 +567,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-fts5", action="store_true")
     parser.add_argument("--skip-add", action="store_true", help="skip the add-one-report rebuild")
+    parser.add_argument("--skip-floor", action="store_true",
+                        help="with --skip-build and --skip-fts5: do not read and segment the corpus "
+                             "(its size then comes from the index's manifest)")
     parser.add_argument("--profile", action="store_true", help="also cProfile a build and the search mix")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of every figure")
     parser.add_argument("--child-build", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--child-profile", help=argparse.SUPPRESS)
     parser.add_argument("--force", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.skip_floor and not (args.skip_build and args.skip_fts5):
+        parser.error("--skip-floor needs --skip-build and --skip-fts5 (both use the segmented corpus)")
     if args.child_build:
         child_build(*args.child_build, force=args.force, profile=args.child_profile)
         return 0
@@ -585,11 +595,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         step(f"corpus of {args.passages} passages")
         corpus, generate_s = prepare_corpus(args.passages, args.corpus_dir, args.seed)
-        step("segment-only floor")
-        floor, rows = segment_floor(corpus)
-        chars = sum(len(r["text"]) for r in rows)
-        figures = {"passages": len(rows), "chars": chars, "reports": len(list(corpus.glob("*.txt"))),
-                   "generate_s": generate_s, **floor}
+        if args.skip_floor:
+            rows = []
+            figures = {"passages": manifest_passages(index), "reports": len(list(corpus.glob("*.txt"))),
+                       "generate_s": generate_s}
+        else:
+            step("segment-only floor")
+            floor, rows = segment_floor(corpus)
+            chars = sum(len(r["text"]) for r in rows)
+            figures = {"passages": len(rows), "chars": chars, "reports": len(list(corpus.glob("*.txt"))),
+                       "generate_s": generate_s, **floor}
         if args.skip_build:
             if not (index / "CURRENT").is_file():
                 raise SystemExit(f"--skip-build: no index in {index}; run once without it (and with --work)")
