@@ -645,8 +645,8 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
         if args.corpus_dir is None and corpus is not None:
             shutil.rmtree(corpus, ignore_errors=True)
-    print(f"jiaoliu benchmark, {figures['passages']:,} passages, {figures['chars']:,} characters "
-          f"(synthetic text, for speed only)")
+    size = f"{figures['passages']:,} passages" + (f", {figures['chars']:,} characters" if "chars" in figures else "")
+    print(f"jiaoliu benchmark, {size} (synthetic text, for speed only)")
     print_table(figures)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
