@@ -21,7 +21,10 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="worker processe
 APP = """
 import os, sys
 from flask import Flask
+import web.server
 from web.server import serve
+
+web.server.MIN_WORKER_LIFE_S = float(os.environ.get("MIN_LIFE", "5"))
 
 def make_app():
     if os.environ.get("FAIL_WORKER"):
@@ -111,3 +114,51 @@ def test_one_worker_serves_in_the_process_itself():
     finally:
         server.send_signal(signal.SIGTERM)
         server.communicate(timeout=30)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.parametrize("attempt", range(4))
+def test_a_stop_during_a_worker_restart_stops_every_worker(attempt):
+    port = _free_port()
+    server = _start(port, 2, MIN_LIFE="0")
+    try:
+        _pid_answering(port)
+        deadline = time.monotonic() + 30
+        while len(_children(server.pid)) < 2:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        first = _children(server.pid)
+        # Kill a worker and stop the server at once: the parent may be starting
+        # the replacement just as the stop arrives.
+        os.kill(next(iter(first)), signal.SIGKILL)
+        time.sleep(0.002 * attempt)
+        seen = first | _children(server.pid)
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+    time.sleep(0.5)
+    assert not [pid for pid in seen if _alive(pid)]
+    assert not [pid for pid in _processes_with_arg(str(port)) if _alive(pid)]
+
+
+def _processes_with_arg(arg: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                args = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if arg.encode() in args:
+                found.append(int(entry.name))
+    return found

@@ -22,6 +22,7 @@ from waitress import serve as waitress_serve
 
 # A worker that exits sooner than this after it started is failing, not crashing once.
 MIN_WORKER_LIFE_S = 5.0
+_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -42,11 +43,14 @@ def serve(make_app: Callable, host: str, port: int, threads: int, workers: int,
     stopping = False
 
     def start_worker() -> None:
+        """Fork a worker; called with SIGTERM and SIGINT blocked (see below)."""
         pid = os.fork()
-        if pid == 0:  # the worker
+        if pid == 0:  # the worker: its own signal handling, then the signals it was sent
             status = 1
             try:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
                 waitress_serve(make_app(), sockets=[sock], threads=threads)
                 status = 0
             except KeyboardInterrupt:
@@ -54,6 +58,9 @@ def serve(make_app: Callable, host: str, port: int, threads: int, workers: int,
             finally:
                 os._exit(status)
         children[pid] = time.monotonic()
+        if stopping:  # a stop handled since the decision to start it
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
 
     def stop(signum, _frame) -> None:
         nonlocal stopping
@@ -62,16 +69,24 @@ def serve(make_app: Callable, host: str, port: int, threads: int, workers: int,
             with contextlib.suppress(ProcessLookupError):  # already gone
                 os.kill(pid, signal.SIGTERM)
 
+    # A stop must reach every worker, also one being started as it comes (a
+    # worker left running after a stop was seen under load). The signals stay
+    # blocked outside os.wait(), so a new worker resets its handlers before any
+    # reaches it, and start_worker() stops a worker started after a stop.
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     for _ in range(workers):
         start_worker()
     status = 0
     while children:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
         try:
             pid, _code = os.wait()
         except ChildProcessError:
             break
+        finally:
+            signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
         started = children.pop(pid, None)
         if stopping or started is None:
             continue
@@ -83,5 +98,6 @@ def serve(make_app: Callable, host: str, port: int, threads: int, workers: int,
             continue
         print(f"jiaoliu: server worker {pid} stopped; starting another", file=sys.stderr)
         start_worker()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     sock.close()
     return status
