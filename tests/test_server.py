@@ -64,16 +64,21 @@ def _children(pid: int) -> set[int]:
         return {int(p) for p in f.read().split()}
 
 
+def _workers(server: subprocess.Popen, count: int) -> set[int]:
+    """The server's worker pids, once it has `count` of them."""
+    deadline = time.monotonic() + 30
+    while len(_children(server.pid)) < count:
+        assert time.monotonic() < deadline, "the workers did not start"
+        time.sleep(0.05)
+    return _children(server.pid)
+
+
 def test_workers_share_the_socket_are_replaced_and_stop_together():
     port = _free_port()
     server = _start(port, 2)
     try:
         _pid_answering(port)
-        deadline = time.monotonic() + 30
-        while len(_children(server.pid)) < 2:
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
-        workers = _children(server.pid)
+        workers = _workers(server, 2)
         answered = {_pid_answering(port) for _ in range(40)}
         assert answered <= workers and answered  # every answer comes from a worker
 
@@ -130,11 +135,7 @@ def test_a_stop_during_a_worker_restart_stops_every_worker(attempt):
     server = _start(port, 2, MIN_LIFE="0")
     try:
         _pid_answering(port)
-        deadline = time.monotonic() + 30
-        while len(_children(server.pid)) < 2:
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        first = _children(server.pid)
+        first = _workers(server, 2)
         # Kill a worker and stop the server at once: the parent may be starting
         # the replacement just as the stop arrives.
         os.kill(next(iter(first)), signal.SIGKILL)
