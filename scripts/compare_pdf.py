@@ -30,57 +30,17 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
+
+from documents import make_pdf  # noqa: E402
+
 UMING = Path("/usr/share/fonts/truetype/arphic/uming.ttc")
-
-
-def make_pdf(text: str, font: str) -> bytes:
-    """`text` typeset on A4 pages: # headings at 14 pt, body 10.5 pt, tab rows as spaced cells."""
-    out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
-    width, height = A4
-    margin, y = 60, A4[1] - 60
-
-    def draw(cells: list[str], size: float) -> None:
-        nonlocal y
-        if y < margin:
-            pdf.showPage()
-            y = height - margin
-        pdf.setFont(font, size)
-        x = margin
-        for cell in cells:
-            pdf.drawString(x, y, cell)
-            x += pdfmetrics.stringWidth(cell, font, size) + 2 * size
-        y -= size * 1.5
-
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if not line:
-            y -= 6
-        elif line.startswith("#"):
-            draw([line.lstrip("#").strip()], 14)
-        elif "\t" in raw:
-            cells, size = raw.split("\t"), 9.0
-            while size > 3 and sum(pdfmetrics.stringWidth(c, font, size) + 2 * size for c in cells) > width - 2 * margin:
-                size -= 0.5
-            draw(cells, size)
-        else:
-            current = ""
-            for char in line:
-                if pdfmetrics.stringWidth(current + char, font, 10.5) > width - 2 * margin:
-                    draw([current], 10.5)
-                    current = ""
-                current += char
-            draw([current], 10.5)
-    pdf.save()
-    return out.getvalue()
 
 
 def pdfium_plain(data: bytes) -> str:
@@ -151,7 +111,7 @@ def main() -> None:
     print("| font | extractor | chars | lines in order | headings | table rows | seconds |")
     print("|---|---|---|---|---|---|---|")
     for font_label, font in fonts.items():
-        pdfs = [make_pdf(text, font) for text in texts]
+        pdfs = [make_pdf(text, font=font) for text in texts]
         pages = sum(len(re.findall(rb"/Type /Page\b", pdf)) for pdf in pdfs)
         for label, extract in EXTRACTORS.items():
             best, outputs = float("inf"), []
