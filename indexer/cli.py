@@ -117,7 +117,7 @@ def cmd_search(args) -> int:
     })
     if not request.query:
         raise BadRequest("the query is empty; give some words to search for")
-    result = Searcher(args.index).search(request)
+    result = Searcher(args.index, time_limit=settings.seconds("JIAOLIU_SEARCH_SECONDS")).search(request)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return 0

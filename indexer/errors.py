@@ -20,3 +20,11 @@ class ReportNotFound(JiaoliuError):
 
 class UnreadableReport(JiaoliuError):
     """A corpus file that cannot be decoded or parsed; the build skips it."""
+
+
+class Busy(JiaoliuError):
+    """Too many large searches at once; try again shortly (HTTP 503)."""
+
+
+class IndexDamaged(IndexNotFound):
+    """The index on disk cannot be read; `jiaoliu index` rebuilds it (HTTP 503)."""

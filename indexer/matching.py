@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from whoosh import query as wq
 from whoosh.collectors import ScoredCollector
 
+from .budget import SearchTimeout
+
 # Bounds are computed from whoosh's own per-term maxima; this margin covers
 # rounding in the sums.
 _MARGIN = 1e-6
@@ -48,14 +50,29 @@ class _Matches(ScoredCollector):
 class Matches:
     docnums: list[int]  # every match, whatever the filters
     best: list[tuple[float, int]]  # (score, docnum) of the best `limit` that pass the filters, best first
+    complete: bool = True  # False: the deadline stopped the search; the above is what it found
 
 
 def run(searcher, required: wq.Query, optional: wq.Query | None, keep, limit: int) -> Matches:
     """Every document matching `required`, and the best `limit` of those that
-    pass `keep`, scored as `AndMaybe(required, optional)`; ties by document number."""
+    pass `keep`, scored as `AndMaybe(required, optional)`; ties by document number.
+
+    When the searcher's deadline (budget.py) passes, the matches found so far
+    are ranked instead, with `complete` False."""
     collector = _Matches(keep)
-    searcher.search_with_collector(required, collector)
-    return Matches(collector.docnums, _best(searcher, collector.scored, optional, limit))
+    try:
+        searcher.search_with_collector(required, collector)
+        return Matches(collector.docnums, _best(searcher, collector.scored, optional, limit))
+    except SearchTimeout:
+        pass
+    # Rank what was found: scoring the best `limit` of it in full is bounded work,
+    # done without the deadline (only a BoundedSearcher raises SearchTimeout).
+    deadline, searcher.deadline = searcher.deadline, None
+    try:
+        head = _order(collector.scored)[:limit]
+        return Matches(collector.docnums, _best(searcher, head, optional, limit), complete=False)
+    finally:
+        searcher.deadline = deadline
 
 
 def _order(pairs: list[tuple[float, int]]) -> list[tuple[float, int]]:

@@ -186,6 +186,7 @@ class SearchResult:
     facets: dict[str, tuple[FacetValue, ...]]
     notices: tuple[str, ...] = ()  # e.g. malformed syntax searched literally
     suggestions: tuple[Suggestion, ...] = ()
+    complete: bool = True  # False: stopped by the time limit; total and hits are what was found
 
     def grouped(self) -> list[tuple[Hit, list[Hit]]]:
         """This page's hits grouped by report, in the order each report first appears:
@@ -212,4 +213,5 @@ class SearchResult:
             "facets": {name: [v.to_dict() for v in values] for name, values in self.facets.items()},
             "notices": list(self.notices),
             "suggestions": [s.to_dict() for s in self.suggestions],
+            "complete": self.complete,
         }

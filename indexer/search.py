@@ -18,6 +18,16 @@ from whoosh import query as wq
 
 from . import facets, matching, store
 from .aliases_index import AliasTable
+from .budget import (
+    HEAVY_POSTINGS,
+    BoundedSearcher,
+    Deadline,
+    HeavyGate,
+    SearchTimeout,
+    check_size,
+    clause_count,
+    postings_cost,
+)
 from .errors import IndexNotFound, ReportNotFound
 from .highlight import mark, match_spans, snippet
 from .models import FacetValue, Hit, Report, SearchRequest, SearchResult
@@ -36,10 +46,14 @@ class Searcher:
 
     Reopens the index when a new build is published (`refresh`); whoosh
     searchers are not shared between threads, so each thread gets its own.
+    `time_limit`: seconds a search may run before it answers with what it has
+    (None: no limit); searches reading many postings take turns (budget.py).
     """
 
-    def __init__(self, index_dir: str | Path):
+    def __init__(self, index_dir: str | Path, time_limit: float | None = None, heavy_wait: float = 1.0):
         self.index_dir = Path(index_dir)
+        self.time_limit = time_limit
+        self._gate = HeavyGate(wait=heavy_wait)
         self._local = threading.local()
         self._lock = threading.RLock()
         self._columns: dict = {}  # opened whoosh index → its facets.FacetColumns
@@ -80,7 +94,8 @@ class Searcher:
                 if cached is not None:
                     cached[1].close()
                     self._open_searchers.discard(cached[1])
-                cached = (self.index, self.index.searcher(weighting=BM25F()))
+                searcher = BoundedSearcher(self.index.reader(), fromindex=self.index, weighting=BM25F())
+                cached = (self.index, searcher)
                 self._open_searchers.add(cached[1])
             self._local.searcher = cached
         return cached[1]
@@ -110,6 +125,9 @@ class Searcher:
         return parse_query(query, self.aliases)
 
     def search(self, request: SearchRequest) -> SearchResult:
+        """The request's page of hits, exact total and facets; BadRequest for a
+        query too large to run, Busy when too many large searches run at once.
+        A search stopped by the time limit is `complete=False`."""
         parsed = self.parse(request.query)
         searcher = self._whoosh()
         notices = (parsed.notice,) if parsed.notice else ()
@@ -120,10 +138,29 @@ class Searcher:
             return self._by_date(searcher, request, wq.Every(), self.parse(""))
         if request.sort != "relevance":
             # In date order there are no tiers to keep apart: only passages with every term.
-            return self._by_date(searcher, request, to_whoosh(parsed, strict=True), parsed, notices)
+            required, optional = to_whoosh(parsed, strict=True), None
+        else:
+            required, optional = to_whoosh(parsed, boosts=False), optional_query(parsed)
+        check_size(len(parsed.units), clause_count(required) + (clause_count(optional) if optional else 0))
+        taken = self._gate.enter(postings_cost(searcher.reader(), required) > HEAVY_POSTINGS)
+        searcher.deadline = Deadline(self.time_limit) if self.time_limit else None
+        try:
+            if request.sort != "relevance":
+                result = self._by_date(searcher, request, required, parsed, notices)
+            else:
+                result = self._ranked(searcher, request, parsed, required, optional, notices)
+        finally:
+            searcher.deadline = None
+            self._gate.leave(taken)
+        if not result.complete:
+            result = replace(result, notices=(*result.notices, _incomplete_notice(self.time_limit, result.total)))
+        return result
+
+    def _ranked(self, searcher, request: SearchRequest, parsed: ParsedQuery, required: wq.Query,
+                optional: wq.Query | None, notices: tuple[str, ...]) -> SearchResult:
         wanted = request.page * request.per_page
         columns = self._facet_columns(searcher)
-        found = matching.run(searcher, to_whoosh(parsed, boosts=False), optional_query(parsed),
+        found = matching.run(searcher, required, optional,
                              facets.passes_filters(columns, request), max(RERANK_DEPTH, wanted))
         ranked = rerank([Candidate(searcher.stored_fields(d), s) for s, d in found.best[:RERANK_DEPTH]], parsed)
         ranked += [Candidate(searcher.stored_fields(d), s) for s, d in found.best[RERANK_DEPTH:wanted]]
@@ -131,22 +168,14 @@ class Searcher:
         hits = tuple(self._hit(c.fields, c.final or c.score, parsed) for c in ranked[start:wanted])
         total, counts = facets.count(found.docnums, columns, request)
         hints = ()
-        if total == 0:
+        if total == 0 and found.complete:
             hints = suggestions(request, parsed, self.lexicon, lambda r: self._total(searcher, r))
-        return SearchResult(request, total, hits, self._facet_values(counts, request), notices, hints)
+        return SearchResult(request, total, hits, self._facet_values(counts, request), notices, hints,
+                            complete=found.complete)
 
     def export(self, request: SearchRequest, limit: int = 1000) -> list[Hit]:
-        """Up to `limit` hits of a search in its order, from its first page on (for CSV)."""
-        hits: list[Hit] = []
-        page = 1
-        while len(hits) < limit:
-            per_page = min(100, limit - len(hits))
-            result = self.search(replace(request, page=page, per_page=per_page))
-            hits.extend(result.hits)
-            if len(result.hits) < per_page or not result.hits:
-                break
-            page += 1
-        return hits
+        """The first `limit` hits of a search in its order, from one run of it (for CSV)."""
+        return list(self.search(replace(request, page=1, per_page=limit)).hits)
 
     def _total(self, searcher, request: SearchRequest) -> int:
         """How many passages another request would find (for suggestions)."""
@@ -157,8 +186,9 @@ class Searcher:
 
     def _count(self, searcher, q: wq.Query, request: SearchRequest
                ) -> tuple[int, dict[str, tuple[FacetValue, ...]]]:
-        """The exact total and the facets, from one run of `q` (see facets.py)."""
-        docnums = searcher.docs_for_query(q) if q is not wq.NullQuery else ()
+        """The total and the facets, from one run of `q` (see facets.py); as far
+        as the deadline lets it run."""
+        docnums = _docs(searcher, q)[0] if q is not wq.NullQuery else ()
         total, counts = facets.count(docnums, self._facet_columns(searcher), request)
         return total, self._facet_values(counts, request)
 
@@ -182,12 +212,14 @@ class Searcher:
         newest first unless the request asks for oldest. Ordered from the facet
         columns: whoosh's sorting reads a key per matching document, far slower."""
         kept: list[int] = []
-        total, counts = facets.count(searcher.docs_for_query(q), self._facet_columns(searcher), request, kept)
+        docnums, complete = _docs(searcher, q)
+        total, counts = facets.count(docnums, self._facet_columns(searcher), request, kept)
         ordered = facets.date_order(kept, self._facet_columns(searcher), newest=request.sort != "oldest")
         start = (request.page - 1) * request.per_page
         page = ordered[start : start + request.per_page]
         hits = tuple(self._hit(searcher.stored_fields(doc), 0.0, parsed) for doc in page)
-        return SearchResult(request, total, hits, self._facet_values(counts, request), notices)
+        return SearchResult(request, total, hits, self._facet_values(counts, request), notices,
+                            complete=complete)
 
     def _hit(self, fields: dict, score: float, parsed: ParsedQuery) -> Hit:
         text = fields["text"]
@@ -259,3 +291,19 @@ class Searcher:
     def mark(self, text: str, query: str, doc_id: str | None = None) -> str:
         """Escaped HTML of `text` with the query's matches in <mark>."""
         return mark(text, match_spans(text, self.parse(query), doc_id))
+
+
+def _docs(searcher, q: wq.Query) -> tuple[list[int], bool]:
+    """The documents matching `q`, and False if the deadline stopped the run before the end."""
+    docnums: list[int] = []
+    try:
+        docnums.extend(searcher.docs_for_query(q))
+    except SearchTimeout:
+        return docnums, False
+    return docnums, True
+
+
+def _incomplete_notice(seconds: float | None, found: int) -> str:
+    return (f"搜尋超過 {seconds:g} 秒，只列出至目前找到的結果（至少 {found} 筆）。"
+            f"The search stopped after {seconds:g} s: these are the matches found so far "
+            f"(at least {found}); narrow the query for complete results.")

@@ -9,6 +9,8 @@ import os
 import tempfile
 from dataclasses import dataclass
 
+from .errors import JiaoliuError
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -29,6 +31,9 @@ SETTINGS = (
     Setting("JIAOLIU_WORKERS", "", "Web server worker processes (empty: one per CPU core; 1: no extra process)."),
     Setting("JIAOLIU_CACHE", os.path.join(tempfile.gettempdir(), "jiaoliu-cache"),
             "Folder for the prepared segmentation dictionary (safe to delete)."),
+    Setting("JIAOLIU_SEARCH_SECONDS", "1",
+            "Seconds a search may run; past them it answers with the matches found so far, marked "
+            "incomplete (0: no limit)."),
     Setting("JIAOLIU_MAX_TEXT_CHARS", "2000000",
             "Most characters of text one report may have; a file with more is skipped, with the reason."),
 )
@@ -39,3 +44,15 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 def get(name: str) -> str:
     """The value of a setting: the environment's, else its default."""
     return _BY_NAME[name].value()
+
+
+def seconds(name: str) -> float | None:
+    """A setting in seconds, None for 0 (no limit); JiaoliuError names a bad value."""
+    raw = get(name)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise JiaoliuError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if value < 0 or value != value or value == float("inf"):
+        raise JiaoliuError(f"{name} must be 0 or a positive number of seconds, not {raw!r}")
+    return value or None

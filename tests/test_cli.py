@@ -41,7 +41,8 @@ def test_search(index_dir, capsys, args, code, out, err):
 def test_search_json_is_the_api_shape(index_dir, capsys):
     assert main(["search", "FGN", "--json", "--index", str(index_dir)]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"query", "total", "page", "per_page", "hits", "facets", "notices", "suggestions"}
+    assert set(data) == {"query", "total", "page", "per_page", "hits", "facets", "notices", "suggestions",
+                         "complete"}
     assert data["hits"][0]["url"].startswith("/reports/taichung-2025-kyushu-startup-exchange#")
 
 

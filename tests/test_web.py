@@ -55,7 +55,8 @@ def reports(app):
 
 def test_search_json_has_exactly_the_contracted_keys(client):
     data = client.get("/api/search?q=八代").json
-    assert set(data) == {"query", "total", "page", "per_page", "hits", "facets", "notices", "suggestions"}
+    assert set(data) == {"query", "total", "page", "per_page", "hits", "facets", "notices", "suggestions",
+                         "complete"}
     assert (data["query"], data["page"], data["per_page"]) == ("八代", 1, 10)
     assert data["total"] >= len(data["hits"]) > 0
     for hit in data["hits"]:

@@ -13,7 +13,7 @@ from flask import Flask, current_app, g, jsonify, make_response, render_template
 from werkzeug.exceptions import HTTPException
 
 from indexer import settings
-from indexer.errors import BadRequest, IndexNotFound, ReportNotFound
+from indexer.errors import BadRequest, Busy, IndexDamaged, IndexNotFound, ReportNotFound
 from indexer.search import Searcher
 
 # Everything is served from this origin; no inline script or style, so an
@@ -32,6 +32,7 @@ def settings_from_env() -> dict[str, str]:
     return {
         "INDEX_DIR": settings.get("JIAOLIU_INDEX"),
         "CORPUS_DIR": settings.get("JIAOLIU_CORPUS"),
+        "SEARCH_SECONDS": settings.seconds("JIAOLIU_SEARCH_SECONDS"),
     }
 
 
@@ -56,6 +57,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         IndexNotFound,
         lambda e: _error(503, "索引尚未建立，請先執行 jiaoliu index。", f"{e} (run `jiaoliu index` first)"),
     )
+    app.register_error_handler(
+        IndexDamaged,
+        lambda e: _error(503, "索引已損壞，請執行 jiaoliu index 重建。",
+                         "the index is damaged and cannot be read; the administrator must run `jiaoliu index`"),
+    )
+    app.register_error_handler(Busy, _busy)
     app.register_error_handler(Exception, _unexpected_error)
     app.extensions[_EXTENSION] = _SearcherSlot()
     return app
@@ -79,7 +86,8 @@ def get_searcher() -> Searcher:
         slot: _SearcherSlot = current_app.extensions[_EXTENSION]
         with slot.lock:
             if slot.searcher is None:
-                slot.searcher = Searcher(current_app.config["INDEX_DIR"])
+                slot.searcher = Searcher(current_app.config["INDEX_DIR"],
+                                         time_limit=current_app.config["SEARCH_SECONDS"])
             else:
                 slot.searcher.refresh()
             g.searcher = slot.searcher
@@ -119,6 +127,13 @@ def _http_error(error: HTTPException):
     for name, value in error.get_headers():
         if name.lower() != "content-type":
             response.headers[name] = value
+    return response
+
+
+def _busy(error: Busy):
+    body, status = _error(503, "目前大型搜尋太多，請過幾秒再試，或縮小查詢範圍。", str(error))
+    response = make_response(body, status)
+    response.headers["Retry-After"] = "2"
     return response
 
 

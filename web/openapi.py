@@ -82,6 +82,9 @@ def _schemas() -> dict:
                  "description": "e.g. that malformed query syntax was searched literally."},
         suggestions={"type": "array", "items": _ref("schemas", "Suggestion"),
                      "description": "Other spellings or fewer filters, when nothing was found."},
+        complete={"type": "boolean",
+                  "description": "False when the search reached its time limit (JIAOLIU_SEARCH_SECONDS): "
+                                 "`total` and `hits` are the matches found until then, and a notice says so."},
     )
     report_summary = _object(
         doc_id=STRING,
@@ -170,7 +173,8 @@ def _responses() -> dict:
     return {
         "BadRequest": _json("Error", "A parameter cannot be used; the message says how to fix it."),
         "NotFound": _json("Error", "No report with that id."),
-        "NoIndex": _json("Error", "No index has been built yet (run `jiaoliu index`)."),
+        "NoIndex": _json("Error", "No index has been built yet (run `jiaoliu index`), the index is damaged, "
+                                  "or too many large searches run at once (then a Retry-After header)."),
         "HtmlBadRequest": _html("The search page, with the problem explained next to the form."),
         "HtmlNotFound": _html("An error page."),
         "HtmlNoIndex": _html("An error page saying the index is not built yet."),

@@ -1,0 +1,190 @@
+"""A search's cost is bounded: queries too large are refused, a deadline stops
+a search with what it found, heavy searches take turns, the export runs once."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from indexer import budget, matching
+from indexer import search as search_module
+from indexer.errors import BadRequest, Busy
+from indexer.request import parse_search_request
+from indexer.search import Searcher
+from web import create_app
+
+# Common characters of the bundled reports, for queries built to be slow.
+COMMON = "".join(dict.fromkeys("市日本交流國際合作城觀光產業文化活動計畫會議參訪問團長局處政府中心學校企經濟發展"))
+
+
+def _request(**params):
+    return parse_search_request({"per_page": "100", **params})
+
+
+@pytest.fixture(scope="module")
+def searcher(index_dir):
+    return Searcher(index_dir)
+
+
+@pytest.fixture
+def api(index_dir):
+    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "SEARCH_SECONDS": 1.0}).test_client()
+
+
+@pytest.mark.parametrize("query,fragment", [
+    (" OR ".join(COMMON[:40]), "Too many terms"),  # 40 characters joined by OR: 196 characters
+    (" ".join((COMMON * 3)[:100]), "Too many terms"),  # 100 spaced single characters
+    (" OR ".join(f"({a} {b})" for a, b in zip(COMMON[:34:2], COMMON[1:34:2], strict=True)), "Too many terms"),
+])
+def test_a_query_larger_than_a_person_types_is_refused_with_what_to_shorten(api, query, fragment):
+    assert len(query) <= 200
+    response = api.get("/api/search", query_string={"q": query})
+    assert response.status_code == 400
+    assert fragment in response.json["error"] and "remove some words" in response.json["error"]
+
+
+def test_the_clause_cap_counts_expansions():
+    with pytest.raises(BadRequest, match="clauses"):
+        budget.check_size(terms=3, clauses=budget.MAX_CLAUSES + 1)
+    budget.check_size(terms=budget.MAX_TERMS, clauses=budget.MAX_CLAUSES)  # at the limits: fine
+
+
+@pytest.mark.parametrize("query", [
+    "八代", "熊本 半導體", '"SusHi Tech Tokyo"', "(熊本 OR 宮崎) 姊妹市 -新聞", "市", "台中",
+    " OR ".join(COMMON[:30]),
+])
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_a_deadline_that_does_not_pass_changes_nothing(searcher, index_dir, query, sort):
+    bounded = Searcher(index_dir, time_limit=600)
+    plain, timed = searcher.search(_request(q=query, sort=sort)), bounded.search(_request(q=query, sort=sort))
+    assert timed.complete and plain.complete
+    assert timed.total == plain.total
+    assert [(h.doc_id, h.passage_id, h.score) for h in timed.hits] == \
+           [(h.doc_id, h.passage_id, h.score) for h in plain.hits]
+    assert timed.facets == plain.facets
+
+
+@pytest.fixture
+def hurried(monkeypatch, index_dir):
+    """A searcher whose deadline has passed by the first look at the clock."""
+    monkeypatch.setattr(budget, "_CHECK_EVERY", 1)
+    return Searcher(index_dir, time_limit=1e-9)
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_past_the_deadline_a_search_answers_with_what_it_found(searcher, hurried, sort):
+    query = " OR ".join(COMMON[:30])
+    full = searcher.search(_request(q=query, sort=sort))
+    cut = hurried.search(_request(q=query, sort=sort))
+    assert not cut.complete
+    assert cut.total < full.total
+    assert any("at least" in notice for notice in cut.notices)
+    found = {(h.doc_id, h.passage_id) for h in searcher.export(_request(q=query, sort=sort), limit=1000)}
+    assert {(h.doc_id, h.passage_id) for h in cut.hits} <= found
+    assert cut.to_dict()["complete"] is False
+
+
+def test_the_api_marks_a_stopped_search_incomplete(monkeypatch, index_dir):
+    monkeypatch.setattr(budget, "_CHECK_EVERY", 1)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "SEARCH_SECONDS": 1e-9}).test_client()
+    response = client.get("/api/search", query_string={"q": "市 OR 日本"})
+    assert response.status_code == 200
+    assert response.json["complete"] is False and response.json["notices"]
+    page = client.get("/", query_string={"q": "市 OR 日本"})
+    assert page.status_code == 200 and "at least" in page.get_data(as_text=True)
+
+
+def test_the_searcher_is_usable_after_a_stopped_search(hurried, searcher):
+    hurried.search(_request(q="市 OR 日本"))
+    hurried.time_limit = None
+    again = hurried.search(_request(q="八代"))
+    assert again.complete and again.total == searcher.search(_request(q="八代")).total
+
+
+def test_a_heavy_search_waits_for_the_one_running_and_is_refused_when_it_cannot(monkeypatch, index_dir):
+    monkeypatch.setattr(search_module, "HEAVY_POSTINGS", 0)  # every search is heavy
+    busy = Searcher(index_dir, heavy_wait=0.05)
+    held = busy._gate.enter(True)  # another thread's heavy search
+    try:
+        with pytest.raises(Busy, match="try again"):
+            busy.search(_request(q="市"))
+    finally:
+        busy._gate.leave(held)
+    assert busy.search(_request(q="市")).total > 0  # the slot is free again
+
+
+def test_a_cheap_search_does_not_wait_for_a_heavy_one(index_dir):
+    searcher = Searcher(index_dir, heavy_wait=0.05)
+    held = searcher._gate.enter(True)
+    try:
+        assert searcher.search(_request(q="八代")).total > 0  # few postings: not heavy
+    finally:
+        searcher._gate.leave(held)
+
+
+def test_busy_is_a_503_with_retry_after(monkeypatch, index_dir):
+    monkeypatch.setattr(search_module, "HEAVY_POSTINGS", 0)
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
+    client = app.test_client()
+    client.get("/api/search", query_string={"q": "八代"})  # opens the app's searcher
+    from web import _EXTENSION
+
+    searcher = app.extensions[_EXTENSION].searcher
+    searcher._gate.wait = 0.01
+    held = searcher._gate.enter(True)
+    try:
+        response = client.get("/api/search", query_string={"q": "市"})
+        assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+        assert "try again" in response.json["error"]
+    finally:
+        searcher._gate.leave(held)
+
+
+def test_the_gate_lets_one_heavy_search_in_at_a_time():
+    gate = budget.HeavyGate(wait=5)
+    inside, most = [], []
+    lock = threading.Lock()
+
+    def heavy():
+        taken = gate.enter(True)
+        with lock:
+            inside.append(1)
+            most.append(len(inside))
+        with lock:
+            inside.pop()
+        gate.leave(taken)
+
+    threads = [threading.Thread(target=heavy) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert max(most) == 1
+
+
+def test_the_export_runs_the_search_once(monkeypatch, searcher):
+    runs = []
+    original = matching.run
+    monkeypatch.setattr(matching, "run", lambda *a, **k: runs.append(1) or original(*a, **k))
+    hits = searcher.export(_request(q="市"), limit=1000)
+    assert len(runs) == 1
+    assert len(hits) == searcher.search(_request(q="市")).total
+
+
+@pytest.mark.parametrize("raw,expected", [("1", 1.0), ("0.5", 0.5), ("0", None)])
+def test_search_seconds_setting(monkeypatch, raw, expected):
+    from indexer import settings
+
+    monkeypatch.setenv("JIAOLIU_SEARCH_SECONDS", raw)
+    assert settings.seconds("JIAOLIU_SEARCH_SECONDS") == expected
+
+
+@pytest.mark.parametrize("raw", ["soon", "-1", "nan", "inf"])
+def test_a_bad_search_seconds_setting_is_named(monkeypatch, raw):
+    from indexer import settings
+    from indexer.errors import JiaoliuError
+
+    monkeypatch.setenv("JIAOLIU_SEARCH_SECONDS", raw)
+    with pytest.raises(JiaoliuError, match="JIAOLIU_SEARCH_SECONDS"):
+        settings.seconds("JIAOLIU_SEARCH_SECONDS")
