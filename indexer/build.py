@@ -16,7 +16,7 @@ from . import store
 from .aliases import find_aliases
 from .corpus import REPORT_SUFFIXES, content_hash, find_report_files, read_bytes, read_report
 from .dates import span
-from .errors import JiaoliuError, UnreadableReport
+from .errors import IndexNotFound, JiaoliuError, UnreadableReport
 from .extract import EXTRACT_VERSION
 from .models import Report
 from .normalize import FOLD_SIGNATURE
@@ -45,6 +45,7 @@ class BuildSummary:
     seconds: float = 0.0
     up_to_date: bool = False
     build: str = ""
+    repaired: str = ""  # what was damaged in the build served before, which was rebuilt from scratch
 
 
 def build_settings() -> dict:
@@ -112,12 +113,19 @@ def passage_documents(report: Report):
         yield doc
 
 
-def _previous(index_dir: Path) -> tuple[Path, dict] | None:
+def _previous(index_dir: Path) -> tuple[Path, dict, str]:
+    """(build served, its manifest, what is damaged in it or ""); (None, None, …) when none is usable."""
     try:
         build = store.current_build(index_dir)
-        return build, store.read_json(build / "manifest.json")
-    except (JiaoliuError, OSError, ValueError):
-        return None
+        manifest = store.read_json(build / "manifest.json")
+    except IndexNotFound as exc:
+        return None, None, "" if "no index" in str(exc) else str(exc)
+    except (JiaoliuError, OSError, ValueError) as exc:
+        return None, None, f"its manifest cannot be read ({exc})"
+    problem = store.damage(build, manifest)
+    if problem:
+        return None, None, problem
+    return build, manifest, ""
 
 
 @dataclass
@@ -182,10 +190,13 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progres
         raise JiaoliuError(f"corpus directory {corpus_dir} does not exist; pass --corpus DIR")
     started = time.perf_counter()
     with store.build_lock(index_dir):
-        previous = _previous(index_dir)
+        previous_build, previous_manifest, damaged = _previous(index_dir)
         settings = build_settings()
-        # A build made with other settings (analysis, dictionary …) cannot be extended.
-        base = previous if previous and not force and previous[1]["settings"] == settings else None
+        # A build made with other settings (analysis, dictionary …) cannot be extended,
+        # nor can a damaged one: its files would be linked into the new build.
+        base = None
+        if previous_build and not force and previous_manifest.get("settings") == settings:
+            base = previous_build, previous_manifest
         plan = _plan(corpus_dir, base[1] if base else None, progress)
         if not plan.fresh and not plan.kept:
             raise JiaoliuError(f"no readable report in {corpus_dir} (looked for "
@@ -198,7 +209,7 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progres
             "passages": sum(e["passages"] for e in entries),
             "settings": settings,
         }
-        summary = BuildSummary(skipped=plan.skipped, passages=manifest["passages"])
+        summary = BuildSummary(skipped=plan.skipped, passages=manifest["passages"], repaired=damaged)
         summary.unchanged = [e["doc_id"] for e in plan.kept]
         summary.removed = plan.removed
         summary.paths = {e["doc_id"]: e["path"] for e in (base[1]["reports"] if base else []) + entries}
@@ -278,4 +289,4 @@ def _write_build(build: Path, corpus_dir: Path, plan: _Plan, manifest: dict, bas
     ])
     store.prune_originals(build, {store.original_name(e["sha256"], e["path"]) for e in manifest["reports"]})
     # The manifest goes last: a build without one is never served.
-    store.write_json(build / "manifest.json", manifest)
+    store.write_json(build / "manifest.json", {**manifest, "files": store.file_sizes(build)})

@@ -88,6 +88,8 @@ def _print_summary(summary: BuildSummary, index_dir: str) -> None:
         lines += [(path(d), f"unchanged {path(d)}") for d in summary.unchanged]
     for _, line in sorted(lines):
         print(line)
+    if summary.repaired:
+        print(f"the index being served was damaged ({summary.repaired}); rebuilt it from the corpus")
     if summary.up_to_date:
         print(f"index in {index_dir} is up to date ({summary.passages} passages); nothing to do")
     else:

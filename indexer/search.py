@@ -28,7 +28,7 @@ from .budget import (
     clause_count,
     postings_cost,
 )
-from .errors import IndexNotFound, ReportNotFound
+from .errors import IndexDamaged, IndexNotFound, ReportNotFound
 from .highlight import mark, match_spans, snippet
 from .models import FacetValue, Hit, Report, SearchRequest, SearchResult
 from .query import ParsedQuery, optional_query, parse_query, to_whoosh
@@ -61,15 +61,23 @@ class Searcher:
         self._open(store.current_build(self.index_dir))
 
     def _open(self, build: Path) -> None:
+        """Open `build`; IndexDamaged (saying how to repair it) if its files are not
+        those its manifest lists, or cannot be read."""
         try:
+            manifest: dict = store.read_json(build / "manifest.json")
+            store.check(build, manifest)
             index = whoosh_index.open_dir(str(build / "whoosh"))
+            catalog: list[dict] = store.read_json(build / "catalog.json")
+        except IndexDamaged:
+            raise
         except Exception as exc:  # whoosh raises several kinds for a damaged index
-            raise IndexNotFound(f"the index in {build} cannot be opened ({exc}); rebuild it") from exc
+            raise IndexDamaged(f"the index in {self.index_dir} cannot be opened ({type(exc).__name__}: "
+                               f"{exc}); repair it with: jiaoliu index --index {self.index_dir}") from exc
         self.build = build
         self.index = index
-        self.catalog: list[dict] = store.read_json(build / "catalog.json")
+        self.catalog = catalog
         self._by_id = {entry["doc_id"]: entry for entry in self.catalog}
-        self.manifest: dict = store.read_json(build / "manifest.json")
+        self.manifest = manifest
         alias_file = build / "aliases.json"
         self.aliases = AliasTable(store.read_json(alias_file) if alias_file.is_file() else [])
         self.lexicon = Lexicon(index)
@@ -84,7 +92,10 @@ class Searcher:
             return False
         with self._lock:
             if build != self.build:
-                self._open(build)
+                try:
+                    self._open(build)
+                except IndexDamaged:
+                    return False  # keep serving what is open; `jiaoliu index` repairs the new one
         return True
 
     def _whoosh(self):
@@ -121,6 +132,14 @@ class Searcher:
 
     # -- searching ---------------------------------------------------------
 
+    def _raise_if_damaged(self, exc: Exception) -> None:
+        """IndexDamaged from `exc` if the files being served have changed on disk
+        (a segment truncated or removed under a running server)."""
+        problem = store.damage(self.build, self.manifest)
+        if problem:
+            raise IndexDamaged(f"the index in {self.index_dir} is damaged ({problem}); "
+                               f"repair it with: jiaoliu index --index {self.index_dir}") from exc
+
     def parse(self, query: str) -> ParsedQuery:
         return parse_query(query, self.aliases)
 
@@ -149,6 +168,9 @@ class Searcher:
                 result = self._by_date(searcher, request, required, parsed, notices)
             else:
                 result = self._ranked(searcher, request, parsed, required, optional, notices)
+        except Exception as exc:
+            self._raise_if_damaged(exc)
+            raise
         finally:
             searcher.deadline = None
             self._gate.leave(taken)

@@ -5,7 +5,7 @@
       .lock                   held while a build runs
       build-<time>-<rand>/
         whoosh/               the passage index
-        manifest.json         reports, skipped files, passage count, settings
+        manifest.json         reports, skipped files, passage count, settings, every file's size
         catalog.json          every report's metadata, for listings
         reports/<hash>.json   one report: metadata and passages
         originals/<sha256><suffix>  each report's file exactly as indexed, for download
@@ -27,7 +27,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import IndexNotFound, JiaoliuError, ReportNotFound
+from .errors import IndexDamaged, IndexNotFound, JiaoliuError, ReportNotFound
 from .models import Metadata, Passage, Period, Report
 
 CURRENT = "CURRENT"
@@ -45,6 +45,42 @@ def current_build(index_dir: Path) -> Path:
     if not name.startswith("build-") or not (build / "manifest.json").is_file():
         raise IndexNotFound(f"the index in {index_dir} is damaged; rebuild it with: jiaoliu index")
     return build
+
+
+# Written by whoosh while a writer is open; not part of a finished build.
+_NOT_CHECKED = {"manifest.json", "WRITELOCK"}
+
+
+def file_sizes(build: Path) -> dict[str, int]:
+    """{path inside the build: size in bytes} of every file of a finished build
+    but the manifest, which records them (see `damage`)."""
+    return {str(path.relative_to(build)): path.stat().st_size
+            for path in sorted(build.rglob("*"))
+            if path.is_file() and path.name not in _NOT_CHECKED and not path.name.startswith(".")}
+
+
+def damage(build: Path, manifest: dict) -> str | None:
+    """What is wrong with a build's files, or None when each is there at the size
+    the manifest recorded. A truncated or removed segment made every search fail
+    while the incremental build kept linking it into the next build; a size check
+    is a stat per file, cheap enough for every open. (Builds from before sizes
+    were recorded are not checked.)"""
+    for name, size in manifest.get("files", {}).items():
+        try:
+            actual = (build / name).stat().st_size
+        except OSError:
+            return f"{name} is missing"
+        if actual != size:
+            return f"{name} has {actual} bytes instead of {size}"
+    return None
+
+
+def check(build: Path, manifest: dict) -> None:
+    """IndexDamaged, saying which file and how to repair it, if `damage` finds any."""
+    problem = damage(build, manifest)
+    if problem:
+        raise IndexDamaged(f"the index in {build.parent} is damaged ({problem}); "
+                           f"repair it with: jiaoliu index --index {build.parent}")
 
 
 def new_build_dir(index_dir: Path) -> Path:
