@@ -57,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", required=True, help="the commit to compare with")
     parser.add_argument("--queries", type=int, default=60)
     parser.add_argument("--warm-up", type=int, default=12)
+    parser.add_argument("--time-limit", type=float, default=None,
+                        help="the work tree's Searcher time_limit (e.g. 600: the deadline checks run, never fire)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="jiaoliu-ab-") as tmp:
@@ -66,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, package in (("base", "indexer_base"), ("work tree", "indexer")):
             search = importlib.import_module(f"{package}.search")
             parse = importlib.import_module(f"{package}.request").parse_search_request
-            engines[name] = (search.Searcher(args.index), parse)
+            options = {"time_limit": args.time_limit} if package == "indexer" and args.time_limit else {}
+            engines[name] = (search.Searcher(args.index, **options), parse)
         mix = query_mix(args.queries)
         for searcher, parse in engines.values():
             for item in query_mix(args.warm_up, seed=11):
