@@ -94,7 +94,7 @@ def report_page(doc_id: str):
 
 
 # What may stand in a quoted ASCII filename without confusing a client.
-_NOT_TOKEN = re.compile(r"[^A-Za-z0-9 !#$&+,.;=@^_`{}~()\[\]-]")
+_NOT_TOKEN = re.compile(r"[^A-Za-z0-9 !#$&+,.=@^_`{}~()\[\]-]")
 # The formats reports come in; anything else is sent as bytes.
 ORIGINAL_TYPES = {
     ".pdf": "application/pdf",
@@ -135,7 +135,8 @@ def attachment_header(name: str) -> str:
     name = safe_text(name)
     stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
     ascii_stem = _NOT_TOKEN.sub("_", unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode())
-    fallback = (ascii_stem.strip("_. ") and ascii_stem or "report") + _NOT_TOKEN.sub("_", suffix)
+    # A name with no ASCII letter or digit left (基隆報告) is "report" to an old client.
+    fallback = (ascii_stem if re.search("[A-Za-z0-9]", ascii_stem) else "report") + _NOT_TOKEN.sub("_", suffix)
     # RFC 5987 attr-char: letters, digits and !#$&+-.^_`|~ go as they are.
     return f'attachment; filename="{fallback}"; filename*=UTF-8\'\'{quote(name, safe="!#$&+^`|")}'
 
