@@ -116,7 +116,7 @@ def front_matter_values(front: dict) -> dict:
             if values["kind"] not in KINDS:
                 raise BadRequest(f"kind {values['kind']!r} is not one of {', '.join(KINDS)}")
         if "source" in values:
-            _check_url(values["source"])
+            _check_source(values["source"])
         if "city" in front:
             city = normalize_city(_text("city", front["city"]))
             if city is None:
@@ -190,7 +190,11 @@ def _countries(value: object) -> tuple[str, ...]:
     return tuple(name for name in names if name)
 
 
-def _check_url(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or re.search(r"\s", url):
-        raise BadRequest(f"source must be an http:// or https:// address, not {url!r}")
+def _check_source(source: str) -> None:
+    """An http(s) address, or words naming where the report came from
+    (公務出國報告資訊網); an address of any other kind (javascript:) is refused."""
+    parts = urlsplit(source)
+    if not parts.scheme and not source.startswith("//"):
+        return
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or re.search(r"\s", source):
+        raise BadRequest(f"source must be an http:// or https:// address (or words without one), not {source!r}")

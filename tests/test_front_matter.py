@@ -93,6 +93,8 @@ def test_dates_stay_text_for_the_project_to_check(yaml_text, expected):
     ({"source": "ftp://example.org/a.pdf"}, "source must be an http"),
     ({"source": "https://"}, "source must be an http"),
     ({"source": "https://example.org/a b.pdf"}, "source must be an http"),
+    ({"source": "data:text/html,<script>alert(1)</script>"}, "source must be an http"),
+    ({"source": "//evil.example/a.pdf"}, "source must be an http"),
     ({"source": ["https://example.org"]}, "source must be text"),
 ])
 def test_front_matter_values_that_are_refused(front, reason):
@@ -118,6 +120,7 @@ def test_front_matter_values_that_are_refused(front, reason):
     ({"countries": "日本、韓國"}, {"countries": ("日本", "韓國")}),
     ({"countries": ["日本"]}, {"countries": ("日本",)}),
     ({"source": "HTTPS://example.org/a.pdf"}, {"source": "HTTPS://example.org/a.pdf"}),
+    ({"source": "公務出國報告資訊網"}, {"source": "公務出國報告資訊網"}),  # words: shown as text
 ])
 def test_front_matter_values_that_are_accepted(front, expected):
     values = front_matter_values(front)
