@@ -53,7 +53,10 @@ def linked_copies(files: list[Path], corpus_dir: Path) -> dict[Path, Path]:
     root = corpus_dir.resolve()
     by_target: dict[Path, list[Path]] = {}
     for path in files:
-        target = path.resolve()
+        try:
+            target = path.resolve()
+        except (OSError, RuntimeError):  # turned into a loop of links since it was listed
+            continue
         if target.is_relative_to(root):  # links out of the corpus are refused when read
             by_target.setdefault(target, []).append(path)
     copies = {}
@@ -119,7 +122,10 @@ def open_report(path: Path, corpus_dir: Path) -> BinaryIO:
     name = display_path(path, corpus_dir)
     root = corpus_dir.resolve()
     outside = UnreadableReport(f"{name}: a link to a file outside the corpus; not read")
-    real = path.resolve()
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links
+        raise UnreadableReport(f"{name}: cannot be read (a loop of links)") from None
     if not real.is_relative_to(root):
         raise outside
     try:
