@@ -14,7 +14,7 @@ from whoosh import index as whoosh_index
 
 from . import store
 from .aliases import find_aliases
-from .corpus import REPORT_SUFFIXES, content_hash, find_report_files, read_bytes, read_report
+from .corpus import REPORT_SUFFIXES, content_hash, list_corpus, open_report, read_bytes, read_report
 from .dates import span
 from .errors import IndexNotFound, JiaoliuError, UnreadableReport
 from .extract import EXTRACT_VERSION
@@ -114,7 +114,8 @@ def passage_documents(report: Report):
 
 
 def _previous(index_dir: Path) -> tuple[Path, dict, str]:
-    """(build served, its manifest, what is damaged in it or ""); (None, None, …) when none is usable."""
+    """(build served, its manifest, what is damaged in it or ""); the build is None when
+    there is none or it is damaged, the manifest None when there is none or it cannot be read."""
     try:
         build = store.current_build(index_dir)
         manifest = store.read_json(build / "manifest.json")
@@ -124,7 +125,7 @@ def _previous(index_dir: Path) -> tuple[Path, dict, str]:
         return None, None, f"its manifest cannot be read ({exc})"
     problem = store.damage(build, manifest)
     if problem:
-        return None, None, problem
+        return None, manifest, problem  # its ids are still worth keeping
     return build, manifest, ""
 
 
@@ -139,24 +140,26 @@ class _Plan:
     changed: set[str] = field(default_factory=set)  # doc_ids of fresh reports that replace old ones
 
 
-def _plan(corpus_dir: Path, previous: dict | None, progress: Progress | None) -> _Plan:
+def _plan(corpus_dir: Path, previous: dict | None, previous_ids: dict[str, str],
+          progress: Progress | None) -> _Plan:
     """Hash every file; read and parse only the ones that are new or changed."""
     plan = _Plan()
     known = {entry["path"]: entry for entry in previous["reports"]} if previous else {}
-    files = find_report_files(corpus_dir)
-    for done, path in enumerate(files, 1):
-        rel = str(path.relative_to(corpus_dir))
+    files = list_corpus(corpus_dir, previous_ids)
+    for done, file in enumerate(files, 1):
         try:
-            data = read_bytes(path, corpus_dir)
-            entry = known.get(rel)
-            if entry is not None and entry["sha256"] == content_hash(data):
+            if file.problem:
+                raise file.problem
+            data = read_bytes(file.path, corpus_dir)
+            entry = known.get(file.name)
+            if entry is not None and entry["sha256"] == content_hash(data) and entry["doc_id"] == file.doc_id:
                 plan.kept.append(entry)
             else:
-                plan.fresh.append(read_report(path, corpus_dir, data))
+                plan.fresh.append(read_report(file.path, corpus_dir, data, doc_id=file.doc_id))
         except UnreadableReport as exc:
-            plan.skipped.append((rel, str(exc)))
+            plan.skipped.append((file.name, str(exc)))
         if progress:
-            progress(done, len(files), f"reading {rel}")
+            progress(done, len(files), f"reading {file.name}")
     kept_ids = {entry["doc_id"] for entry in plan.kept}
     fresh_ids = {report.doc_id for report in plan.fresh}
     for entry in known.values():
@@ -197,11 +200,12 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progres
         base = None
         if previous_build and not force and previous_manifest.get("settings") == settings:
             base = previous_build, previous_manifest
-        plan = _plan(corpus_dir, base[1] if base else None, progress)
+        # Ids are kept even through a rebuild from scratch: links to reports must not move.
+        previous_ids = {e["path"]: e["doc_id"] for e in previous_manifest["reports"]} if previous_manifest else {}
+        plan = _plan(corpus_dir, base[1] if base else None, previous_ids, progress)
         if not plan.fresh and not plan.kept:
             raise JiaoliuError(f"no readable report in {corpus_dir} (looked for "
                                f"{', '.join('*' + s for s in REPORT_SUFFIXES)} files)")
-        _check_unique_ids(plan)
         entries = plan.kept + [_manifest_entry(r) for r in plan.fresh]
         manifest = {
             "reports": sorted(entries, key=lambda e: e["path"]),
@@ -229,14 +233,6 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progres
         summary.build = build.name
         summary.seconds = time.perf_counter() - started
         return summary
-
-
-def _check_unique_ids(plan: _Plan) -> None:
-    seen: dict[str, str] = {}
-    for doc_id, path in [(e["doc_id"], e["path"]) for e in plan.kept] + [(r.doc_id, r.path) for r in plan.fresh]:
-        if doc_id in seen:
-            raise JiaoliuError(f"{path} and {seen[doc_id]} would both be report {doc_id!r}; rename one")
-        seen[doc_id] = path
 
 
 def _write_build(build: Path, corpus_dir: Path, plan: _Plan, manifest: dict, base: Path | None,
@@ -269,7 +265,8 @@ def _write_build(build: Path, corpus_dir: Path, plan: _Plan, manifest: dict, bas
             for doc in passage_documents(report):
                 writer.add_document(**doc)
             store.write_report(build, report)
-            store.keep_original(build, corpus_dir / report.path, report.sha256, report.path)
+            with open_report(corpus_dir / report.path, corpus_dir) as original:
+                store.keep_original(build, original, report.sha256, report.path)
             if progress:
                 progress(done, len(plan.fresh), f"indexing {report.doc_id}")
     except BaseException:

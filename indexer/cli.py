@@ -21,6 +21,7 @@ from pathlib import Path
 from . import settings
 from .build import BuildSummary, build_index
 from .errors import BadRequest, IndexNotFound, JiaoliuError
+from .ids import safe_text
 from .request import parse_search_request
 from .search import Searcher
 
@@ -57,13 +58,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def printable(text: str) -> str:
+    """`text` with control and format characters written as Python escapes, for a terminal.
+
+    >>> print(printable("indexed a\\nb.txt"))
+    indexed a\\nb.txt
+    """
+    return "".join(ch.encode("unicode_escape").decode("ascii") if safe_text(ch) != ch else ch for ch in text)
+
+
 def _progress(done: int, total: int, what: str) -> None:
     """One line redrawn in place: a bar, the count and what is being done."""
     width = 20
     filled = width * done // max(total, 1)
     bar = "#" * filled + "-" * (width - filled)
     end = "\n" if done == total else ""
-    line = f"[{bar}] {done}/{total} {what}"
+    line = f"[{bar}] {done}/{total} {printable(what)}"
     if sys.stderr.isatty():
         print(f"\r\x1b[K{line[:150]}", end=end, file=sys.stderr, flush=True)
     elif done == total or done % max(1, total // 10) == 0:  # a log gets every tenth, not every file
@@ -87,9 +97,9 @@ def _print_summary(summary: BuildSummary, index_dir: str) -> None:
     if len(summary.unchanged) <= LIST_UNCHANGED:
         lines += [(path(d), f"unchanged {path(d)}") for d in summary.unchanged]
     for _, line in sorted(lines):
-        print(line)
+        print(printable(line))  # a file name with a newline stays on its line
     if summary.repaired:
-        print(f"the index being served was damaged ({summary.repaired}); rebuilt it from the corpus")
+        print(f"the index being served was damaged ({printable(summary.repaired)}); rebuilt it from the corpus")
     if summary.up_to_date:
         print(f"index in {index_dir} is up to date ({summary.passages} passages); nothing to do")
     else:

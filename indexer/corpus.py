@@ -8,14 +8,17 @@ with the reason; the build skips it and goes on.
 from __future__ import annotations
 
 import hashlib
-import re
+import os
+import stat
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
+from typing import BinaryIO
 
 from .errors import UnreadableReport
 from .extract import SUFFIX_FORMATS, extract, sniff
+from .front_matter import split_front_matter
+from .ids import assign_ids, plain_id
 from .metadata import extract_metadata
 from .models import Report
 from .passages import split_passages
@@ -23,12 +26,14 @@ from .passages import split_passages
 REPORT_SUFFIXES = tuple(SUFFIX_FORMATS)  # .txt .md .pdf .docx .odt .doc .html .htm
 # Files that describe the corpus rather than belong to it.
 NOT_REPORTS = {"readme.md", "readme.txt", "license", "license.txt"}
-FRONT_MATTER_KEYS = {"title", "city", "agency", "date", "period", "kind", "source", "countries"}
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S)
 
 
 def find_report_files(corpus_dir: Path) -> list[Path]:
-    """Report files under `corpus_dir`, in a stable order; hidden files skipped."""
+    """Report files under `corpus_dir`, in a stable order; hidden files skipped.
+
+    Links to files are listed like files (`open_report` refuses one that leads
+    out of the corpus); linked folders, FIFOs and devices are not followed.
+    """
     files = []
     for path in sorted(corpus_dir.rglob("*")):
         rel = path.relative_to(corpus_dir)
@@ -39,61 +44,127 @@ def find_report_files(corpus_dir: Path) -> list[Path]:
     return files
 
 
+def linked_copies(files: list[Path], corpus_dir: Path) -> dict[Path, Path]:
+    """Each of `files` that is a link to another of them, mapped to that one.
+
+    A file reached both as itself and through links is indexed once, as itself
+    (or, if only links reach it, as the first link in `files`).
+    """
+    root = corpus_dir.resolve()
+    by_target: dict[Path, list[Path]] = {}
+    for path in files:
+        try:
+            target = path.resolve()
+        except (OSError, RuntimeError):  # turned into a loop of links since it was listed
+            continue
+        if target.is_relative_to(root):  # links out of the corpus are refused when read
+            by_target.setdefault(target, []).append(path)
+    copies = {}
+    for paths in by_target.values():
+        keep = next((p for p in paths if not p.is_symlink()), paths[0])
+        copies.update({p: keep for p in paths if p != keep})
+    return copies
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    """A report file found in the corpus, and the id it gets."""
+
+    path: Path  # on disk
+    name: str  # relative to the corpus folder, as the manifest keeps it
+    doc_id: str
+    problem: UnreadableReport | None = None  # why it is not to be read, if so
+
+
+def list_corpus(corpus_dir: Path, previous_ids: dict[str, str] | None = None) -> list[CorpusFile]:
+    """Every report file with its id (`indexer.ids.assign_ids`; `previous_ids`,
+    name -> id, are the ids of the build before).  A link to another corpus
+    file and a name that is not UTF-8 come with their `problem`."""
+    files = find_report_files(corpus_dir)
+    copies = linked_copies(files, corpus_dir)
+    names = {path: str(path.relative_to(corpus_dir)) for path in files}
+    problems: dict[Path, UnreadableReport] = {}
+    for path, name in names.items():
+        shown = display_path(path, corpus_dir)
+        if shown != name:
+            problems[path] = UnreadableReport(f"{shown}: the file name is not valid UTF-8; rename the file")
+            names[path] = shown
+        elif path in copies:
+            kept = names[copies[path]]
+            problems[path] = UnreadableReport(f"{name}: a link to the same file as {kept}; indexed once, as {kept}")
+    ids = assign_ids([name for path, name in names.items() if path not in problems], previous_ids)
+    return [CorpusFile(path, names[path], ids.get(names[path], ""), problems.get(path)) for path in files]
+
+
+def display_path(path: Path, corpus_dir: Path) -> str:
+    """`path` relative to the corpus, with bytes of its name that are not UTF-8 written \\xNN."""
+    name = str(path.relative_to(corpus_dir))
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def doc_id_for(path: Path, corpus_dir: Path) -> str:
-    """The report's id: its path in the corpus without suffix, `/` written `--`.
+    """The report's id when no other file claims it (`indexer.ids.plain_id`).
 
     >>> doc_id_for(Path("c/2024/taipei.txt"), Path("c"))
     '2024--taipei'
     """
-    return "--".join(path.relative_to(corpus_dir).with_suffix("").parts)
+    return plain_id(str(path.relative_to(corpus_dir)))
 
 
-def split_front_matter(text: str, name: str) -> tuple[dict, str]:
-    """(front matter, body).  Malformed YAML is an error, not silently ignored."""
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        return {}, text
+def open_report(path: Path, corpus_dir: Path) -> BinaryIO:
+    """Open a corpus file for reading; UnreadableReport for anything but a
+    regular file inside the corpus folder (a link to /etc/passwd, a FIFO).
+
+    The file is opened at its resolved path without following links, and
+    where the system says what an open file is (/proc/self/fd), that is
+    checked too: a folder swapped for a link in between is caught.
+    """
+    name = display_path(path, corpus_dir)
+    root = corpus_dir.resolve()
+    outside = UnreadableReport(f"{name}: a link to a file outside the corpus; not read")
     try:
-        data = yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError as exc:
-        raise UnreadableReport(f"{name}: front matter is not valid YAML ({exc})") from None
-    if not isinstance(data, dict):
-        raise UnreadableReport(f"{name}: front matter must be a mapping of key: value lines")
-    unknown = set(data) - FRONT_MATTER_KEYS
-    if unknown:
-        raise UnreadableReport(
-            f"{name}: unknown front matter keys {sorted(unknown)}; allowed: {sorted(FRONT_MATTER_KEYS)}"
-        )
-    # YAML reads 2022-11-03 as a date; the metadata wants ISO strings.
-    data = {k: _isoformat(v) for k, v in data.items()}
-    return data, text[match.end():]
-
-
-def _isoformat(value):
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _isoformat(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_isoformat(v) for v in value]
-    return value if value is None or isinstance(value, str) else str(value)
+        real = path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links
+        raise UnreadableReport(f"{name}: cannot be read (a loop of links)") from None
+    if not real.is_relative_to(root):
+        raise outside
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise UnreadableReport(f"{name}: cannot be read ({exc.strerror})") from None
+    handle = os.fdopen(fd, "rb")
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UnreadableReport(f"{name}: not a regular file; not read")
+        try:
+            opened = Path(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:  # no /proc: the resolved path was checked
+            opened = real
+        if not opened.is_relative_to(root):
+            raise outside
+    except BaseException:
+        handle.close()
+        raise
+    return handle
 
 
 def read_bytes(path: Path, corpus_dir: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise UnreadableReport(f"{path.relative_to(corpus_dir)}: cannot be read ({exc.strerror})") from None
+    with open_report(path, corpus_dir) as handle:
+        try:
+            return handle.read()
+        except OSError as exc:
+            raise UnreadableReport(f"{display_path(path, corpus_dir)}: cannot be read ({exc.strerror})") from None
 
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_report(path: Path, corpus_dir: Path, data: bytes | None = None) -> Report:
-    """Read one file (or its bytes, already read) into a Report, or raise
-    UnreadableReport saying why."""
-    name = str(path.relative_to(corpus_dir))
+def read_report(path: Path, corpus_dir: Path, data: bytes | None = None, doc_id: str | None = None
+                ) -> Report:
+    """Read one file (or its bytes, already read) into a Report with `doc_id`
+    (by default `doc_id_for`), or raise UnreadableReport saying why."""
+    name = display_path(path, corpus_dir)
     if data is None:
         data = read_bytes(path, corpus_dir)
     text = extract(data, name)
@@ -104,20 +175,26 @@ def read_report(path: Path, corpus_dir: Path, data: bytes | None = None) -> Repo
     passages = split_passages(body)
     if not passages:
         raise UnreadableReport(f"{name}: no text to index")
+    try:
+        metadata = extract_metadata(body, front or None)
+    except UnreadableReport as exc:  # a front matter value: say which file
+        raise UnreadableReport(f"{name}: {exc}") from None
     return Report(
-        doc_id=doc_id_for(path, corpus_dir),
+        doc_id=doc_id or doc_id_for(path, corpus_dir),
         path=name,
         body=body,
         sha256=content_hash(data),
-        metadata=extract_metadata(body, front or None),
+        metadata=metadata,
         passages=passages,
     )
 
 
 def read_corpus(corpus_dir: Path) -> Iterator[tuple[Path, Report | UnreadableReport]]:
     """(path, Report) for each file, or (path, UnreadableReport) for one that failed."""
-    for path in find_report_files(corpus_dir):
+    for file in list_corpus(corpus_dir):
         try:
-            yield path, read_report(path, corpus_dir)
+            if file.problem:
+                raise file.problem
+            yield file.path, read_report(file.path, corpus_dir, doc_id=file.doc_id)
         except UnreadableReport as exc:
-            yield path, exc
+            yield file.path, exc

@@ -16,12 +16,10 @@ import datetime
 import re
 from collections import Counter
 
-from .cities import ALIASES, CITIES, fold_tai, normalize_city
-from .dates import DateMention, find_dates, parse_range, parse_user_date
-from .errors import BadRequest, UnreadableReport
-from .models import Metadata, Period
-
-KINDS = ("出國報告", "施政報告", "統計分析報告", "other")
+from .cities import ALIASES, CITIES, fold_tai
+from .dates import DateMention, find_dates, parse_range
+from .front_matter import front_matter_values
+from .models import KINDS, Metadata, Period  # noqa: F401 (KINDS: imported from here)
 
 _FIELD = re.compile(
     r"(?P<key>出國報告名稱|服務機關|撰寫機關|派赴國家(?:[/／]地區)?|出國地區|出國期間|報告日期)"
@@ -102,7 +100,7 @@ def extract_metadata(body: str, front_matter: dict | None = None) -> Metadata:
         date=date, date_inferred=date_inferred, date_evidence=date_evidence, period=period,
         countries=_countries(body, fields, kind),
     )
-    values.update(_from_front_matter(front_matter or {}))
+    values.update(front_matter_values(front_matter or {}))
     return Metadata(**values)
 
 
@@ -267,46 +265,3 @@ def _countries(body: str, fields: dict, kind: str) -> tuple[str, ...]:
 def _ranked_countries(names: list[str]) -> tuple[str, ...]:
     counts = Counter(_COUNTRY_ALIASES.get(name, name) for name in names)
     return tuple(name for name, _ in counts.most_common())
-
-
-def _from_front_matter(fm: dict) -> dict:
-    values: dict = {}
-    try:
-        for key in ("title", "agency", "kind", "source"):
-            if fm.get(key):
-                values[key] = str(fm[key])
-        if values.get("kind", KINDS[0]) not in KINDS:
-            raise BadRequest(f"kind {values['kind']!r} is not one of {', '.join(KINDS)}")
-        if fm.get("city"):
-            values["city"] = normalize_city(str(fm["city"]))
-            if values["city"] is None:
-                raise BadRequest(f"unknown city {fm['city']!r}")
-            values["city_evidence"] = "front matter"
-        if fm.get("date"):
-            values.update(date=_fm_date(fm["date"]), date_inferred=False, date_evidence="front matter")
-        if fm.get("period"):
-            period = fm["period"]
-            if isinstance(period, dict):
-                values["period"] = Period(*(_fm_date(period[k]) if period.get(k) else None
-                                            for k in ("start", "end")))
-            elif found := parse_range(str(period)):
-                values["period"] = Period(*found)
-            else:
-                raise BadRequest(f"unreadable period {period!r}")
-        if fm.get("countries"):
-            countries = fm["countries"]
-            if isinstance(countries, str):
-                countries = re.split(r"\s*[,，、;；]\s*", countries.strip())
-            values["countries"] = tuple(str(c) for c in countries if c)
-    except BadRequest as error:
-        raise UnreadableReport(f"front matter: {error}") from error
-    return values
-
-
-def _fm_date(value: object) -> str:
-    # YAML reads `date: 2022-11-03` as a datetime.date, and `date: 2022` as an int.
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return parse_user_date(str(value))

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 HEADING_SEPARATOR = " › "
+# What a report is; "other" for anything the extraction cannot place.
+KINDS = ("出國報告", "施政報告", "統計分析報告", "other")
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import IndexDamaged, IndexNotFound, JiaoliuError, ReportNotFound
 from .models import Metadata, Passage, Period, Report
@@ -161,9 +162,9 @@ def original_name(sha256: str, path: str) -> str:
     return sha256 + Path(path).suffix.lower()
 
 
-def keep_original(build: Path, source: Path, sha256: str, path: str) -> None:
-    """Copy `source` into the build's originals/, checking it is still the file
-    that was indexed (JiaoliuError if it changed during the build).
+def keep_original(build: Path, source: BinaryIO, sha256: str, path: str) -> None:
+    """Copy the open file `source` into the build's originals/, checking it is
+    still the file that was indexed (JiaoliuError if it changed during the build).
 
     A copy, not a hard link: a link would share the corpus file, and an edit
     in place would change the served original under an index of the old text.
@@ -174,8 +175,8 @@ def keep_original(build: Path, source: Path, sha256: str, path: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     digest = hashlib.sha256()
-    with open(source, "rb") as reader, open(tmp, "wb") as writer:
-        while chunk := reader.read(1 << 20):
+    with open(tmp, "wb") as writer:
+        while chunk := source.read(1 << 20):
             digest.update(chunk)
             writer.write(chunk)
     if digest.hexdigest() != sha256:

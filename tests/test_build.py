@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from indexer import store
 from indexer.build import build_index
-from indexer.errors import IndexNotFound, JiaoliuError
+from indexer.errors import IndexNotFound, JiaoliuError, UnreadableReport
 from indexer.request import parse_search_request
 from indexer.search import Searcher
 
@@ -271,3 +272,162 @@ def test_originals_are_kept_in_the_build_and_follow_incremental_builds(corpus, t
     build_index(corpus, tmp_path / "index")
     newest = store.current_build(tmp_path / "index")
     assert (newest / "originals" / kept[0]).samefile(build / "originals" / kept[0])  # hard-linked
+
+
+# --- hostile and careless corpora (issue 10) ----------------------------------------
+
+
+@pytest.mark.parametrize("target", ["outside", "/etc/passwd", "/proc/self/environ"])
+def test_a_link_to_a_file_outside_the_corpus_is_skipped_and_never_read(corpus, tmp_path, target):
+    if target == "outside":
+        target = tmp_path / "secret.txt"
+        target.write_text("壹、機密\n\n不該被索引的祕密八代文字。\n", encoding="utf-8")
+    elif not Path(target).is_file():
+        pytest.skip(f"no {target} here")
+    (corpus / "passwd.txt").symlink_to(target)
+    summary = build_index(corpus, tmp_path / "index")
+    assert summary.indexed == ["keelung"]
+    assert summary.skipped == [("passwd.txt", "passwd.txt: a link to a file outside the corpus; not read")]
+    build = store.current_build(tmp_path / "index")
+    assert store.read_json(build / "manifest.json")["skipped"] == [
+        {"path": "passwd.txt", "reason": "passwd.txt: a link to a file outside the corpus; not read"}]
+    assert len(list((build / "originals").iterdir())) == 1  # keelung's only
+    assert _search(tmp_path / "index", "祕密") == set() and _search(tmp_path / "index", "root") == set()
+
+
+def test_fifos_devices_and_linked_folders_are_ignored(corpus, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    shutil.copy(TAIPEI, outside / "taipei.txt")
+    (corpus / "linked-folder").symlink_to(outside, target_is_directory=True)
+    os.mkfifo(corpus / "fifo.txt")  # reading it would wait forever
+    (corpus / "zero.txt").symlink_to("/dev/zero")  # reading it would never end
+    (corpus / "loop.txt").symlink_to(corpus / "loop.txt")
+    summary = build_index(corpus, tmp_path / "index")
+    assert summary.indexed == ["keelung"] and summary.skipped == []
+
+
+def test_a_link_to_a_corpus_file_is_indexed_once_as_that_file(corpus, tmp_path):
+    (corpus / "2022").mkdir()
+    (corpus / "2022" / "copy.txt").symlink_to(corpus / "keelung.txt")
+    (corpus / "z-relative.txt").symlink_to("keelung.txt")
+    # A link to a file that is not itself a report file (hidden here) stands for it.
+    (corpus / ".store").mkdir()
+    shutil.copy(TAIPEI, corpus / ".store" / "taipei.dat")
+    (corpus / "taipei.txt").symlink_to(corpus / ".store" / "taipei.dat")
+    summary = build_index(corpus, tmp_path / "index")
+    assert sorted(summary.indexed) == ["keelung", "taipei"]
+    assert summary.skipped == [
+        ("2022/copy.txt", "2022/copy.txt: a link to the same file as keelung.txt; indexed once, as keelung.txt"),
+        ("z-relative.txt", "z-relative.txt: a link to the same file as keelung.txt; indexed once, as keelung.txt"),
+    ]
+
+
+@pytest.mark.parametrize("swap", ["file", "folder"])
+def test_a_link_swapped_in_after_the_check_is_not_followed(corpus, tmp_path, monkeypatch, swap):
+    """As if the file (or a folder on its path) became a link to /etc between resolve() and open()."""
+    from indexer.corpus import read_bytes
+
+    secret = tmp_path / "outside"
+    secret.mkdir()
+    (secret / "x.txt").write_text("祕密", encoding="utf-8")
+    if swap == "file":
+        (corpus / "x.txt").symlink_to(secret / "x.txt")
+    else:
+        (corpus / "sub").symlink_to(secret, target_is_directory=True)
+    path = corpus / ("x.txt" if swap == "file" else "sub/x.txt")
+    monkeypatch.setattr(Path, "resolve", lambda self, strict=False: Path(os.path.abspath(self)))
+    with pytest.raises(UnreadableReport, match="not read|cannot be read"):
+        read_bytes(path, corpus)
+
+
+def test_bad_front_matter_skips_its_file_and_the_rest_is_indexed(corpus, tmp_path):
+    laughs = "countries: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"c{i}: &a{i} [{', '.join(['*a' if i == 0 else f'*a{i - 1}'] * 10)}]\n" for i in range(9))
+    bad = {
+        "baddate.md": ("date: 2023-13-45", "不是存在的日期"),  # ValueError from YAML's date before
+        "recursive.md": ("title: &a [*a]", "anchors and aliases"),  # RecursionError before
+        "laughs.md": (laughs, "anchors and aliases"),  # gigabytes before
+        "mapping.md": ("title: {a: 1}", "title must be text"),
+        "reversed.md": ("period: {start: 2023-06-05, end: 2023-06-01}", "after it ends"),
+        "ancient.md": ("date: 1900-01-01", "before 民國1年"),
+        "number.md": ("countries: 5", "countries must be a list"),
+        "script.md": ("source: javascript:alert(1)", "source must be an http"),
+        "kind.md": ("kind: memo", "kind 'memo'"),
+    }
+    for name, (front, _) in bad.items():
+        (corpus / name).write_text(f"---\n{front}\n---\n壹、目的\n\n與八代市交流。\n", encoding="utf-8")
+    (corpus / "good.md").write_text("---\ndate: 2023-05-01\ncountries: [日本]\n---\n壹、目的\n\n與八代市交流。\n",
+                                    encoding="utf-8")
+    summary = build_index(corpus, tmp_path / "index")
+    assert sorted(summary.indexed) == ["good", "keelung"]
+    reasons = dict(summary.skipped)
+    assert sorted(reasons) == sorted(bad)
+    for name, (_, reason) in bad.items():
+        assert reasons[name].startswith(name + ": ") and reason in reasons[name], reasons[name]
+    assert Searcher(tmp_path / "index").report("good").metadata.date == "2023-05-01"
+
+
+def _ids(index: Path) -> dict[str, str]:
+    """path -> doc_id of the build being served."""
+    manifest = store.read_json(store.current_build(index) / "manifest.json")
+    return {e["path"]: e["doc_id"] for e in manifest["reports"]}
+
+
+@pytest.mark.parametrize("names,expected", [
+    (("a/b.txt", "a--b.txt"), {"a--b.txt": "a--b", "a/b.txt": "a--b--txt"}),
+    (("x.txt", "x.TXT"), {"x.TXT": "x", "x.txt": "x--txt"}),
+    (("x.pdf", "x.docx"), {"x.docx": "x", "x.pdf": "x--pdf"}),
+])
+def test_files_that_would_share_an_id_get_distinct_stable_ids(tmp_path, names, expected):
+    from conftest import make_docx, make_pdf
+
+    text = KEELUNG.read_text(encoding="utf-8")
+    makers = {".pdf": make_pdf, ".docx": make_docx}
+    folder = tmp_path / "corpus"
+    for name in names:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        maker = makers.get(Path(name).suffix)
+        (folder / name).write_bytes(maker(text) if maker else text.encode("utf-8"))
+    index = tmp_path / "index"
+    summary = build_index(folder, index)
+    assert sorted(summary.indexed) == sorted(expected.values()) and summary.skipped == []
+    assert _ids(index) == expected
+    assert _search(index, "八代") == set(expected.values())
+    assert build_index(folder, index).up_to_date and _ids(index) == expected
+    build_index(folder, index, force=True)
+    assert _ids(index) == expected
+
+
+def test_a_file_added_beside_an_indexed_one_never_takes_its_id(corpus, tmp_path):
+    index = tmp_path / "index"
+    build_index(corpus, index)
+    # keelung.md sorts first, so alone it would get the plain id; keelung.txt held it.
+    (corpus / "keelung.md").write_text(KEELUNG.read_text(encoding="utf-8"), encoding="utf-8")
+    summary = build_index(corpus, index)
+    assert summary.indexed == ["keelung--md"] and summary.unchanged == ["keelung"]
+    assert _ids(index) == {"keelung.md": "keelung--md", "keelung.txt": "keelung"}
+    build_index(corpus, index, force=True)
+    assert _ids(index) == {"keelung.md": "keelung--md", "keelung.txt": "keelung"}
+    # The holder goes: the other keeps its id, and the old one is gone from the index.
+    (corpus / "keelung.txt").unlink()
+    summary = build_index(corpus, index)
+    assert summary.removed == ["keelung"] and _ids(index) == {"keelung.md": "keelung--md"}
+    assert _search(index, "八代") == {"keelung--md"}
+
+
+def test_a_file_name_with_a_newline_gets_a_safe_id(corpus, tmp_path):
+    shutil.copy(TAIPEI, corpus / "taipei\n2024\u202e.txt")
+    summary = build_index(corpus, tmp_path / "index")
+    assert sorted(summary.indexed) == ["keelung", "taipei-2024-"]
+    assert summary.paths["taipei-2024-"] == "taipei\n2024\u202e.txt"
+    assert "taipei-2024-" in _search(tmp_path / "index", "市長峰會")
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_with_its_reason(corpus, tmp_path):
+    with open(os.path.join(os.fsencode(corpus), b"big5-\xa5\x78.txt"), "wb") as handle:
+        handle.write(TAIPEI.read_bytes())
+    summary = build_index(corpus, tmp_path / "index")
+    assert summary.indexed == ["keelung"]
+    assert summary.skipped == [("big5-\\xa5x.txt", "big5-\\xa5x.txt: the file name is not valid UTF-8; "
+                                                   "rename the file")]

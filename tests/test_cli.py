@@ -68,6 +68,24 @@ def test_index_prints_progress_and_a_summary(tmp_path, capsys):
     assert "up to date" in out and "unchanged a.txt" in out
 
 
+def test_index_summary_is_one_line_per_file_whatever_the_names(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = (REPO / "corpus" / "keelung-2022-yatsushiro-visit.txt").read_text(encoding="utf-8")
+    (corpus / "a\nb.txt").write_text(text, encoding="utf-8")
+    (corpus / "c\x1b[2Jd.txt").write_text(text, encoding="utf-8")  # would clear the terminal
+    (corpus / "e\rf.md").write_text("---\ndate: 2023-13-45\n---\n本文\n", encoding="utf-8")
+    assert main(["index", "--corpus", str(corpus), "--index", str(tmp_path / "ix")]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[:3] == ["indexed a\\nb.txt", "indexed c\\x1b[2Jd.txt",
+                         lines[2].split(":")[0] + ": front matter: date: 「2023-13-45」不是存在的日期 (no such date); "
+                         + lines[2].split("; ", 1)[1]]
+    assert lines[2].startswith("skipped e\\rf.md: ")
+    assert len(lines) == 4 and lines[3].startswith("indexed 2 reports")
+    assert "\x1b" not in captured.err.replace("\r\x1b[K", "") and "a\\nb.txt" in captured.err
+
+
 def test_index_of_a_missing_corpus_fails_clearly(tmp_path, capsys):
     assert main(["index", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "ix")]) == 1
     assert "does not exist" in capsys.readouterr().err

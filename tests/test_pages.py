@@ -290,7 +290,6 @@ def test_report_page_marks_query_terms_as_search_folds_them(client, reports, q, 
 @pytest.mark.parametrize("source, link", [
     ("https://www.example.gov.tw/report/123", "https://www.example.gov.tw/report/123"),
     ("公務出國報告資訊網", None),
-    ("javascript:alert(1)", None),
 ])
 def test_report_page_shows_its_source(tmp_path, source, link):
     from indexer.build import build_index
@@ -303,6 +302,18 @@ def test_report_page_shows_its_source(tmp_path, source, link):
     page = get(client, "/reports/r")
     assert page.status == 200 and "來源" in page.body and source in page.body
     assert [a["href"] for a in page.anchors if a["text"] == source] == ([link] if link else [])
+
+
+@pytest.mark.parametrize("source, link", [
+    ("https://example.org/a.pdf", "https://example.org/a.pdf"),
+    (" javascript:alert(1)", None),  # refused in front matter too; the page keeps it text regardless
+    ("data:text/html,x", None),
+    ("公務出國報告資訊網", None),
+])
+def test_only_a_web_address_becomes_a_source_link(source, link):
+    from web.filters import web_link
+
+    assert web_link(source) == link
 
 
 @pytest.mark.parametrize("path", ["/reports/no-such-report", "/reports/..%2F..%2Fsetup.cfg", "/nothing-here"])

@@ -348,6 +348,42 @@ def test_a_report_offers_its_original_file_for_download(originals_client, doc_id
     assert f'href="{report["original_url"]}"' in html and name in html
 
 
+def test_a_file_name_with_a_newline_is_served_under_a_safe_id_and_name(tmp_path, corpus_dir):
+    """Before: the id kept the newline and werkzeug refused the header (500)."""
+    from indexer.build import build_index
+
+    (tmp_path / "corpus").mkdir()
+    data = (corpus_dir / "keelung-2022-yatsushiro-visit.txt").read_bytes()
+    (tmp_path / "corpus" / "基隆\n報告.txt").write_bytes(data)
+    build_index(tmp_path / "corpus", tmp_path / "index")
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
+    assert [r["doc_id"] for r in client.get("/api/reports").json["reports"]] == ["基隆-報告"]
+    url = "/reports/" + quote("基隆-報告")
+    assert client.get(url).status_code == 200
+    with client.get(url + "/original") as response:
+        assert response.status_code == 200 and response.data == data
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=\"report.txt\"; filename*=UTF-8''" + quote("基隆-報告.txt"))
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("page.html", "attachment; filename=\"page.html\"; filename*=UTF-8''page.html"),
+    ("a\nb.txt", "attachment; filename=\"a-b.txt\"; filename*=UTF-8''a-b.txt"),
+    ("a\r\nSet-Cookie: x=1.txt", "attachment; filename=\"a--Set-Cookie_ x=1.txt\"; "
+                                  "filename*=UTF-8''a--Set-Cookie%3A%20x%3D1.txt"),
+    ('x"; filename=evil.exe".pdf', "attachment; filename=\"x__ filename=evil.exe_.pdf\"; "
+                                   "filename*=UTF-8''x%22%3B%20filename%3Devil.exe%22.pdf"),
+    ("café.pdf", "attachment; filename=\"cafe.pdf\"; filename*=UTF-8''caf%C3%A9.pdf"),
+    ("基隆.pdf", "attachment; filename=\"report.pdf\"; filename*=UTF-8''%E5%9F%BA%E9%9A%86.pdf"),
+    ("..pdf", "attachment; filename=\"report.pdf\"; filename*=UTF-8''..pdf"),
+    ("x\u202efdp.exe", "attachment; filename=\"x-fdp.exe\"; filename*=UTF-8''x-fdp.exe"),
+])
+def test_download_names_follow_rfc_6266(name, expected):
+    from web.views import attachment_header
+
+    assert attachment_header(name) == expected
+
+
 def test_the_original_of_an_unknown_report_is_404(client):
     assert client.get("/reports/no-such-report/original").status_code == 404
     assert client.get("/reports/..%2F..%2Fsetup.cfg/original").status_code == 404

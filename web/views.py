@@ -6,14 +6,18 @@ Both are made from the same objects as the JSON API; templates only loop.
 from __future__ import annotations
 
 import mimetypes
+import re
+import unicodedata
 from collections.abc import Mapping
 from pathlib import PurePosixPath
+from urllib.parse import quote
 
 from flask import Blueprint, render_template, request, send_file, url_for
 
 from indexer import store
 from indexer.cities import CITIES
 from indexer.errors import BadRequest
+from indexer.ids import safe_text
 from indexer.models import SearchRequest
 from indexer.request import MAX_QUERY_CHARS, parse_search_request, query_string, to_params
 
@@ -89,6 +93,8 @@ def report_page(doc_id: str):
     )
 
 
+# What may stand in a quoted ASCII filename without confusing a client.
+_NOT_TOKEN = re.compile(r"[^A-Za-z0-9 !#$&+,.=@^_`{}~()\[\]-]")
 # The formats reports come in; anything else is sent as bytes.
 ORIGINAL_TYPES = {
     ".pdf": "application/pdf",
@@ -112,8 +118,27 @@ def report_original(doc_id: str):
     # Always an attachment: an HTML original shown inline would run in this origin.
     mimetype = ORIGINAL_TYPES.get(PurePosixPath(name).suffix.lower()) or \
         mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0,
-                     etag=report.sha256)
+    response = send_file(path, mimetype=mimetype, as_attachment=True, download_name="original", max_age=0,
+                         etag=report.sha256)
+    response.headers["Content-Disposition"] = attachment_header(name)
+    return response
+
+
+def attachment_header(name: str) -> str:
+    """Content-Disposition for a download named `name` (RFC 6266): an ASCII
+    `filename` for old clients and the full name, UTF-8 and percent-encoded,
+    in `filename*`.  Control characters (a newline in a file name) become "-".
+
+    >>> print(attachment_header("基隆 報告.pdf"))
+    attachment; filename="report.pdf"; filename*=UTF-8''%E5%9F%BA%E9%9A%86%20%E5%A0%B1%E5%91%8A.pdf
+    """
+    name = safe_text(name)
+    stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
+    ascii_stem = _NOT_TOKEN.sub("_", unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode())
+    # A name with no ASCII letter or digit left (基隆報告) is "report" to an old client.
+    fallback = (ascii_stem if re.search("[A-Za-z0-9]", ascii_stem) else "report") + _NOT_TOKEN.sub("_", suffix)
+    # RFC 5987 attr-char: letters, digits and !#$&+-.^_`|~ go as they are.
+    return f'attachment; filename="{fallback}"; filename*=UTF-8\'\'{quote(name, safe="!#$&+^`|")}'
 
 
 def field_errors(args: Mapping[str, str], error: BadRequest) -> dict[str, str]:
