@@ -28,10 +28,12 @@ _EXTENSION = "jiaoliu.searcher"
 
 def settings_from_env() -> dict[str, str]:
     """The app's config defaults, from the settings declared in `indexer.settings`
-    (`JIAOLIU_INDEX`, `JIAOLIU_CORPUS`; relative paths are from the current directory)."""
+    (`JIAOLIU_INDEX`, `JIAOLIU_CORPUS`; relative paths are from the current directory;
+    `JIAOLIU_PUBLIC_URL`)."""
     return {
         "INDEX_DIR": settings.get("JIAOLIU_INDEX"),
         "CORPUS_DIR": settings.get("JIAOLIU_CORPUS"),
+        "PUBLIC_URL": settings.get("JIAOLIU_PUBLIC_URL"),
     }
 
 
