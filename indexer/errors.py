@@ -7,7 +7,7 @@ class JiaoliuError(Exception):
 
 
 class BadRequest(JiaoliuError):
-    """A search parameter that cannot be used (HTTP 400, CLI exit 2)."""
+    """A search parameter or command argument that cannot be used (HTTP 400, CLI exit 2)."""
 
 
 class IndexNotFound(JiaoliuError):
@@ -20,3 +20,7 @@ class ReportNotFound(JiaoliuError):
 
 class UnreadableReport(JiaoliuError):
     """A corpus file that cannot be decoded or parsed; the build skips it."""
+
+
+class DiskFull(JiaoliuError):
+    """A build ran out of disk space; it was discarded and the previous build still serves."""

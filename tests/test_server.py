@@ -22,7 +22,7 @@ APP = """
 import os, sys
 from flask import Flask
 import web.server
-from web.server import serve
+from web.server import listen, serve
 
 web.server.MIN_WORKER_LIFE_S = float(os.environ.get("MIN_LIFE", "5"))
 
@@ -33,7 +33,7 @@ def make_app():
     app.get("/")(lambda: str(os.getpid()))
     return app
 
-sys.exit(serve(make_app, "127.0.0.1", int(sys.argv[1]), threads=2, workers=int(sys.argv[2])))
+sys.exit(serve(make_app, listen("127.0.0.1", int(sys.argv[1])), threads=2, workers=int(sys.argv[2])))
 """
 
 
