@@ -163,3 +163,17 @@ def _processes_with_arg(arg: str) -> list[int]:
             if arg.encode() in args:
                 found.append(int(entry.name))
     return found
+
+
+def test_the_connection_limit_fits_the_open_file_limit():
+    # Past the open-file limit accept() fails and waitress would spin on it.
+    import resource
+
+    import web.server as server
+
+    limit = server.connection_limit()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    assert 10 <= limit <= server.CONNECTION_LIMIT
+    assert soft == resource.RLIM_INFINITY or limit + server._SPARE_FILES <= soft
+    if hard == resource.RLIM_INFINITY or hard >= server.CONNECTION_LIMIT + server._SPARE_FILES:
+        assert limit == server.CONNECTION_LIMIT
