@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from . import store
 from .aliases import find_aliases
 from .corpus import REPORT_SUFFIXES, content_hash, list_corpus, open_report, read_bytes, read_report
 from .dates import span
-from .errors import IndexNotFound, JiaoliuError, UnreadableReport
+from .errors import DiskFull, IndexNotFound, JiaoliuError, UnreadableReport
 from .extract import EXTRACT_VERSION
 from .models import Report
 from .normalize import FOLD_SIGNATURE
@@ -186,7 +187,7 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progres
     are skipped with their reason (in the summary and the manifest). When
     nothing changed nothing is built, unless `force`, which also rebuilds
     everything from scratch. Raises JiaoliuError if the corpus directory does
-    not exist or holds no readable report.
+    not exist or holds no readable report, DiskFull if the disk fills up.
     """
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     if not corpus_dir.is_dir():
@@ -225,10 +226,13 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progres
         build = store.new_build_dir(index_dir)
         try:
             _write_build(build, corpus_dir, plan, manifest, base[0] if base else None, progress)
-        except BaseException:
+            store.publish(index_dir, build)  # raises only before the swap
+        except BaseException as exc:
             store.discard(build)  # also on Ctrl-C: the previous build keeps serving
+            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise DiskFull(f"the disk holding {index_dir} is full; nothing changed (the previous build, "
+                               "if any, is still served). Free some space and run jiaoliu index again") from exc
             raise
-        store.publish(index_dir, build)
         summary.indexed = [r.doc_id for r in plan.fresh]
         summary.build = build.name
         summary.seconds = time.perf_counter() - started

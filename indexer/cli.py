@@ -12,9 +12,11 @@ code 2 for a bad request, 1 for anything else that went wrong.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import re
+import socket
 import sys
 from pathlib import Path
 
@@ -54,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--index", default=settings.get("JIAOLIU_INDEX"), help="index folder")
     serve.add_argument("--corpus", default=settings.get("JIAOLIU_CORPUS"), help="folder of reports")
     serve.add_argument("--host", default=settings.get("JIAOLIU_HOST"))
-    serve.add_argument("--port", type=int, default=int(settings.get("JIAOLIU_PORT")))
+    serve.add_argument("--port", default=settings.get("JIAOLIU_PORT"), help="1–65535")
     return parser
 
 
@@ -150,20 +152,43 @@ def cmd_search(args) -> int:
 
 def cmd_serve(args) -> int:
     from web import create_app
-    from web.server import serve
+    from web.server import listen, serve
 
+    port = _port(args.port)
+    workers = _whole_number("JIAOLIU_WORKERS", settings.get("JIAOLIU_WORKERS") or str(os.cpu_count() or 1))
+    threads = _whole_number("JIAOLIU_THREADS", settings.get("JIAOLIU_THREADS"))
     try:
         Searcher(args.index)
     except IndexNotFound:
         print(f"no index in {args.index} yet; building it from {args.corpus}", file=sys.stderr)
         _print_summary(build_index(args.corpus, args.index, progress=_progress), args.index)
     config = {"INDEX_DIR": str(Path(args.index).resolve()), "CORPUS_DIR": str(Path(args.corpus).resolve())}
-    workers = _whole_number("JIAOLIU_WORKERS", settings.get("JIAOLIU_WORKERS") or str(os.cpu_count() or 1))
-    threads = _whole_number("JIAOLIU_THREADS", settings.get("JIAOLIU_THREADS"))
-    print(f"serving on http://{args.host}:{args.port}/ with {workers} worker process(es) (Ctrl-C stops)",
+    try:
+        sock = listen(args.host, port)
+    except OSError as exc:
+        raise JiaoliuError(_cannot_listen(args.host, port, exc)) from None
+    print(f"serving on http://{args.host}:{port}/ with {workers} worker process(es) (Ctrl-C stops)",
           file=sys.stderr)
-    return serve(lambda: create_app(config), args.host, args.port,
-                 threads=threads, workers=workers, warm=_load_dictionaries)
+    return serve(lambda: create_app(config), sock, threads=threads, workers=workers, warm=_load_dictionaries)
+
+
+def _port(value: str) -> int:
+    if not value.strip().isdigit() or not 1 <= int(value) <= 65535:
+        raise BadRequest(f"the port must be a whole number from 1 to 65535, not {value!r}; "
+                         "pass --port or set JIAOLIU_PORT")
+    return int(value)
+
+
+def _cannot_listen(host: str, port: int, exc: OSError) -> str:
+    """What stopped `serve` from listening on host:port, and what to do about it."""
+    if exc.errno == errno.EADDRINUSE:
+        return (f"port {port} on {host} is already in use (another jiaoliu serve?); "
+                "stop that program or pass another --port")
+    if exc.errno == errno.EACCES:
+        return f"not allowed to listen on port {port}; ports below 1024 need root, pass --port 1024 or above"
+    if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
+        return f"cannot listen on {host}: not an address of this machine; pass --host 127.0.0.1 or 0.0.0.0"
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}; check --host and --port"
 
 
 def _whole_number(name: str, value: str) -> int:

@@ -7,7 +7,7 @@ class JiaoliuError(Exception):
 
 
 class BadRequest(JiaoliuError):
-    """A search parameter that cannot be used (HTTP 400, CLI exit 2)."""
+    """A search parameter or command argument that cannot be used (HTTP 400, CLI exit 2)."""
 
 
 class IndexNotFound(JiaoliuError):
@@ -28,3 +28,7 @@ class Busy(JiaoliuError):
 
 class IndexDamaged(IndexNotFound):
     """The index on disk cannot be read; `jiaoliu index` rebuilds it (HTTP 503)."""
+
+
+class DiskFull(JiaoliuError):
+    """A build ran out of disk space; it was discarded and the previous build still serves."""

@@ -100,8 +100,12 @@ def publish(index_dir: Path, build: Path) -> None:
     except FileNotFoundError:
         previous = None
     tmp = index_dir / f".{CURRENT}.{os.getpid()}"
-    tmp.write_text(build.name, encoding="utf-8")
-    os.replace(tmp, index_dir / CURRENT)
+    try:
+        tmp.write_text(build.name, encoding="utf-8")
+        os.replace(tmp, index_dir / CURRENT)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # e.g. a full disk: CURRENT is unchanged
+        raise
     for old in index_dir.glob("build-*"):
         if old.name not in (build.name, previous):
             shutil.rmtree(old, ignore_errors=True)

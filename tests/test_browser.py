@@ -233,3 +233,14 @@ def test_phone_width_has_no_horizontal_scroll(base_url, new_page):
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
     screenshot(page, "mobile-report.png")
     assert page.errors == []
+
+
+@pytest.mark.parametrize("fragment", ["%", "%E5%85", "%zz"])
+def test_a_malformed_fragment_leaves_the_match_navigation_working(base_url, new_page, fragment):
+    page = new_page()
+    page.goto(base_url + "/reports/keelung-2022-yatsushiro-visit?q=八代#" + fragment)
+    counter = page.locator("#match-counter")
+    assert page.locator("#match-nav").is_visible()
+    page.get_by_role("button", name="下一個").click()
+    assert counter.inner_text().startswith("1 / ")
+    assert page.errors == []

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from indexer.cli import main
+from indexer.request import parse_search_request
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -105,3 +110,71 @@ def test_serve_refuses_a_bad_process_or_thread_count(index_dir, monkeypatch, cap
     assert main(["serve", "--index", str(index_dir), "--port", "1"]) == 1
     err = capsys.readouterr().err
     assert f"{name} must be a whole number of at least 1" in err and repr(value) in err
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _serve(index_dir, *args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "indexer", "serve", "--index", str(index_dir), *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_serve_on_a_port_in_use_says_so_and_exits(index_dir):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        done = _serve(index_dir, "--host", "127.0.0.1", "--port", str(port))
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"jiaoliu: error: port {port} on 127.0.0.1 is already in use (another jiaoliu serve?); "
+        "stop that program or pass another --port"]
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "-1", "http", ""])
+def test_serve_refuses_a_port_out_of_range(index_dir, port):
+    done = _serve(index_dir, "--host", "127.0.0.1", "--port", port)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"jiaoliu: error: the port must be a whole number from 1 to 65535, not {port!r}; "
+        "pass --port or set JIAOLIU_PORT"]
+
+
+def test_serve_on_an_address_not_of_this_machine_says_so(index_dir):
+    done = _serve(index_dir, "--host", "192.0.2.1", "--port", str(_free_port()))  # TEST-NET-1
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "jiaoliu: error: cannot listen on 192.0.2.1: not an address of this machine; "
+        "pass --host 127.0.0.1 or 0.0.0.0"]
+
+
+def test_a_full_disk_during_a_build_changes_nothing(tmp_path, corpus_dir, capsys, monkeypatch):
+    from indexer import store
+    from indexer.search import Searcher
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(corpus_dir, corpus)
+    assert main(["index", "--corpus", str(corpus), "--index", str(index)]) == 0
+    served = (index / "CURRENT").read_text()
+    (corpus / "new.md").write_text("---\ntitle: 新報告\ncity: 臺南市\n---\n\n與日本熊本縣交流。\n", encoding="utf-8")
+    capsys.readouterr()
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(store, "write_report", full)
+    assert main(["index", "--corpus", str(corpus), "--index", str(index)]) == 1
+    err = capsys.readouterr().err
+    assert [line for line in err.splitlines() if not line.startswith("[")] == [
+        f"jiaoliu: error: the disk holding {index} is full; nothing changed (the previous build, if any, "
+        "is still served). Free some space and run jiaoliu index again"]
+    assert (index / "CURRENT").read_text() == served
+    assert sorted(p.name for p in index.glob("build-*")) == [served]  # the half-written build is gone
+    searcher = Searcher(index)
+    try:
+        assert searcher.search(parse_search_request({"q": "八代"})).total > 0
+        assert "new" not in {r["doc_id"] for r in searcher.reports()} and len(searcher.reports()) == 5
+    finally:
+        searcher.close()

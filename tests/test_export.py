@@ -25,7 +25,7 @@ def read_csv(response) -> list[dict]:
 
 def as_row(hit: dict) -> dict:
     return {"報告": hit["title"], "日期": hit["date"] or "", "縣市": hit["city"] or "", "章節": hit["heading"],
-            "段落連結": "http://localhost" + hit["url"], "doc_id": hit["doc_id"], "passage_id": hit["passage_id"]}
+            "段落連結": hit["url"], "doc_id": hit["doc_id"], "passage_id": hit["passage_id"]}
 
 
 @pytest.mark.parametrize("params", [
@@ -65,7 +65,7 @@ def test_chinese_round_trips_and_names_the_file(client):
     response = client.get("/api/search.csv", query_string={"q": "八代"})
     rows = read_csv(response)
     assert any("八代市" in row["報告"] for row in rows)
-    assert all(row["段落連結"].startswith("http://localhost/reports/") for row in rows)
+    assert all(row["段落連結"].startswith("/reports/") for row in rows)
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith('attachment; filename="jiaoliu.csv"; ')
     encoded = disposition.split("filename*=UTF-8''", 1)[1]
@@ -122,3 +122,16 @@ def test_a_report_cannot_inject_a_formula(tmp_path):
     for row in rows:
         assert not any(value.startswith(("=", "+", "-", "@")) for value in row.values()), row
     assert rows[0]["報告"] == "'=HYPERLINK(\"http://evil.example\",\"點我\")"
+
+
+def test_links_never_come_from_the_host_header(client):
+    rows = read_csv(client.get("/api/search.csv", query_string={"q": "八代"}, headers={"Host": "evil.example"}))
+    assert rows and all(row["段落連結"].startswith("/reports/") for row in rows)
+    assert not any("evil.example" in value for row in rows for value in row.values())
+
+
+def test_links_start_with_the_configured_public_url(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://jiaoliu.example.org/")
+    rows = read_csv(client.get("/api/search.csv", query_string={"q": "八代"},
+                               headers={"Host": "evil.example"}))
+    assert rows and all(row["段落連結"].startswith("https://jiaoliu.example.org/reports/") for row in rows)

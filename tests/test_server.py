@@ -22,7 +22,7 @@ APP = """
 import os, sys
 from flask import Flask
 import web.server
-from web.server import serve
+from web.server import listen, serve
 
 web.server.MIN_WORKER_LIFE_S = float(os.environ.get("MIN_LIFE", "5"))
 
@@ -33,7 +33,7 @@ def make_app():
     app.get("/")(lambda: str(os.getpid()))
     return app
 
-sys.exit(serve(make_app, "127.0.0.1", int(sys.argv[1]), threads=2, workers=int(sys.argv[2])))
+sys.exit(serve(make_app, listen("127.0.0.1", int(sys.argv[1])), threads=2, workers=int(sys.argv[2])))
 """
 
 
@@ -163,3 +163,17 @@ def _processes_with_arg(arg: str) -> list[int]:
             if arg.encode() in args:
                 found.append(int(entry.name))
     return found
+
+
+def test_the_connection_limit_fits_the_open_file_limit():
+    # Past the open-file limit accept() fails and waitress would spin on it.
+    import resource
+
+    import web.server as server
+
+    limit = server.connection_limit()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    assert 10 <= limit <= server.CONNECTION_LIMIT
+    assert soft == resource.RLIM_INFINITY or limit + server._SPARE_FILES <= soft
+    if hard == resource.RLIM_INFINITY or hard >= server.CONNECTION_LIMIT + server._SPARE_FILES:
+        assert limit == server.CONNECTION_LIMIT

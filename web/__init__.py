@@ -28,11 +28,13 @@ _EXTENSION = "jiaoliu.searcher"
 
 def settings_from_env() -> dict[str, str]:
     """The app's config defaults, from the settings declared in `indexer.settings`
-    (`JIAOLIU_INDEX`, `JIAOLIU_CORPUS`; relative paths are from the current directory)."""
+    (`JIAOLIU_INDEX`, `JIAOLIU_CORPUS`; relative paths are from the current directory;
+    `JIAOLIU_PUBLIC_URL`)."""
     return {
         "INDEX_DIR": settings.get("JIAOLIU_INDEX"),
         "CORPUS_DIR": settings.get("JIAOLIU_CORPUS"),
         "SEARCH_SECONDS": settings.seconds("JIAOLIU_SEARCH_SECONDS"),
+        "PUBLIC_URL": settings.get("JIAOLIU_PUBLIC_URL"),
     }
 
 

@@ -12,7 +12,7 @@ import io
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, current_app, request, url_for
 
 from indexer.models import Hit
 from indexer.request import parse_search_request
@@ -42,14 +42,16 @@ def search_csv():
     search_request = parse_search_request(params)
     hits = get_searcher().export(search_request, limit=EXPORT_LIMIT)
     return Response(
-        hits_csv(hits, request.url_root),
+        # Never request.url_root: it is made from the Host header, which the client chooses.
+        hits_csv(hits, current_app.config.get("PUBLIC_URL", "")),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": content_disposition(csv_filename(search_request.query))},
     )
 
 
 def hits_csv(hits: list[Hit], root: str) -> str:
-    """The hits as CSV with a header row, each passage link absolute (`root` + hit.url).
+    """The hits as CSV with a header row, each passage link `root` + hit.url
+    (`https://example.org/reports/…#…`, or `/reports/…#…` when `root` is empty).
 
     Starts with a byte-order mark: without it Excel reads UTF-8 as the
     system code page and Chinese comes out garbled.

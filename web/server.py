@@ -6,12 +6,19 @@ listening socket, loads what every worker needs (dictionaries) once, and
 forks the workers, which share that memory copy-on-write and all accept on
 the one socket; the kernel hands each connection to one of them. A worker
 that dies is replaced; Ctrl-C or SIGTERM stops them all.
+
+Idle and half-sent connections cost waitress one file descriptor each and no
+thread (it reads a whole request before a thread sees it), so each worker
+accepts many (CONNECTION_LIMIT) and closes those idle for CHANNEL_TIMEOUT_S.
+In public, a reverse proxy in front absorbs slow clients (README, "Limits
+and deployment"; docs/DESIGN.md compares this with gunicorn).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import signal
 import socket
 import sys
@@ -24,18 +31,53 @@ from waitress import serve as waitress_serve
 MIN_WORKER_LIFE_S = 5.0
 _STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
+# Open connections per worker. waitress's default, 100, let 200 idle
+# connections (half-sent requests) lock every user out of two workers.
+CONNECTION_LIMIT = 1000
+# A connection with no request in progress and nothing received for this long
+# is closed (waitress's default is 120 s); checked every CLEANUP_INTERVAL_S.
+CHANNEL_TIMEOUT_S = 15
+CLEANUP_INTERVAL_S = 5
+# File descriptors kept for the index, logs and the like, beyond connections.
+_SPARE_FILES = 200
+
 
 def listen(host: str, port: int) -> socket.socket:
+    """The listening socket; OSError if the address is taken or not this machine's."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     return socket.create_server((host, port), family=family, backlog=1024)
 
 
-def serve(make_app: Callable, host: str, port: int, threads: int, workers: int,
+def connection_limit() -> int:
+    """CONNECTION_LIMIT, or less if this process may not open that many files.
+
+    Raises the soft limit on open files to the hard one first (often 1024 →
+    524288): past it accept() fails and waitress would spin retrying it.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = CONNECTION_LIMIT + _SPARE_FILES
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if soft == resource.RLIM_INFINITY:
+        return CONNECTION_LIMIT
+    return max(10, min(CONNECTION_LIMIT, soft - _SPARE_FILES))
+
+
+def _waitress(app, sock: socket.socket, threads: int) -> None:
+    waitress_serve(app, sockets=[sock], threads=threads, connection_limit=connection_limit(),
+                   channel_timeout=CHANNEL_TIMEOUT_S, cleanup_interval=CLEANUP_INTERVAL_S,
+                   # poll(): select() cannot watch a descriptor numbered 1024 or more.
+                   asyncore_use_poll=True)
+
+
+def serve(make_app: Callable, sock: socket.socket, threads: int, workers: int,
           warm: Callable[[], None] | None = None) -> int:
-    """Serve `make_app()` on host:port until stopped; the exit status."""
-    sock = listen(host, port)
+    """Serve `make_app()` on the listening `sock` (see `listen`) until stopped; the exit status."""
     if workers <= 1 or not hasattr(os, "fork"):
-        waitress_serve(make_app(), sockets=[sock], threads=threads)
+        _waitress(make_app(), sock, threads)
         return 0
     if warm is not None:
         warm()
@@ -51,7 +93,7 @@ def serve(make_app: Callable, host: str, port: int, threads: int, workers: int,
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 signal.signal(signal.SIGINT, signal.default_int_handler)
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
-                waitress_serve(make_app(), sockets=[sock], threads=threads)
+                _waitress(make_app(), sock, threads)
                 status = 0
             except KeyboardInterrupt:
                 status = 0

@@ -60,10 +60,21 @@ document.addEventListener("click", (event) => {
     counter.textContent = `${current + 1} / ${marks.length}`;
   }
 
+  // The id the URL's fragment names. A fragment anyone can type (`#%`) is not
+  // always valid percent-encoding, and a throw here would leave the buttons dead.
+  function fragment() {
+    const raw = window.location.hash.slice(1);
+    try {
+      return decodeURIComponent(raw);
+    } catch (error) {
+      return raw;
+    }
+  }
+
   // Start at the passage the link pointed to, so "下一個" goes on from there.
   function startAt() {
     // By id rather than :target, which is not yet set while a deferred script runs.
-    const id = decodeURIComponent(window.location.hash.slice(1));
+    const id = fragment();
     const target = id && document.getElementById(id);
     if (!target) {
       return -1;
