@@ -456,3 +456,19 @@ def test_a_bad_file_size_limit_is_a_clear_error(corpus, tmp_path, monkeypatch, v
     monkeypatch.setenv("JIAOLIU_MAX_FILE_BYTES", value)
     with pytest.raises(JiaoliuError, match=f"JIAOLIU_MAX_FILE_BYTES must be a whole number of at least 1, not '{value}'"):
         build_index(corpus, tmp_path / "index")
+
+
+def test_a_zip_bomb_docx_is_skipped_with_its_reason_and_the_rest_indexed(corpus, tmp_path):
+    import io
+    import zipfile
+
+    xml = ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+           f'<w:p><w:r><w:t>{"市" * (50 * 2**20 // 3)}</w:t></w:r></w:p></w:body></w:document>')
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", xml.encode())  # 50 MB in about 50 KB
+    (corpus / "bomb.docx").write_bytes(bomb.getvalue())
+    summary = build_index(corpus, tmp_path / "index")
+    assert summary.indexed == ["keelung"]
+    [(path, reason)] = summary.skipped
+    assert path == "bomb.docx" and "unpacks to more than 4,000,000 characters" in reason and "ZIP bomb" in reason
