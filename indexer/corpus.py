@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from . import settings
 from .errors import UnreadableReport
 from .extract import SUFFIX_FORMATS, extract, sniff
 from .front_matter import split_front_matter
@@ -113,7 +114,8 @@ def doc_id_for(path: Path, corpus_dir: Path) -> str:
 
 def open_report(path: Path, corpus_dir: Path) -> BinaryIO:
     """Open a corpus file for reading; UnreadableReport for anything but a
-    regular file inside the corpus folder (a link to /etc/passwd, a FIFO).
+    regular file inside the corpus folder (a link to /etc/passwd, a FIFO), or
+    one larger than JIAOLIU_MAX_FILE_BYTES.
 
     The file is opened at its resolved path without following links, and
     where the system says what an open file is (/proc/self/fd), that is
@@ -134,7 +136,8 @@ def open_report(path: Path, corpus_dir: Path) -> BinaryIO:
         raise UnreadableReport(f"{name}: cannot be read ({exc.strerror})") from None
     handle = os.fdopen(fd, "rb")
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise UnreadableReport(f"{name}: not a regular file; not read")
         try:
             opened = Path(os.readlink(f"/proc/self/fd/{fd}"))
@@ -142,18 +145,38 @@ def open_report(path: Path, corpus_dir: Path) -> BinaryIO:
             opened = real
         if not opened.is_relative_to(root):
             raise outside
+        if info.st_size > max_file_bytes():  # checked before reading: a 4 GB file is never read
+            raise _too_large(name, f"{info.st_size:,} bytes")
     except BaseException:
         handle.close()
         raise
     return handle
 
 
+def max_file_bytes() -> int:
+    """The JIAOLIU_MAX_FILE_BYTES setting: the largest corpus file that is read."""
+    return settings.whole_number("JIAOLIU_MAX_FILE_BYTES")
+
+
+def _too_large(name: str, size: str) -> UnreadableReport:
+    return UnreadableReport(f"{name}: {size}, larger than the limit of {max_file_bytes():,} bytes "
+                            "(JIAOLIU_MAX_FILE_BYTES); split the file or raise the setting")
+
+
 def read_bytes(path: Path, corpus_dir: Path) -> bytes:
+    """The bytes of a corpus file (`open_report` says which files are refused)."""
     with open_report(path, corpus_dir) as handle:
+        limit = max_file_bytes()
         try:
-            return handle.read()
+            size = os.fstat(handle.fileno()).st_size  # at most the limit: open_report checked
+            data = handle.read(size + 1)
+            if len(data) > size:  # it grew since: read on, up to the limit
+                data += handle.read(limit + 1 - len(data))
         except OSError as exc:
             raise UnreadableReport(f"{display_path(path, corpus_dir)}: cannot be read ({exc.strerror})") from None
+        if len(data) > limit:
+            raise _too_large(display_path(path, corpus_dir), "grew while it was read")
+        return data
 
 
 def content_hash(data: bytes) -> str:

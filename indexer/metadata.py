@@ -17,7 +17,7 @@ import re
 from collections import Counter
 
 from .cities import ALIASES, CITIES, fold_tai
-from .dates import DateMention, find_dates, parse_range
+from .dates import ROC_OFFSET, DateMention, find_dates, parse_range
 from .front_matter import front_matter_values
 from .models import KINDS, Metadata, Period  # noqa: F401 (KINDS: imported from here)
 
@@ -85,8 +85,8 @@ def extract_metadata(body: str, front_matter: dict | None = None) -> Metadata:
     head = body_lines[:15]
     fields = _header_fields(body[:3000])
     cover = _cover_lines(head)
-    mentions = find_dates(body)
-    mentions = find_dates(body, _context_year(mentions))
+    mentions = [m for m in find_dates(body) if _report_time(m.start, m.end)]
+    mentions = [m for m in find_dates(body, _context_year(mentions)) if _report_time(m.start, m.end)]
 
     kind = _kind(body, fields, head)
     city, city_evidence = _city(body, fields, cover)
@@ -182,6 +182,18 @@ def _city_from_evidence(text: str) -> tuple[str | None, str]:
     return city, "; ".join([*cues, f"named ×{mentions[city]}"]) + f" → {city}"
 
 
+def _report_time(*isos: str) -> bool:
+    """Whether dates in the text can be when a report was written: from 民國1年
+    (1912) to next year.  1895年 in a history, or 2030年 in a plan, cannot."""
+    return all(ROC_OFFSET < int(iso[:4]) <= datetime.date.today().year + 1 for iso in isos)
+
+
+def _since_1912(start: str) -> bool:
+    """Whether a period can be a report's: one that starts before 民國1年 is a history's.
+    (A period may lie ahead: a plan's 113年至118年.)"""
+    return int(start[:4]) > ROC_OFFSET
+
+
 def _context_year(mentions: list[DateMention]) -> int | None:
     """The year a report is mostly about: what 5月15日 with no year belongs to."""
     years = Counter(int(m.start[:4]) for m in mentions)
@@ -190,11 +202,11 @@ def _context_year(mentions: list[DateMention]) -> int | None:
 
 def _period(fields: dict, opening: list[str], mentions: list[DateMention], kind: str
             ) -> tuple[Period, str]:
-    if "出國期間" in fields and (found := parse_range(fields["出國期間"])):
+    if "出國期間" in fields and (found := parse_range(fields["出國期間"])) and _since_1912(found[0]):
         return Period(*found), fields["出國期間"]
     # The period covered, stated at the top: 109 年至 110 年間 …, 本府…103年7月至12月…
     for mention in find_dates("\n".join(opening)):
-        if mention.is_range:
+        if mention.is_range and _since_1912(mention.start):
             return Period(mention.start, mention.end), mention.text
     if kind == "出國報告":  # the itinerary: the longest run of consecutive days named
         days = sorted({datetime.date.fromisoformat(d) for m in mentions
@@ -212,14 +224,16 @@ def _period(fields: dict, opening: list[str], mentions: list[DateMention], kind:
 
 def _date(fields: dict, head: list[str], mentions: list[DateMention], period: Period,
           period_text: str) -> tuple[str | None, bool, str]:
-    if "報告日期" in fields and (found := parse_range(fields["報告日期"])):
-        return found[0], False, f"報告日期：{fields['報告日期']}"
+    # A date outside the years a report can be written (1850年, 0999年5月, 2999年) is passed over.
+    stated = find_dates(fields.get("報告日期", ""))
+    if stated and _report_time(stated[0].start):
+        return stated[0].start, False, f"報告日期：{fields['報告日期']}"
     for line in head:  # a cover date on a line of its own: 中華民國 111 年 8 月
-        if _is_date_line(line):
+        if _is_date_line(line) and _report_time(find_dates(line)[0].start):
             return find_dates(line)[0].start, False, f"cover date: {line}"
     # No stated date: a report is written after what it covers, so the end of
     # its period is the earliest date it can carry.
-    if period.end:
+    if period.end and _report_time(period.end):
         return period.end, True, f"no report date stated; end of the period covered ({period_text})"
     if mentions:
         latest = max(mentions, key=lambda m: m.end)

@@ -39,6 +39,8 @@ SETTINGS = (
             "incomplete (0: no limit)."),
     Setting("JIAOLIU_MAX_TEXT_CHARS", "2000000",
             "Most characters of text one report may have; a file with more is skipped, with the reason."),
+    Setting("JIAOLIU_MAX_FILE_BYTES", "200000000",
+            "Largest corpus file, in bytes, that is read (200 MB); a larger file is skipped, with the reason."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -47,6 +49,14 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 def get(name: str) -> str:
     """The value of a setting: the environment's, else its default."""
     return _BY_NAME[name].value()
+
+
+def whole_number(name: str) -> int:
+    """A setting that is a count of at least 1; JiaoliuError names a bad value."""
+    raw = get(name)
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise JiaoliuError(f"{name} must be a whole number of at least 1, not {raw!r}")
+    return int(raw)
 
 
 def seconds(name: str) -> float | None:

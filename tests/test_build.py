@@ -431,3 +431,44 @@ def test_a_file_name_that_is_not_utf8_is_skipped_with_its_reason(corpus, tmp_pat
     assert summary.indexed == ["keelung"]
     assert summary.skipped == [("big5-\\xa5x.txt", "big5-\\xa5x.txt: the file name is not valid UTF-8; "
                                                    "rename the file")]
+
+
+def test_a_file_over_the_size_limit_is_skipped_unread_and_the_rest_indexed(corpus, tmp_path, monkeypatch):
+    limit = (corpus / "keelung.txt").stat().st_size + 1000
+    monkeypatch.setenv("JIAOLIU_MAX_FILE_BYTES", str(limit))
+    with open(corpus / "huge.pdf", "wb") as huge:  # sparse: one byte over the limit
+        huge.truncate(limit + 1)
+    (corpus / "long.txt").write_text(KEELUNG.read_text(encoding="utf-8") * 2, encoding="utf-8")
+    summary = build_index(corpus, tmp_path / "index")
+    assert summary.indexed == ["keelung"]
+    big = (corpus / "long.txt").stat().st_size
+    assert dict(summary.skipped) == {
+        "huge.pdf": f"huge.pdf: {limit + 1:,} bytes, larger than the limit of {limit:,} bytes "
+                    "(JIAOLIU_MAX_FILE_BYTES); split the file or raise the setting",
+        "long.txt": f"long.txt: {big:,} bytes, larger than the limit of {limit:,} bytes "
+                    "(JIAOLIU_MAX_FILE_BYTES); split the file or raise the setting"}
+    monkeypatch.setenv("JIAOLIU_MAX_FILE_BYTES", str(big))  # raised: the skipped text file is read
+    assert build_index(corpus, tmp_path / "index").indexed == ["long"]
+
+
+@pytest.mark.parametrize("value", ["200MB", "0", "-1", "1e9"])
+def test_a_bad_file_size_limit_is_a_clear_error(corpus, tmp_path, monkeypatch, value):
+    monkeypatch.setenv("JIAOLIU_MAX_FILE_BYTES", value)
+    with pytest.raises(JiaoliuError, match=f"JIAOLIU_MAX_FILE_BYTES must be a whole number of at least 1, not '{value}'"):
+        build_index(corpus, tmp_path / "index")
+
+
+def test_a_zip_bomb_docx_is_skipped_with_its_reason_and_the_rest_indexed(corpus, tmp_path):
+    import io
+    import zipfile
+
+    xml = ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+           f'<w:p><w:r><w:t>{"市" * (50 * 2**20 // 3)}</w:t></w:r></w:p></w:body></w:document>')
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", xml.encode())  # 50 MB in about 50 KB
+    (corpus / "bomb.docx").write_bytes(bomb.getvalue())
+    summary = build_index(corpus, tmp_path / "index")
+    assert summary.indexed == ["keelung"]
+    [(path, reason)] = summary.skipped
+    assert path == "bomb.docx" and "unpacks to more than 4,000,000 characters" in reason and "ZIP bomb" in reason

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import random
 import re
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -233,3 +234,104 @@ def test_a_50_mb_text_file_is_refused_and_a_50_mb_pdf_of_photos_is_read():
     pdf = make_pdf(KEELUNG, images=11)
     assert len(pdf) >= fifty
     assert "八代市" in extract(pdf, "photos.pdf")
+
+
+# --- ZIP bombs (issue 10): a small DOCX or ODT whose XML unpacks to far more than a report --------
+
+WORD = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+OPEN_DOCUMENT = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+                 'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+
+
+def _docx_of(body: str) -> bytes:
+    xml = f"<w:document {WORD}><w:body>{body}</w:body></w:document>".encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", xml)
+    return out.getvalue()
+
+
+def _odt_of(body: str) -> bytes:
+    xml = f"<office:document-content {OPEN_DOCUMENT}><office:body><office:text>{body}"
+    xml += "</office:text></office:body></office:document-content>"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
+        archive.writestr("content.xml", xml.encode())
+    return out.getvalue()
+
+
+def _peak_bytes(work) -> int:
+    """The most memory Python held at once while `work()` ran."""
+    tracemalloc.start()
+    try:
+        work()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+def test_a_zip_bomb_of_text_is_refused_before_it_is_unpacked():
+    bomb = _docx_of(f"<w:p><w:r><w:t>{'市' * (50 * 2**20 // 3)}</w:t></w:r></w:p>")  # 50 MB of XML
+    assert len(bomb) < 100_000
+
+    def refuse():
+        with pytest.raises(UnreadableReport, match=re.escape(
+                "bomb.docx: the DOCX file's word/document.xml unpacks to more than 4,000,000 characters; "
+                "too large for a report of at most 2,000,000 characters (JIAOLIU_MAX_TEXT_CHARS)")):
+            extract(bomb, "bomb.docx")
+
+    assert _peak_bytes(refuse) < 40 * 2**20  # unpacked whole, the XML alone is 50 MB
+
+
+@pytest.mark.parametrize("name,bomb,reason", [
+    ("paragraphs.docx", _docx_of("<w:p/>" * 500_000), "unpacks to more than 100,000 XML elements"),
+    ("paragraphs.odt", _odt_of("<text:p/>" * 400_000), "unpacks to more than 100,000 XML elements"),
+    ("text.odt", _odt_of(f"<text:p>{'市' * 100_000}</text:p>"), "unpacks to more than 20,000 characters"),
+    ("spaces.odt", _odt_of(f"<text:p text:x='{' ' * 5 * 2**20}'>交流</text:p>"),  # past 4 MB unpacked
+     f"unpacks to {5 * 2**20 + 262:,} bytes"),
+])
+def test_a_zip_bomb_is_refused_at_limits_that_follow_the_text_limit(monkeypatch, name, bomb, reason):
+    monkeypatch.setenv("JIAOLIU_MAX_TEXT_CHARS", "10000")
+    with pytest.raises(UnreadableReport, match=re.escape(reason) + ".*JIAOLIU_MAX_TEXT_CHARS.*ZIP bomb"):
+        extract(bomb, name)
+
+
+def test_an_odt_mimetype_that_unpacks_to_megabytes_is_not_read_whole():
+    bomb = _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet" + b" x" * 25 * 2**20})
+
+    def refuse():
+        with pytest.raises(UnreadableReport, match="another kind"):
+            sniff(bomb, "bomb.odt")
+
+    assert _peak_bytes(refuse) < 2**20
+
+
+def _one_dense_page(lines: int, per_line: int) -> bytes:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("MSung-Light"))
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=(2000, 2000), invariant=1)
+    pdf.setFont("MSung-Light", 4)
+    for n in range(lines):
+        pdf.drawString(10, 1990 - 4.5 * n, "交流" * (per_line // 2))
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+def test_a_pdf_page_with_more_text_than_the_limit_is_not_read_to_its_end(monkeypatch):
+    import pypdfium2.raw as pdfium_c
+
+    monkeypatch.setenv("JIAOLIU_MAX_TEXT_CHARS", "1000")
+    page = _one_dense_page(lines=400, per_line=100)  # 40,000 characters on one page
+    read = []
+    get_unicode = pdfium_c.FPDFText_GetUnicode
+    monkeypatch.setattr(pdfium_c, "FPDFText_GetUnicode", lambda raw, i: read.append(i) or get_unicode(raw, i))
+    with pytest.raises(UnreadableReport, match=re.escape("dense.pdf: more text than the limit of 1,000")):
+        extract(page, "dense.pdf")
+    assert len(read) < 2000

@@ -164,3 +164,50 @@ def test_front_matter_fills_what_the_text_lacks():
 def test_unreadable_front_matter_is_reported(front):
     with pytest.raises(UnreadableReport, match="front matter"):
         extract_metadata("城市交流心得\n", front)
+
+
+NEXT_YEAR = date.today().year + 1
+
+
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        (   # a history's year is not the report's date: the latest date of report time is
+            "八代市沿革\n\n八代港於1850年開港，1895年後發展。本府於112年5月3日參訪。\n",
+            dict(date="2023-05-03", date_inferred=True),
+        ),
+        (   # only history: no date at all rather than 民國-61年
+            "八代市沿革\n\n八代港於1850年開港，1895年後發展。\n",
+            dict(date=None, date_inferred=False, date_evidence=""),
+        ),
+        (   # a stated date before 1912 (a typo) gives way to the next evidence
+            "服務機關：基隆市政府\n報告日期：0999年5月1日\n出國期間：112年9月2日至9月7日\n",
+            dict(date="2023-09-07", date_inferred=True, period=Period("2023-09-02", "2023-09-07")),
+        ),
+        (   # a cover date line before 1912
+            "臺南市政府統計分析報告\n\n撰寫機關：臺南市政府\n\n1900 年 6 月\n\n本年 112 年 3 月統計。\n",
+            dict(date="2023-03", date_inferred=True),
+        ),
+        (   # a date after next year (a plan's target) is not when the report was written
+            f"報告日期：{NEXT_YEAR + 1 - 1911}年1月1日\n\n本計畫於111年8月開始。\n",
+            dict(date="2022-08", date_inferred=True),
+        ),
+        (   # next year is still a report's time (a report dated ahead)
+            f"報告日期：{NEXT_YEAR - 1911}年1月1日\n",
+            dict(date=f"{NEXT_YEAR}-01-01", date_inferred=False),
+        ),
+        (   # a period of history at the top is not the report's period
+            "1850年至1860年間的八代港\n\n本府於112年5月3日參訪。\n",
+            dict(period=Period(), date="2023-05-03"),
+        ),
+        (   # a period ahead (a mid-term plan) is kept, but its end is not the report's date
+            f"本府{NEXT_YEAR - 1911}年至{NEXT_YEAR + 4 - 1911}年中程計畫\n\n112年12月核定。\n",
+            dict(period=Period(str(NEXT_YEAR), str(NEXT_YEAR + 4)), date="2023-12"),
+        ),
+    ],
+    ids=["history-and-report-time", "history-only", "stated-0999", "cover-1900", "stated-after-next-year",
+         "stated-next-year", "period-1850", "period-ahead"],
+)
+def test_dates_a_report_cannot_have_been_written_on_are_passed_over(body, expected):
+    meta = extract_metadata(body)
+    assert {key: getattr(meta, key) for key in expected} == expected

@@ -387,3 +387,46 @@ def test_download_names_follow_rfc_6266(name, expected):
 def test_the_original_of_an_unknown_report_is_404(client):
     assert client.get("/reports/no-such-report/original").status_code == 404
     assert client.get("/reports/..%2F..%2Fsetup.cfg/original").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "iso, shown",
+    [
+        ("2022-11-03", "民國111年11月3日"),
+        ("2022-08", "民國111年8月"),
+        ("1912", "民國1年"),
+        ("1911-12-31", ""),  # no ROC form before 民國1年: the page shows the Western date alone
+        ("1850", ""),
+        ("0999-05", ""),
+        ("", ""),
+        (None, ""),
+        ("不明", "不明"),
+    ],
+)
+def test_roc_years_are_never_zero_or_negative(iso, shown):
+    from web.filters import roc
+
+    assert roc(iso) == shown
+
+
+def test_a_report_dated_before_1912_shows_its_western_date_alone(tmp_path, monkeypatch):
+    import dataclasses
+    import shutil
+
+    from conftest import CORPUS
+
+    import indexer.corpus
+    from indexer.build import build_index
+
+    # A build made before dates were checked could hold such a date.
+    extract = indexer.corpus.extract_metadata
+    monkeypatch.setattr(indexer.corpus, "extract_metadata",
+                        lambda *args: dataclasses.replace(extract(*args), date="1850-05"))
+    (tmp_path / "corpus").mkdir()
+    shutil.copy(CORPUS / "keelung-2022-yatsushiro-visit.txt", tmp_path / "corpus" / "keelung.txt")
+    build_index(tmp_path / "corpus", tmp_path / "index")
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
+    for url in ("/reports/keelung", "/?q=八代", "/"):
+        html = client.get(url).get_data(as_text=True)
+        assert '<time datetime="1850-05">1850-05</time>' in html, url
+        assert "民國-" not in html and "（）" not in html, url

@@ -73,7 +73,8 @@ def _sniff_zip(data: bytes, name: str) -> str:
             if "word/document.xml" in names:
                 return "docx"
             if "mimetype" in names:
-                mimetype = archive.read("mimetype").strip()
+                with archive.open("mimetype") as member:  # a few bytes, even from a ZIP bomb
+                    mimetype = member.read(len(ODT_MIMETYPE) + 80).strip()
                 if mimetype == ODT_MIMETYPE:
                     return "odt"
                 raise UnreadableReport(f"{name}: an OpenDocument file of another kind "
@@ -134,19 +135,19 @@ def _pdf(data, name, limit):
 def _docx(data, name, limit):
     from .docx import extract_docx
 
-    return extract_docx(data, name)
+    return extract_docx(data, name, limit)
 
 
 def _odt(data, name, limit):
     from .odt import extract_odt
 
-    return extract_odt(data, name)
+    return extract_odt(data, name, limit)
 
 
 def _doc(data, name, limit):
     from .doc import extract_doc
 
-    return extract_doc(data, name)
+    return extract_doc(data, name, limit)
 
 
 def _html(data, name, limit):

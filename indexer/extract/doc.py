@@ -18,7 +18,7 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def extract_doc(data: bytes, name: str) -> str:
+def extract_doc(data: bytes, name: str, max_chars: int) -> str:
     """The text of a .doc, through `soffice --headless --convert-to docx`."""
     program = soffice()
     if program is None:
@@ -39,4 +39,4 @@ def extract_doc(data: bytes, name: str) -> str:
         converted = Path(tmp) / "report.docx"
         if not converted.is_file():
             raise UnreadableReport(f"{name}: LibreOffice could not convert the .doc (damaged?)")
-        return extract_docx(converted.read_bytes(), name)
+        return extract_docx(converted.read_bytes(), name, max_chars)

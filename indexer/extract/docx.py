@@ -20,11 +20,12 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_NAME = re.compile(r"(?:heading|標題|标题)\s*(\d)$", re.I)
 
 
-def extract_docx(data: bytes, name: str) -> str:
-    """The text of a DOCX file, or UnreadableReport if it is damaged."""
+def extract_docx(data: bytes, name: str, max_chars: int) -> str:
+    """The text of a DOCX file, or UnreadableReport if it is damaged or its
+    parts are larger than `max_chars` characters of text can make them."""
     with open_zip(data, name, "DOCX") as archive:
-        styles = _style_levels(read_xml(archive, "word/styles.xml", name, "DOCX", required=False))
-        root = read_xml(archive, "word/document.xml", name, "DOCX")
+        styles = _style_levels(read_xml(archive, "word/styles.xml", name, "DOCX", max_chars, required=False))
+        root = read_xml(archive, "word/document.xml", name, "DOCX", max_chars)
     body = root.find(f"{W}body")
     if body is None:
         raise UnreadableReport(f"{name}: the DOCX file is damaged (no document body)")

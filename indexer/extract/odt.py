@@ -11,11 +11,12 @@ TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 
-def extract_odt(data: bytes, name: str) -> str:
+def extract_odt(data: bytes, name: str, max_chars: int) -> str:
     """The text of an ODT file: <text:h> as markdown headings of their outline
-    level, table rows tab-separated; UnreadableReport if it is damaged."""
+    level, table rows tab-separated; UnreadableReport if it is damaged or
+    content.xml is larger than `max_chars` characters of text can make it."""
     with open_zip(data, name, "ODT") as archive:
-        root = read_xml(archive, "content.xml", name, "ODT")
+        root = read_xml(archive, "content.xml", name, "ODT", max_chars)
     body = root.find(f"{OFFICE}body/{OFFICE}text")
     if body is None:
         raise UnreadableReport(f"{name}: the ODT file is damaged (no office:text in content.xml)")

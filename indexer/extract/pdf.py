@@ -53,19 +53,21 @@ def extract_pdf(data: bytes, name: str, max_chars: int) -> str:
         if "password" in str(exc).lower():
             raise UnreadableReport(f"{name}: the PDF is encrypted (it needs a password)") from None
         raise UnreadableReport(f"{name}: the PDF is damaged ({exc})") from None
+    too_long = UnreadableReport(f"{name}: more text than the limit of {max_chars:,} (JIAOLIU_MAX_TEXT_CHARS); "
+                                "split the file or raise the setting")
     try:
         pages, chars = [], 0
         for page in document:
             try:
-                lines = _page_lines(page)
+                lines = _page_lines(page, max_chars - chars)
             finally:
                 page.close()
+            if lines is None:
+                raise too_long
             pages.append(lines)
             chars += sum(len(line.text) for line in lines)
             if chars > max_chars:
-                raise UnreadableReport(
-                    f"{name}: more text than the limit of {max_chars:,} (JIAOLIU_MAX_TEXT_CHARS); "
-                    "split the file or raise the setting")
+                raise too_long
     finally:
         document.close()
     letters = sum(len("".join(line.text.split())) for lines in pages for line in lines)
@@ -75,13 +77,16 @@ def extract_pdf(data: bytes, name: str, max_chars: int) -> str:
     return _layout(pages)
 
 
-def _page_lines(page) -> list[_Line]:
-    """The page's characters grouped into lines (drawing order), cells tab-separated."""
+def _page_lines(page, budget: int) -> list[_Line] | None:
+    """The page's characters grouped into lines (drawing order), cells tab-separated;
+    None as soon as the page has more than `budget` characters of text (a page
+    can hold millions: it is not read to its end)."""
     textpage = page.get_textpage()
     try:
         raw = textpage.raw
         lines: list[_Line] = []
         current: list[tuple[str, float, float, float, float, float]] = []
+        visible = 0  # characters sure to be in the text, whatever the layout
         for i in range(textpage.count_chars()):
             code = pdfium_c.FPDFText_GetUnicode(raw, i)
             if code in (0, 0xFFFE, 0xFFFF) or chr(code) in "\r\n":
@@ -91,6 +96,10 @@ def _page_lines(page) -> list[_Line]:
                 if char == " " and current:  # a word space the PDF left implicit
                     current.append((" ", *current[-1][1:]))
                 continue
+            if char.isprintable() and not char.isspace():
+                visible += 1
+                if visible > budget:
+                    return None
             left, bottom, right, top = textpage.get_charbox(i)
             size = pdfium_c.FPDFText_GetFontSize(raw, i) or (top - bottom)
             if current and _new_line(current, left, bottom, top, size):
