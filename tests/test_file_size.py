@@ -1,0 +1,34 @@
+"""A file's size costs time in proportion to it: a run of one character, a
+council record without blank lines, alias learning over a long text."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from indexer.request import parse_search_request
+from indexer.search import Searcher
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_a_million_character_run_of_one_character_is_indexed(tmp_path):
+    """jieba's cost grew with the square of such a run (hours for this file),
+    holding the build lock all along.  The build runs in a process of its own so
+    that a regression fails here, after a generous wait, instead of hanging."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "run.txt").write_text("市" * 1_000_000, encoding="utf-8")
+    (corpus / "mixed.txt").write_text(("的臺鄉" * 100_000)[:300_000], encoding="utf-8")
+    index = tmp_path / "index"
+    script = ("import json, sys; from indexer.build import build_index; "
+              "s = build_index(sys.argv[1], sys.argv[2]); print(json.dumps([s.indexed, s.passages]))")
+    done = subprocess.run([sys.executable, "-c", script, str(corpus), str(index)], cwd=REPO,
+                          capture_output=True, text=True, timeout=900, check=True)
+    indexed, passages = json.loads(done.stdout)
+    assert sorted(indexed) == ["mixed", "run"]
+    assert passages >= 1_300_000 // 3000  # passages of a readable size, not one each
+    result = Searcher(index).search(parse_search_request({"q": "臺鄉的"}))
+    assert {hit.doc_id for hit in result.hits} == {"mixed"}
