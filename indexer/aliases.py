@@ -250,12 +250,16 @@ def _stands_alone(counts: _Occurrences, surname: str, title: str) -> bool:
     the tail of 經發局長 (經發 is a word, 經發局) and 連委員長 of 經團連委員長,
     but 財團篠原局長 is 財團 + 篠原局長 (團篠 occurs nowhere else).
     """
-    short, text = surname + title, counts.text
-    for start in counts.starts(short):
-        c = text[start - 1 : start]
-        if not _is_cjk(c) or c in _NAME_STOPS or counts.count(c + surname) == counts.count(c + short):
-            return True
-    return False
+    # Asked again at every mention of the title: the answer is kept, since reading
+    # every occurrence of 張市長 at each of them would cost their number squared.
+    known = counts.alone.get((surname, title))
+    if known is None:
+        short, text = surname + title, counts.text
+        known = counts.alone[surname, title] = any(
+            not _is_cjk(c := text[start - 1 : start]) or c in _NAME_STOPS
+            or counts.count(c + surname) == counts.count(c + short)
+            for start in counts.starts(short))
+    return known
 
 
 def _plausible_name(name: str) -> bool:
@@ -323,6 +327,7 @@ class _Occurrences:
             for i in range(len(chars) - 1):
                 self._pairs[chars[i : i + 2]].append(start + i)
         self._found: dict[str, list[int]] = {}
+        self.alone: dict[tuple[str, str], bool] = {}  # (surname, title) → `_stands_alone`
 
     def starts(self, s: str) -> list[int]:
         found = self._found.get(s)

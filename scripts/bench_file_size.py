@@ -9,9 +9,10 @@ Three kinds of file, each at every size (characters):
   which is what alias learning has most to do with;
 - `run`: one character repeated (市市市…), the pathological case.
 
-THE TEXT IS SYNTHETIC AND MEANINGLESS: it is for timing only.  Stages, in seconds:
-extract (bytes → text), passages, metadata, aliases, index (jieba + character grams +
-whoosh, written into a temporary folder).  The table is printed; --keep writes the files.
+THE TEXT IS SYNTHETIC AND MEANINGLESS: it is for timing only.  Stages, in CPU seconds
+of this one process (steady on a shared machine, where wall time is not): extract
+(bytes → text), passages, metadata, aliases, index (jieba + character grams + whoosh,
+written into a temporary folder).  The table is printed; --keep writes the files.
 """
 
 from __future__ import annotations
@@ -86,13 +87,13 @@ def make_files(sizes: list[int], seed: int = 1) -> dict[tuple[str, int], str]:
 
 
 def time_stages(name: str, data: bytes, scratch: Path) -> dict[str, float]:
-    """Seconds per stage of reading and indexing one file, as `build_index` does them."""
+    """CPU seconds per stage of reading and indexing one file, as `build_index` does them."""
     times: dict[str, float] = {}
 
     def timed(stage, work):
-        started = time.perf_counter()
+        started = time.process_time()
         result = work()
-        times[stage] = time.perf_counter() - started
+        times[stage] = time.process_time() - started
         return result
 
     body = timed("extract", lambda: extract(data, name))
