@@ -23,6 +23,7 @@ name + title (佐藤弘之副知事), whichever order the text used.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 _CJK = r"\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々"
@@ -170,20 +171,43 @@ def _quoted_acronyms(text: str):
             yield Alias(m.group(2), m.group(1), "abbreviation", m.group())
 
 
+_CAPITALISED_PHRASE = re.compile(  # 3-6 capitalised words, no capitalised word just before or after
+    r"(?<![A-Za-z])(?<![A-Z][a-z] )(?<![A-Z][a-z]{2} )[A-Z][a-z]+(?:\s+[A-Z][a-z]+){2,5}(?![A-Za-z])(?!\s+[A-Z])")
+_CAPITALISED_WORD = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+")
+
+
 def _latin_initials(text: str):
     """A capitalised phrase whose initials spell an acronym the text also uses (Fukuoka Growth Next … FGN).
 
     Without parentheses the only evidence is the spelling, so it must be exact:
     every word capitalised, at least three of them, and no capitalised word
     just before or after (which would make the phrase longer than the acronym).
+    Each acronym's first such phrase counts; the text is read once for all
+    acronyms (a search per acronym grew with the square of the text).
     """
     acronyms = {m.group() for m in re.finditer(r"(?<![A-Za-z])[A-Z]{3,6}(?![A-Za-z])", text)}
+    first: dict[str, str | None] = {}  # acronym → its phrase, or None when a capitalised word precedes it
+    for word in _CAPITALISED_WORD.finditer(text) if acronyms else ():
+        phrase = _CAPITALISED_PHRASE.match(text, word.start())
+        if not phrase:
+            continue
+        acronym = "".join(w[0] for w in phrase.group().split())
+        if acronym in acronyms and acronym not in first:
+            first[acronym] = None if _capitalised_word_ends(text, phrase.start()) else " ".join(phrase.group().split())
     for acronym in sorted(acronyms):
-        words = r"\s+".join(f"{c}[a-z]+" for c in acronym)
-        phrase = re.search(rf"(?<![A-Za-z])(?<![A-Z][a-z] )(?<![A-Z][a-z]{{2}} ){words}(?![A-Za-z])(?!\s+[A-Z])", text)
-        if phrase and not re.search(r"[A-Z][a-z]+\s+$", text[: phrase.start()]):
-            full = " ".join(phrase.group().split())
+        if full := first.get(acronym):
             yield Alias(acronym, full, "abbreviation", f"{full} … {acronym}")
+
+
+def _capitalised_word_ends(text: str, end: int) -> bool:
+    """Whether text[:end] ends in a capitalised word and whitespace (`[A-Z][a-z]+\\s+$`)."""
+    space = end
+    while space and text[space - 1].isspace():
+        space -= 1
+    letters = space
+    while letters and "a" <= text[letters - 1] <= "z":
+        letters -= 1
+    return space < end and letters < space and letters > 0 and "A" <= text[letters - 1] <= "Z"
 
 
 def _references(text: str):
@@ -195,13 +219,14 @@ def _references(text: str):
     """
     people: dict[str, dict[str, str]] = {}  # short → {full: evidence}
     titles = list(_TITLE.finditer(text))
+    counts = _Occurrences(text) if titles else None
     for m in titles:  # 蔣萬安市長
-        if (name := _name_before(text, m.start(), m.group())) and (short := _short_form(text, name, m.group())):
+        if (name := _name_before(counts, m.start(), m.group())) and (short := _short_form(counts, name, m.group())):
             people.setdefault(short, {}).setdefault(name + m.group(), name + m.group())
     for m in titles:  # 副知事佐藤弘之; but in 蔣市長出席大會 the title belongs to 蔣, not to 出席大…
         if {text[m.start() - 1 : m.end()], text[m.start() - 2 : m.end()]} & people.keys():
             continue
-        if (name := _name_after(text, m.end(), m.group())) and (short := _short_form(text, name, m.group())):
+        if (name := _name_after(counts, m.end(), m.group())) and (short := _short_form(counts, name, m.group())):
             people.setdefault(short, {}).setdefault(name + m.group(), m.group() + name)
     for short, fulls in people.items():
         if len(fulls) == 1:
@@ -209,15 +234,15 @@ def _references(text: str):
             yield Alias(short, full, "reference", f"{evidence} … {short}")
 
 
-def _short_form(text: str, name: str, title: str) -> str | None:
+def _short_form(counts: _Occurrences, name: str, title: str) -> str | None:
     """蔣市長 for 蔣萬安 + 市長, 中村市長 for 中村博生 + 市長, if the text uses it."""
     for size, longest_given in ((1, 2), (2, 3)):
-        if 1 <= len(name[size:].strip()) <= longest_given and _stands_alone(text, name[:size], title):
+        if 1 <= len(name[size:].strip()) <= longest_given and _stands_alone(counts, name[:size], title):
             return name[:size] + title
     return None
 
 
-def _stands_alone(text: str, surname: str, title: str) -> bool:
+def _stands_alone(counts: _Occurrences, surname: str, title: str) -> bool:
     """Whether surname + title occurs once at least as words of their own.
 
     After punctuation or a stop word it does; after another character c it
@@ -225,12 +250,16 @@ def _stands_alone(text: str, surname: str, title: str) -> bool:
     the tail of 經發局長 (經發 is a word, 經發局) and 連委員長 of 經團連委員長,
     but 財團篠原局長 is 財團 + 篠原局長 (團篠 occurs nowhere else).
     """
-    short = surname + title
-    for m in re.finditer(re.escape(short), text):
-        c = text[m.start() - 1 : m.start()]
-        if not _is_cjk(c) or c in _NAME_STOPS or text.count(c + surname) == text.count(c + short):
-            return True
-    return False
+    # Asked again at every mention of the title: the answer is kept, since reading
+    # every occurrence of 張市長 at each of them would cost their number squared.
+    known = counts.alone.get((surname, title))
+    if known is None:
+        short, text = surname + title, counts.text
+        known = counts.alone[surname, title] = any(
+            not _is_cjk(c := text[start - 1 : start]) or c in _NAME_STOPS
+            or counts.count(c + surname) == counts.count(c + short)
+            for start in counts.starts(short))
+    return known
 
 
 def _plausible_name(name: str) -> bool:
@@ -238,7 +267,7 @@ def _plausible_name(name: str) -> bool:
             and not set(name) & (_NOT_IN_NAMES | _NAME_STOPS - set("由也")))
 
 
-def _bounded(text: str, name: str, outside: str, outside_is_left: bool) -> bool:
+def _bounded(counts: _Occurrences, name: str, outside: str, outside_is_left: bool) -> bool:
     """Whether `name` ends where `outside`, the character beyond it, begins.
 
     The edge is certain at punctuation, a stop word or an office name; else a
@@ -247,28 +276,72 @@ def _bounded(text: str, name: str, outside: str, outside_is_left: bool) -> bool:
     """
     if not _is_cjk(outside) or outside in _NAME_STOPS or outside in _NOT_IN_NAMES:
         return True
-    count = text.count(name)
-    return count >= 2 and text.count(outside + name if outside_is_left else name + outside) < count
+    count = counts.count(name)
+    return count >= 2 and counts.count(outside + name if outside_is_left else name + outside) < count
 
 
-def _name_before(text: str, end: int, title: str) -> str | None:
+def _name_before(counts: _Occurrences, end: int, title: str) -> str | None:
     """張峯源 in 經濟發展局張峯源局長: the shortest plausible name that a surname reference confirms."""
+    text = counts.text
     for size in range(2, 7):
         name, outside = text[max(0, end - size) : end], text[max(0, end - size - 1) : end - size]
-        if (len(name) == size and _plausible_name(name) and _bounded(text, name, outside, True)
-                and _short_form(text, name, title)):
+        if (len(name) == size and _plausible_name(name) and _bounded(counts, name, outside, True)
+                and _short_form(counts, name, title)):
             return name
     return None
 
 
-def _name_after(text: str, start: int, title: str) -> str | None:
+def _name_after(counts: _Occurrences, start: int, title: str) -> str | None:
     """佐藤弘之 in 副知事佐藤弘之，: the shortest plausible name with a clear right edge and a reference."""
+    text = counts.text
     window = text[start : start + 7] + ("、" if start + 7 >= len(text) else "")  # the end is an edge
     title_inside = _TITLE.search(window)
     if title_inside:  # 會長古屋圭司眾議員: the name ends where the next title starts
         window = window[: title_inside.start()] + "、"
     for size in range(2, len(window)):
         name = window[:size]
-        if _plausible_name(name) and _bounded(text, name, window[size], False) and _short_form(text, name, title):
+        if (_plausible_name(name) and _bounded(counts, name, window[size], False)
+                and _short_form(counts, name, title)):
             return name
     return None
+
+
+class _Occurrences:
+    """Where short strings occur in one text, as `str.count` counts them (left to right, no overlap).
+
+    Names are counted in the whole text thousands of times; `text.count` for
+    each cost the square of the text's length (a 797,000-character council
+    record: 165,881 counts, 150 s).  Every string counted here starts with two
+    CJK characters (a name, or a character + a name), so an index of where each
+    such pair starts leaves only a few candidates to check per string.
+
+    >>> _Occurrences("陳議員說，陳議員陳議員").count("陳議員")
+    3
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self._pairs: dict[str, list[int]] = defaultdict(list)
+        for run in _CJK_RUN.finditer(text):
+            start, chars = run.start(), run.group()
+            for i in range(len(chars) - 1):
+                self._pairs[chars[i : i + 2]].append(start + i)
+        self._found: dict[str, list[int]] = {}
+        self.alone: dict[tuple[str, str], bool] = {}  # (surname, title) → `_stands_alone`
+
+    def starts(self, s: str) -> list[int]:
+        found = self._found.get(s)
+        if found is None:
+            if len(s) >= 2 and _is_cjk(s[:2]):
+                found, end = [], 0
+                for i in self._pairs.get(s[:2], ()):
+                    if i >= end and self.text.startswith(s, i):
+                        found.append(i)
+                        end = i + len(s)
+            else:
+                found = [m.start() for m in re.finditer(re.escape(s), self.text)]
+            self._found[s] = found
+        return found
+
+    def count(self, s: str) -> int:
+        return len(self.starts(s))

@@ -30,7 +30,7 @@ from functools import lru_cache
 from whoosh.analysis import Token, Tokenizer
 
 from .normalize import fold
-from .segmenter import get_tokenizer
+from .segmenter import segment
 
 _CJK = (
     "\u3040-\u30ff"  # kana: Japanese names and clippings
@@ -172,7 +172,8 @@ class WordTokenizer(_FoldingTokenizer):
     """jieba words of the folded text, one position per word, punctuation dropped.
 
     Holds only the dictionary's name, so whoosh can pickle it into the schema;
-    the jieba.Tokenizer itself is shared per process (`segmenter.get_tokenizer`).
+    the jieba.Tokenizer itself is shared per process (`segmenter.get_tokenizer`),
+    and is given the text in bounded pieces (`segmenter.segment`).
     """
 
     def __init__(self, dictionary: str = "taiwan", hmm: bool = True):
@@ -181,7 +182,7 @@ class WordTokenizer(_FoldingTokenizer):
 
     def _spans(self, folded):
         pos = 0
-        for word, start, end in get_tokenizer(self.dictionary).tokenize(folded, HMM=self.hmm):
+        for word, start, end in segment(folded, self.dictionary, self.hmm):
             if not any(ch.isalnum() for ch in word):  # spaces and punctuation
                 continue
             yield word, pos, start, end

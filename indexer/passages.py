@@ -26,6 +26,13 @@ from indexer.models import Passage
 MAX_CHARS = 1500  # a long section is cut at paragraph boundaries near this size
 MIN_TAIL = 300  # ...but never leaves a stub this small at its end
 MIN_FRAGMENT = 30  # shorter passages without a heading are merged into a neighbour
+# A paragraph or table up to this size stays whole in one passage; a longer one
+# (a council record without blank lines, a run of one character) is cut near
+# MAX_CHARS: after a sentence, else at a line end, else at a space or comma.
+LONG_ATOM = 2 * MAX_CHARS
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
+_LINE_END = re.compile("\n")
+_PAUSE = re.compile(r"[\s，、,：:]")
 
 _FORMAL = "壹貳貮參叁肆伍陸柒捌玖拾佰"
 _PLAIN = "一二三四五六七八九十百"
@@ -40,7 +47,7 @@ _NUMBERING = (
 )
 _MARKDOWN = re.compile(r"(#{1,6})\s+(\S.*)")
 _TOC_TITLE = re.compile(r"目\s*[錄录次]")
-_TOC_ENTRY = re.compile(r"(?:\t|\.{3,}|…{2,}|．{3,}|·{3,})\s*\d{1,4}$")
+_LEADERS = ("...", "……", "．．．", "···")  # dot leaders before a page number
 _LIST_ITEM = re.compile(r"(?:[-*+]\s|\d{1,2}\s*[.．、]|[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*[）)])")
 
 
@@ -74,9 +81,27 @@ def heading_rank(line: str) -> int | None:
     if markdown:
         rank = _numbering_rank(markdown.group(2))
         return rank if rank is not None else len(markdown.group(1)) - 1
-    if _TOC_ENTRY.search(text) or not _reads_like_title(text):
+    if is_toc_entry(text) or not _reads_like_title(text):
         return None
     return _numbering_rank(text)
+
+
+def is_toc_entry(text: str) -> bool:
+    """Whether a line ends in a tab or dot leaders, then a page number of 1-4 digits.
+
+    `text` is a stripped line.  (A regex said so before, and took time growing
+    with the square of the length of a line of dots.)
+
+    >>> is_toc_entry("壹、目的……………1"), is_toc_entry("一、行程\\t12"), is_toc_entry("共計 3 天")
+    (True, True, False)
+    """
+    digits = len(text)
+    while digits and text[digits - 1].isdecimal():
+        digits -= 1
+    if not 1 <= len(text) - digits <= 4:
+        return False
+    before = text[:digits].rstrip()
+    return "\t" in text[len(before) : digits] or before.endswith(_LEADERS)
 
 
 def is_table_row(line: str) -> bool:
@@ -107,6 +132,7 @@ class _Atom:
     lines: list[str]
     rank: int = 0
     title: str = ""
+    continued: bool = False  # a piece of a long paragraph after its first piece
 
 
 @dataclass
@@ -180,9 +206,34 @@ def _atoms(body: str) -> list[_Atom]:
             while (nxt := next_nonblank(last + 1) if kind == "table" else last + 1) < len(lines) \
                     and kinds[nxt] == kind:
                 last = nxt
-            atoms.append(atom(kind, i, last))
+            atoms.extend(_cut_long(body, atom(kind, i, last)))
             i = last + 1
     return atoms
+
+
+def _cut_long(body: str, atom: _Atom) -> list[_Atom]:
+    """`atom` itself, or pieces of it near MAX_CHARS when it is longer than LONG_ATOM."""
+    if atom.end - atom.start <= LONG_ATOM:
+        return [atom]
+    # A table is cut between rows first; a paragraph after a sentence first.
+    breaks = (_LINE_END, _SENTENCE_END, _PAUSE) if atom.kind == "table" else (_SENTENCE_END, _LINE_END, _PAUSE)
+    pieces, start = [], atom.start
+    while start < atom.end:
+        end = min(start + MAX_CHARS, atom.end)
+        if end < atom.end:
+            # The last break in the window's second half (never a piece under half the size);
+            # each pattern is one character, so the first match read backwards is the last one.
+            window = body[start + MAX_CHARS // 2 : end][::-1]
+            found = next((m for m in (pattern.search(window) for pattern in breaks) if m), None)
+            if found:
+                end -= found.start()
+        text = body[start:end]
+        first = start + len(text) - len(text.lstrip())
+        last = start + len(text.rstrip())
+        if last > first:
+            pieces.append(_Atom(atom.kind, first, last, body[first:last].split("\n"), continued=bool(pieces)))
+        start = end
+    return pieces
 
 
 def _toc_end(lines: list[str], kinds: list[str], title_index: int) -> int | None:
@@ -191,7 +242,7 @@ def _toc_end(lines: list[str], kinds: list[str], title_index: int) -> int | None
     for j in range(title_index + 1, len(lines)):
         if kinds[j] == "blank":
             continue
-        if not _TOC_ENTRY.search(lines[j].strip()):
+        if not is_toc_entry(lines[j].strip()):
             break
         last, entries = j, entries + 1
     return last if entries >= 2 else None
@@ -231,6 +282,8 @@ def _joined(atoms: list[_Atom], i: int) -> bool:
     """Whether atoms[i] and atoms[i + 1] must stay in the same passage."""
     here, there = atoms[i], atoms[i + 1]
     after = atoms[i + 2] if i + 2 < len(atoms) else None
+    if there.continued:  # the pieces of a long paragraph were cut apart on purpose
+        return False
     if _is_caption(here) and there.kind == "table":  # 表一、… above its table
         return True
     if _is_caption(there) and not (after and after.kind == "table"):  # photo captions, 備註
@@ -248,7 +301,8 @@ def _chunk(section: _Section) -> list[_Span]:
         return [_Span(head.start, head.end, section.path, True)]
     units: list[list[_Atom]] = []
     for i, atom in enumerate(content):
-        if units and _joined(content, i - 1):
+        # Joined atoms (a list's items, captions) stay together while that stays readable.
+        if units and _joined(content, i - 1) and atom.end - units[-1][0].start <= LONG_ATOM:
             units[-1].append(atom)
         else:
             units.append([atom])

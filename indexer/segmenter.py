@@ -15,6 +15,7 @@ import importlib.util
 import logging
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import jieba
@@ -28,6 +29,15 @@ DATA_DIR = Path(__file__).with_name("data")
 USER_DICT = DATA_DIR / "userdict.txt"
 # Bump when the way the folded dictionary is made changes, to invalidate caches.
 FOLDED_DICT_VERSION = "1"
+
+# jieba's work on a run of characters it segments as one block grows with the square
+# of the run (40,000 × 市: 8.6 s; docs/PERFORMANCE.md), so it is given pieces of at
+# most this many characters: far longer than any word, short enough to cost
+# little more per character than a sentence does (7 s per million characters).
+PIECE_CHARS = 500
+# What jieba segments as one block (its re_han_default); text between blocks is
+# cut character by character, so a cut next to it changes no word.
+_BLOCK = jieba.re_han_default
 
 _lock = threading.Lock()
 _tokenizers: dict[str, jieba.Tokenizer] = {}
@@ -108,3 +118,43 @@ def get_tokenizer(dictionary: str = "taiwan") -> jieba.Tokenizer:
             tokenizer.initialize()
             _tokenizers[dictionary] = tokenizer
         return tokenizer
+
+
+def pieces(text: str, size: int = PIECE_CHARS) -> Iterator[tuple[int, int]]:
+    """(start, end) of consecutive pieces of `text`, each at most `size` long.
+
+    A piece ends where one of jieba's blocks ends, so the pieces segment into
+    the very words the whole text does; only a block longer than `size` (a
+    run of one character, never a sentence) is cut inside, every `size`
+    characters.
+
+    >>> list(pieces("八代市、熊本縣", size=5))
+    [(0, 4), (4, 7)]
+    >>> list(pieces("市" * 12, size=5))
+    [(0, 5), (5, 10), (10, 12)]
+    """
+    start = 0
+    while len(text) - start > size:
+        end = start + size
+        cut = end
+        # The block, if any, that runs across `end`: its characters read backwards from text[end].
+        across = _BLOCK.match(text[start : end + 1][::-1])
+        if across and len(across.group()) <= size:  # (a longer one is cut at `end`)
+            cut = end + 1 - len(across.group())  # before that block
+        yield start, cut
+        start = cut
+    if start < len(text):
+        yield start, len(text)
+
+
+def segment(text: str, dictionary: str = "taiwan", hmm: bool = True,
+            size: int = PIECE_CHARS) -> Iterator[tuple[str, int, int]]:
+    """jieba's (word, start, end) over `text`, with its work bounded per piece (see `pieces`).
+
+    >>> [w for w, _, _ in segment("國際參訪")]
+    ['國際', '參訪']
+    """
+    tokenizer = get_tokenizer(dictionary)
+    for start, end in pieces(text, size):
+        for word, a, b in tokenizer.tokenize(text[start:end], HMM=hmm):
+            yield word, start + a, start + b

@@ -1,12 +1,13 @@
 """Aliases learned from a report's own text: each rule, each rejection, and the bundled reports."""
 
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.aliases import Alias, find_aliases
+from indexer.aliases import Alias, _latin_initials, _Occurrences, find_aliases
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -177,3 +178,33 @@ def test_any_text_gives_well_formed_aliases(text):
         assert alias.kind in {"abbreviation", "reference"}
         assert alias.short and alias.full and alias.short != alias.full
         assert alias.short in text
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="陳王議員市長說請、。 　a", max_size=80),
+       needle=st.text(alphabet="陳王議員市長說 ", min_size=1, max_size=5))
+def test_occurrences_count_as_str_count_does(text, needle):
+    """The bigram index counts like `str.count`: left to right, without overlap."""
+    assert _Occurrences(text).count(needle) == text.count(needle)
+    assert _Occurrences(text).starts(needle) == [m.start() for m in re.finditer(re.escape(needle), text)]
+
+
+def _latin_initials_by_search(text: str):
+    """The rule as it was first written, one search per acronym (quadratic): the reference."""
+    acronyms = {m.group() for m in re.finditer(r"(?<![A-Za-z])[A-Z]{3,6}(?![A-Za-z])", text)}
+    for acronym in sorted(acronyms):
+        words = r"\s+".join(f"{c}[a-z]+" for c in acronym)
+        phrase = re.search(rf"(?<![A-Za-z])(?<![A-Z][a-z] )(?<![A-Z][a-z]{{2}} ){words}(?![A-Za-z])(?!\s+[A-Z])", text)
+        if phrase and not re.search(r"[A-Z][a-z]+\s+$", text[: phrase.start()]):
+            full = " ".join(phrase.group().split())
+            yield Alias(acronym, full, "abbreviation", f"{full} … {acronym}")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.tuples(
+    st.sampled_from(["Fukuoka Growth Next", "Apple Banana Cherry", "Apple  Banana\nCherry Dates", "FGN", "ABC", "ABCD",
+                     "Go", "Ab", "Fuk", "NEXT", "of", "F", "GxNext", "市長", "Growth", "x"]),
+    st.sampled_from(["", " ", "  ", "\n", "、", "（", "）"])), max_size=12))
+def test_latin_initials_read_in_one_pass_as_one_search_per_acronym(words):
+    text = "".join(word + gap for word, gap in words)
+    assert list(_latin_initials(text)) == list(_latin_initials_by_search(text))

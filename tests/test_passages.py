@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import indexer.passages
-from indexer.passages import MAX_CHARS, heading_rank, heading_title, is_table_row, split_passages
+from indexer.passages import (
+    LONG_ATOM,
+    MAX_CHARS,
+    heading_rank,
+    heading_title,
+    is_table_row,
+    is_toc_entry,
+    split_passages,
+)
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 REPORTS = sorted(CORPUS.glob("*.txt"))
@@ -156,6 +165,51 @@ def test_long_section_is_cut_between_paragraphs_but_never_inside_a_table():
     assert all(p.heading_path == ("一、過程",) for p in passages)
     assert sum(table in p.text for p in passages) == 1
     assert all(len(p.text) <= MAX_CHARS or table in p.text for p in passages)
+
+
+@pytest.mark.parametrize(
+    "body,cut",
+    [
+        ("市" * 1_000_000, "市市"),  # a run of one character: cut every MAX_CHARS
+        (("的臺鄉" * 400_000)[:1_000_000], "[的臺鄉]{2}"),
+        ("." * 200_000, r"\.\."),  # dot leaders without a page number
+        (("甲" * 99 + "。") * 10_000, "。甲"),  # one paragraph, no blank line: cut after a sentence
+        (("甲" * 49 + "\n") * 20_000, "甲\n"),  # hard-wrapped lines without a sentence end: at a line end
+        (("甲" * 29 + "，") * 30_000, "，甲"),
+        ("1. 市長，\n\n" * 100_000, "，\n"),  # a list's items are kept together, but not all of them
+        ("摘要如下：" * 100_000, "：摘"),
+        ("\t".join(["八代市"] * 100_000), "市\t"),  # a table of one enormous row
+        ("\n".join(["八代市\t課長"] * 50_000), "長\n"),  # a long table: cut between rows
+    ],
+)
+def test_a_huge_paragraph_gives_passages_of_a_readable_size(body, cut):
+    """`cut`: what the body reads across each passage's end."""
+    passages = split_passages(body)
+    assert_covers(body, passages)
+    assert len(passages) >= len(body) // LONG_ATOM
+    assert max(len(p.text) for p in passages) <= LONG_ATOM + MAX_CHARS
+    assert all(re.fullmatch(cut, body[p.end - 1 : p.end + 1]) for p in passages[:-1])
+
+
+@pytest.mark.parametrize(
+    "line,expected",
+    [
+        ("壹、目的……………1", True),
+        ("壹、 摘要.....\t2", True),
+        ("一、前言\t1", True),
+        ("二、回顧 ． ．．．  14", True),
+        ("三、心得···9999", True),
+        ("三、心得···10000", False),  # a page number has at most four digits
+        ("三、心得…1", False),  # one … is punctuation, not a leader
+        ("共計 3 天", False),
+        ("1", False),
+        ("." * 100_000, False),  # took minutes with the regex this replaced
+        ("." * 100_000 + "5", True),
+        ("", False),
+    ],
+)
+def test_is_toc_entry(line, expected):
+    assert is_toc_entry(line) is expected
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,69 @@
+"""jieba is given bounded pieces: the same words as the whole text, in linear time."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import indexer.segmenter
+from indexer.analysis import WordTokenizer
+from indexer.normalize import fold
+from indexer.segmenter import get_tokenizer, pieces, segment
+
+
+def test_doctests():
+    assert doctest.testmod(indexer.segmenter).failed == 0
+
+
+@pytest.mark.parametrize(
+    "text,size,expected",
+    [
+        ("", 5, []),
+        ("八代市", 5, [(0, 3)]),
+        ("八代市熊本", 5, [(0, 5)]),  # exactly `size`: one piece
+        ("八代市、熊本縣", 5, [(0, 4), (4, 7)]),  # cut after the 、, not inside 熊本縣
+        ("八代市熊本、縣", 5, [(0, 5), (5, 7)]),  # the 、 starts the next piece
+        ("八代、市熊本縣", 5, [(0, 3), (3, 7)]),  # the block 市熊本縣 runs across the limit
+        ("八代 市熊本縣長", 5, [(0, 3), (3, 8)]),  # a space is a cut as good as punctuation
+        ("市" * 12, 5, [(0, 5), (5, 10), (10, 12)]),  # one block: cut every `size` characters
+        ("、" * 7, 5, [(0, 5), (5, 7)]),  # no block at all
+        ("ab、cdefghij", 5, [(0, 3), (3, 8), (8, 11)]),  # Latin letters are one block with jieba
+    ],
+)
+def test_pieces(text, size, expected):
+    assert list(pieces(text, size)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="八代市熊本縣國際參訪的臺鄉、。 \nab1", max_size=60), size=st.integers(1, 12))
+def test_pieces_cover_the_text_in_bounded_steps(text, size):
+    spans = list(pieces(text, size))
+    ends = [0] + [end for _, end in spans]
+    assert [start for start, _ in spans] == ends[:-1]  # consecutive, from 0
+    assert ends[-1] == len(text)
+    assert all(0 < e - s <= size for s, e in spans)
+
+
+@settings(max_examples=200, deadline=None)
+@given(sentences=st.lists(st.sampled_from(
+    ["八代市", "熊本縣", "國際參訪", "臺中市政府經濟發展局", "SusHi Tech", "2014ICLEI", "的", "市長峰會"]), max_size=30),
+    glue=st.sampled_from(["", "、", "。", " ", "\n", "，"]))
+def test_pieces_change_no_word_of_normal_text(sentences, glue):
+    """Where no block is longer than a piece, the words are those of one jieba call."""
+    text = fold(glue.join(sentences))
+    whole = list(get_tokenizer().tokenize(text))
+    if all(len(block) <= 20 for block in indexer.segmenter._BLOCK.findall(text)):
+        assert list(segment(text, size=20)) == whole
+
+
+@pytest.mark.parametrize("run", ["市" * 3000, ("的臺鄉" * 1000)[:3000], "八代市、" * 750])
+def test_word_tokens_keep_their_contract_across_pieces(run):
+    """Offsets point at the token and positions step by one, across piece cuts."""
+    tokens = [(t.text, t.pos, t.startchar, t.endchar) for t in WordTokenizer()(run, positions=True, chars=True)]
+    assert "".join(text for text, *_ in tokens) == fold(run).replace("、", "")
+    assert [pos for _, pos, _, _ in tokens] == list(range(len(tokens)))
+    for text, _, start, end in tokens:
+        assert fold(run)[start:end] == text
