@@ -6,9 +6,10 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import GramTokenizer, WordTokenizer
 
-# Bump when the schema or analysis changes, so that an existing index is
-# rebuilt rather than read with the wrong assumptions.
-ANALYSIS_VERSION = "8"
+# Bump when the schema, the analysis, how passages are cut or how metadata is
+# read changes, so that an existing index is rebuilt rather than read with the
+# wrong assumptions. 9: long paragraphs cut, implausible dates ignored.
+ANALYSIS_VERSION = "9"
 
 
 def make_schema() -> Schema:
