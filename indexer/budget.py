@@ -10,7 +10,8 @@ query kept a worker busy for seconds and everyone else waited (docs/PERFORMANCE.
   aliases are expanded, than a person types is refused (BadRequest, saying what
   to shorten);
 - `Deadline`: every posting a search reads ticks it, and past the deadline the
-  search stops and answers with what it found so far, marked incomplete;
+  search stops and answers with what it found so far, marked incomplete (the
+  time waiting for a heavy slot counts too);
 - `HeavyGate`: a search whose terms occur in more passages than `HEAVY_POSTINGS`
   waits for the process's one heavy slot, so the other threads stay free for
   cheap searches; one that cannot get it soon is refused as Busy (HTTP 503).
@@ -145,17 +146,19 @@ def postings_cost(reader, q: wq.Query) -> int:
 
 
 class HeavyGate:
-    """One heavy search at a time in this process; others wait up to `wait` seconds."""
+    """One heavy search at a time in this process; others wait up to `wait` seconds,
+    or less when their deadline comes first."""
 
     def __init__(self, slots: int = 1, wait: float = 1.0):
         self._slots = threading.BoundedSemaphore(slots)
         self.wait = wait
 
-    def enter(self, heavy: bool) -> bool:
+    def enter(self, heavy: bool, deadline: Deadline | None = None) -> bool:
         """Take a slot if `heavy`; Busy if none frees in time. True if a slot was taken."""
         if not heavy:
             return False
-        if not self._slots.acquire(timeout=self.wait):
+        wait = self.wait if deadline is None else min(self.wait, deadline.at - time.monotonic())
+        if not self._slots.acquire(timeout=max(0.0, wait)):
             raise Busy("搜尋量過大，請稍後再試。The server is busy with other large searches; "
                        "try again in a few seconds, or narrow the query.")
         return True

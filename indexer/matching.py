@@ -64,15 +64,9 @@ def run(searcher, required: wq.Query, optional: wq.Query | None, keep, limit: in
         searcher.search_with_collector(required, collector)
         return Matches(collector.docnums, _best(searcher, collector.scored, optional, limit))
     except SearchTimeout:
-        pass
-    # Rank what was found: scoring the best `limit` of it in full is bounded work,
-    # done without the deadline (only a BoundedSearcher raises SearchTimeout).
-    deadline, searcher.deadline = searcher.deadline, None
-    try:
-        head = _order(collector.scored)[:limit]
-        return Matches(collector.docnums, _best(searcher, head, optional, limit), complete=False)
-    finally:
-        searcher.deadline = deadline
+        # Out of time (only a BoundedSearcher raises it): what was found, by the required
+        # part's score alone, since scoring the optional part would take as long again.
+        return Matches(collector.docnums, _order(collector.scored)[:limit], complete=False)
 
 
 def _order(pairs: list[tuple[float, int]]) -> list[tuple[float, int]]:

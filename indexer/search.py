@@ -161,8 +161,9 @@ class Searcher:
         else:
             required, optional = to_whoosh(parsed, boosts=False), optional_query(parsed)
         check_size(len(parsed.units), clause_count(required) + (clause_count(optional) if optional else 0))
-        taken = self._gate.enter(postings_cost(searcher.reader(), required) > HEAVY_POSTINGS)
-        searcher.deadline = Deadline(self.time_limit) if self.time_limit else None
+        deadline = Deadline(self.time_limit) if self.time_limit else None
+        taken = self._gate.enter(postings_cost(searcher.reader(), required) > HEAVY_POSTINGS, deadline)
+        searcher.deadline = deadline
         try:
             if request.sort != "relevance":
                 result = self._by_date(searcher, request, required, parsed, notices)
@@ -184,10 +185,14 @@ class Searcher:
         columns = self._facet_columns(searcher)
         found = matching.run(searcher, required, optional,
                              facets.passes_filters(columns, request), max(RERANK_DEPTH, wanted))
-        ranked = rerank([Candidate(searcher.stored_fields(d), s) for s, d in found.best[:RERANK_DEPTH]], parsed)
-        ranked += [Candidate(searcher.stored_fields(d), s) for s, d in found.best[RERANK_DEPTH:wanted]]
         start = (request.page - 1) * request.per_page
-        hits = tuple(self._hit(c.fields, c.final or c.score, parsed) for c in ranked[start:wanted])
+        if start < RERANK_DEPTH:
+            ranked = rerank([Candidate(searcher.stored_fields(d), s) for s, d in found.best[:RERANK_DEPTH]], parsed)
+            ranked += [Candidate(searcher.stored_fields(d), s) for s, d in found.best[RERANK_DEPTH:wanted]]
+            ranked = ranked[start:wanted]
+        else:  # a page past the reranked head: only its own passages are read
+            ranked = [Candidate(searcher.stored_fields(d), s) for s, d in found.best[start:wanted]]
+        hits = tuple(self._hit(c.fields, c.final or c.score, parsed) for c in ranked)
         total, counts = facets.count(found.docnums, columns, request)
         hints = ()
         if total == 0 and found.complete:

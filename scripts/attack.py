@@ -1,7 +1,7 @@
 """The worst queries the API allows, measured against a running server, next to SQLite FTS5.
 
     .venv/bin/python scripts/attack.py --index var/scale-200k-index --corpus var/scale-200k \
-        [--seconds 30] [--runs 3] [--fts5 DIR] [--json]
+        [--seconds 30] [--runs 3] [--threads N] [--fts5 DIR] [--json]
 
 Steps (network on 127.0.0.1 only; every phase bounded in time):
 1. the most common single characters of the index (its one-character grams by passages);
@@ -193,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30, help="length of the under-attack phase")
     parser.add_argument("--runs", type=int, default=3, help="runs of each attack alone")
     parser.add_argument("--fts5", type=Path, help="folder for the FTS5 baseline (built once)")
+    parser.add_argument("--threads", type=int, help="JIAOLIU_THREADS for the server (default: the setting's)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
@@ -200,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     items = attacks(chars)
     figures: dict = {"characters": "".join(chars[:32])}
     port = free_port()
-    server = start_server(args.index, args.corpus, port)
+    server = start_server(args.index, args.corpus, port, threads=args.threads)
     try:
         figures["ready_s"] = wait_ready(server, port, "/api/search?q=" + urllib.parse.quote("八代"),
                                         time.perf_counter())

@@ -188,3 +188,24 @@ def test_a_bad_search_seconds_setting_is_named(monkeypatch, raw):
     monkeypatch.setenv("JIAOLIU_SEARCH_SECONDS", raw)
     with pytest.raises(JiaoliuError, match="JIAOLIU_SEARCH_SECONDS"):
         settings.seconds("JIAOLIU_SEARCH_SECONDS")
+
+
+def test_pages_past_the_reranked_head_continue_the_same_order(searcher):
+    whole = [(h.doc_id, h.passage_id) for h in searcher.export(_request(q="市 日本"), limit=1000)]
+    paged = []
+    for page in range(1, 1 + -(-len(whole) // 30)):
+        paged += [(h.doc_id, h.passage_id)
+                  for h in searcher.search(parse_search_request({"q": "市 日本", "per_page": "30",
+                                                                 "page": str(page)})).hits]
+    assert len(whole) > 230 and paged == whole
+
+
+def test_a_heavy_search_waits_no_longer_than_its_deadline(monkeypatch, index_dir):
+    monkeypatch.setattr(search_module, "HEAVY_POSTINGS", 0)
+    searcher = Searcher(index_dir, time_limit=0.05, heavy_wait=30)
+    held = searcher._gate.enter(True)
+    try:
+        with pytest.raises(Busy):
+            searcher.search(_request(q="市"))  # refused after 0.05 s, not 30
+    finally:
+        searcher._gate.leave(held)
