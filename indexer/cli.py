@@ -151,7 +151,7 @@ def cmd_search(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from web import create_app
+    from web import create_app, warm_up
     from web.server import listen, serve
 
     port = _port(args.port)
@@ -169,7 +169,8 @@ def cmd_serve(args) -> int:
         raise JiaoliuError(_cannot_listen(args.host, port, exc)) from None
     print(f"serving on http://{args.host}:{port}/ with {workers} worker process(es) (Ctrl-C stops)",
           file=sys.stderr)
-    return serve(lambda: create_app(config), sock, threads=threads, workers=workers, warm=_load_dictionaries)
+    # Each worker opens the index itself after the fork (open files must not be shared).
+    return serve(lambda: warm_up(create_app(config)), sock, threads=threads, workers=workers, warm=_load_dictionaries)
 
 
 def _port(value: str) -> int:

@@ -22,10 +22,6 @@ class UnreadableReport(JiaoliuError):
     """A corpus file that cannot be decoded or parsed; the build skips it."""
 
 
-class Busy(JiaoliuError):
-    """Too many large searches at once; try again shortly (HTTP 503)."""
-
-
 class IndexDamaged(IndexNotFound):
     """The index on disk cannot be read; `jiaoliu index` rebuilds it (HTTP 503)."""
 

@@ -30,7 +30,7 @@ SETTINGS = (
     Setting("JIAOLIU_PUBLIC_URL", "",
             "The site's public address, e.g. https://jiaoliu.example.org; the CSV export's passage links start "
             "with it. Empty: the links are relative (/reports/…), never built from the request's Host header."),
-    Setting("JIAOLIU_THREADS", "2", "Threads of each web server worker process."),
+    Setting("JIAOLIU_THREADS", "4", "Threads of each web server worker process."),
     Setting("JIAOLIU_WORKERS", "", "Web server worker processes (empty: one per CPU core; 1: no extra process)."),
     Setting("JIAOLIU_CACHE", os.path.join(tempfile.gettempdir(), "jiaoliu-cache"),
             "Folder for the prepared segmentation dictionary (safe to delete)."),

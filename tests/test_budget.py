@@ -1,15 +1,16 @@
 """A search's cost is bounded: queries too large are refused, a deadline stops
-a search with what it found, heavy searches take turns, the export runs once."""
+a search with what it found, long searches take turns, the export runs once."""
 
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
 from indexer import budget, matching
 from indexer import search as search_module
-from indexer.errors import BadRequest, Busy
+from indexer.errors import BadRequest
 from indexer.request import parse_search_request
 from indexer.search import Searcher
 from web import create_app
@@ -102,65 +103,61 @@ def test_the_searcher_is_usable_after_a_stopped_search(hurried, searcher):
     assert again.complete and again.total == searcher.search(_request(q="八代")).total
 
 
-def test_a_heavy_search_waits_for_the_one_running_and_is_refused_when_it_cannot(monkeypatch, index_dir):
-    monkeypatch.setattr(search_module, "HEAVY_POSTINGS", 0)  # every search is heavy
-    busy = Searcher(index_dir, heavy_wait=0.05)
-    held = busy._gate.enter(True)  # another thread's heavy search
+def test_a_long_search_waits_for_the_long_slot_and_stops_at_its_deadline(monkeypatch, index_dir):
+    monkeypatch.setattr(budget, "_CHECK_EVERY", 1)
+    monkeypatch.setattr(budget, "LONG_AFTER", 0.0)  # every search is long at once
+    monkeypatch.setattr(search_module, "GATED_POSTINGS", 0)  # and may be held back
+    searcher = Searcher(index_dir, time_limit=0.2)
+    assert searcher._gate.acquire(0)  # another thread's long search holds the slot
     try:
-        with pytest.raises(Busy, match="try again"):
-            busy.search(_request(q="市"))
+        result = searcher.search(_request(q="市 OR 日本"))
+        assert not result.complete  # waited, then answered at its deadline with what it had
     finally:
-        busy._gate.leave(held)
-    assert busy.search(_request(q="市")).total > 0  # the slot is free again
+        searcher._gate.release()
+    assert searcher.search(_request(q="市 OR 日本")).complete  # the slot is free again
+    assert searcher._gate.acquire(0)  # and the search gave it back
+    searcher._gate.release()
 
 
-def test_a_cheap_search_does_not_wait_for_a_heavy_one(index_dir):
-    searcher = Searcher(index_dir, heavy_wait=0.05)
-    held = searcher._gate.enter(True)
+@pytest.mark.parametrize("long_after,gated_postings", [
+    (30.0, 0),  # done before it is long
+    (0.0, 10**9),  # long, but reads too few postings to be held back
+])
+def test_a_short_search_never_waits_for_the_long_slot(monkeypatch, index_dir, long_after, gated_postings):
+    monkeypatch.setattr(budget, "_CHECK_EVERY", 1)
+    monkeypatch.setattr(budget, "LONG_AFTER", long_after)
+    monkeypatch.setattr(search_module, "GATED_POSTINGS", gated_postings)
+    searcher = Searcher(index_dir, time_limit=30)
+    assert searcher._gate.acquire(0)
     try:
-        assert searcher.search(_request(q="八代")).total > 0  # few postings: not heavy
+        assert searcher.search(_request(q="八代")).complete
     finally:
-        searcher._gate.leave(held)
+        searcher._gate.release()
 
 
-def test_busy_is_a_503_with_retry_after(monkeypatch, index_dir):
-    monkeypatch.setattr(search_module, "HEAVY_POSTINGS", 0)
-    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
-    client = app.test_client()
-    client.get("/api/search", query_string={"q": "八代"})  # opens the app's searcher
-    from web import _EXTENSION
-
-    searcher = app.extensions[_EXTENSION].searcher
-    searcher._gate.wait = 0.01
-    held = searcher._gate.enter(True)
-    try:
-        response = client.get("/api/search", query_string={"q": "市"})
-        assert response.status_code == 503 and response.headers["Retry-After"] == "2"
-        assert "try again" in response.json["error"]
-    finally:
-        searcher._gate.leave(held)
-
-
-def test_the_gate_lets_one_heavy_search_in_at_a_time():
-    gate = budget.HeavyGate(wait=5)
+def test_long_searches_run_one_at_a_time(monkeypatch):
+    monkeypatch.setattr(budget, "_CHECK_EVERY", 1)
+    gate = budget.LongGate()
     inside, most = [], []
     lock = threading.Lock()
 
-    def heavy():
-        taken = gate.enter(True)
+    def long_search():
+        deadline = budget.Deadline(10, gate, long_after=0.0)
+        deadline.tick()  # past LONG_AFTER: takes the slot
         with lock:
             inside.append(1)
             most.append(len(inside))
+        time.sleep(0.01)
         with lock:
             inside.pop()
-        gate.leave(taken)
+        deadline.close()
 
-    threads = [threading.Thread(target=heavy) for _ in range(8)]
+    threads = [threading.Thread(target=long_search) for _ in range(6)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(10)
-    assert max(most) == 1
+    assert most and max(most) == 1
 
 
 def test_the_export_runs_the_search_once(monkeypatch, searcher):
@@ -199,14 +196,3 @@ def test_pages_past_the_reranked_head_continue_the_same_order(monkeypatch, searc
                   for h in searcher.search(parse_search_request({"q": "市 日本", "per_page": "30",
                                                                  "page": str(page)})).hits]
     assert len(whole) > 60 and paged == whole
-
-
-def test_a_heavy_search_waits_no_longer_than_its_deadline(monkeypatch, index_dir):
-    monkeypatch.setattr(search_module, "HEAVY_POSTINGS", 0)
-    searcher = Searcher(index_dir, time_limit=0.05, heavy_wait=30)
-    held = searcher._gate.enter(True)
-    try:
-        with pytest.raises(Busy):
-            searcher.search(_request(q="市"))  # refused after 0.05 s, not 30
-    finally:
-        searcher._gate.leave(held)

@@ -430,3 +430,12 @@ def test_a_report_dated_before_1912_shows_its_western_date_alone(tmp_path, monke
         html = client.get(url).get_data(as_text=True)
         assert '<time datetime="1850-05">1850-05</time>' in html, url
         assert "民國-" not in html and "（）" not in html, url
+
+
+def test_warm_up_reads_ahead_and_tolerates_a_missing_index(index_dir, tmp_path):
+    from web import _EXTENSION, create_app, warm_up
+
+    app = warm_up(create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}))
+    assert app.extensions[_EXTENSION].searcher._columns  # the facet columns are read
+    empty = warm_up(create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")}))
+    assert empty.test_client().get("/api/search?q=x").status_code == 503

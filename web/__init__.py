@@ -7,13 +7,14 @@ Views never open the index themselves; they call `get_searcher()`.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer import settings
-from indexer.errors import BadRequest, Busy, IndexDamaged, IndexNotFound, ReportNotFound
+from indexer.errors import BadRequest, IndexDamaged, IndexNotFound, ReportNotFound
 from indexer.search import Searcher
 
 # Everything is served from this origin; no inline script or style, so an
@@ -64,7 +65,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         lambda e: _error(503, "索引已損壞，請執行 jiaoliu index 重建。",
                          "the index is damaged and cannot be read; the administrator must run `jiaoliu index`"),
     )
-    app.register_error_handler(Busy, _busy)
     app.register_error_handler(Exception, _unexpected_error)
     app.extensions[_EXTENSION] = _SearcherSlot()
     return app
@@ -94,6 +94,14 @@ def get_searcher() -> Searcher:
                 slot.searcher.refresh()
             g.searcher = slot.searcher
     return g.searcher
+
+
+def warm_up(app: Flask) -> Flask:
+    """`app` with its Searcher opened and read ahead (see Searcher.warm); nothing
+    when there is no usable index yet, which requests then report."""
+    with app.app_context(), contextlib.suppress(IndexNotFound):
+        get_searcher().warm()
+    return app
 
 
 def wants_json() -> bool:
@@ -129,13 +137,6 @@ def _http_error(error: HTTPException):
     for name, value in error.get_headers():
         if name.lower() != "content-type":
             response.headers[name] = value
-    return response
-
-
-def _busy(error: Busy):
-    body, status = _error(503, "目前大型搜尋太多，請過幾秒再試，或縮小查詢範圍。", str(error))
-    response = make_response(body, status)
-    response.headers["Retry-After"] = "2"
     return response
 
 

@@ -173,8 +173,7 @@ def _responses() -> dict:
     return {
         "BadRequest": _json("Error", "A parameter cannot be used; the message says how to fix it."),
         "NotFound": _json("Error", "No report with that id."),
-        "NoIndex": _json("Error", "No index has been built yet (run `jiaoliu index`), the index is damaged, "
-                                  "or too many large searches run at once (then a Retry-After header)."),
+        "NoIndex": _json("Error", "No index has been built yet, or it is damaged (run `jiaoliu index`)."),
         "HtmlBadRequest": _html("The search page, with the problem explained next to the form."),
         "HtmlNotFound": _html("An error page."),
         "HtmlNoIndex": _html("An error page saying the index is not built yet."),
