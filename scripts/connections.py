@@ -10,6 +10,8 @@ worker processes of 2 threads. Then, for --seconds (at most 120):
 - `--idle N` connections each send half a request line and wait; one the
   server closes is opened again, as an attacker would;
 - `--slow N` clients each send a whole search request one byte per second;
+- `--attack N` clients each send the slowest query `scripts/attack.py` builds
+  (the index's 32 most common characters joined by OR), one after another;
 - a probe sends a normal search (q=八代) every half second on a new
   connection, with a 5 s timeout, and records how long the answer took.
 
@@ -31,6 +33,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -41,7 +45,7 @@ HALF_REQUEST = b"GET /api/search?q="
 WHOLE_REQUEST = b"GET /api/search?q=a HTTP/1.0\r\n\r\n"
 PROBE_TIMEOUT_S = 5
 MAX_SECONDS = 120
-WORKERS, THREADS = 2, 2
+WORKERS = 2
 
 
 def free_port() -> int:
@@ -50,15 +54,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(kind: str, index: str, port: int, log) -> subprocess.Popen:
+def start_server(kind: str, index: str, port: int, log, threads: int) -> subprocess.Popen:
     env = {**os.environ, "JIAOLIU_INDEX": index, "JIAOLIU_CORPUS": str(REPO / "corpus"),
-           "JIAOLIU_WORKERS": str(WORKERS), "JIAOLIU_THREADS": str(THREADS)}
+           "JIAOLIU_WORKERS": str(WORKERS), "JIAOLIU_THREADS": str(threads)}
     if kind == "jiaoliu":
         command = [sys.executable, "-m", "indexer", "serve", "--index", index,
                    "--host", "127.0.0.1", "--port", str(port)]
     else:  # gunicorn's defaults otherwise: 1000 connections a worker, keep-alive 2 s, timeout 30 s
         command = [sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--workers", str(WORKERS),
-                   "--threads", str(THREADS), "--preload", "--bind", f"127.0.0.1:{port}",
+                   "--threads", str(threads), "--preload", "--bind", f"127.0.0.1:{port}",
                    "--log-level", "warning", "web:create_app()"]
     return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=log)
 
@@ -162,20 +166,51 @@ class Crowd:
         key.fileobj.close()
 
 
-def measure(kind: str, index: str, idle: int, slow: int, seconds: float) -> dict:
+def attacker(port: int, path: str, deadline: float, out: list) -> None:
+    """Send `path` again and again until `deadline`; record (status, ms) of each."""
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as response:
+                response.read()
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        except OSError:
+            status = 0
+        out.append((status, (time.perf_counter() - started) * 1000))
+
+
+def attack_path(index: str) -> str:
+    sys.path.insert(0, str(REPO / "scripts"))
+    from attack import common_characters
+
+    return "/api/search?" + urllib.parse.urlencode({"q": " OR ".join(common_characters(Path(index))[:32])})
+
+
+def measure(kind: str, index: str, idle: int, slow: int, seconds: float, attack: int = 0,
+            threads: int = 2) -> dict:
     port = free_port()
+    attacked: list[tuple[int, float]] = []
     # A file, not a pipe: a server that logs much would block on a full pipe.
     with tempfile.TemporaryFile() as log:
-        server = start_server(kind, index, port, log)
+        server = start_server(kind, index, port, log, threads)
         try:
             wait_until_up(server, port, log)
             deadline = time.monotonic() + seconds
             probed: dict = {}
             prober = threading.Thread(target=probe, args=(port, deadline, probed), daemon=True)
             prober.start()
+            path = attack_path(index) if attack else ""
+            attackers = [threading.Thread(target=attacker, args=(port, path, deadline, attacked), daemon=True)
+                         for _ in range(attack)]
+            for thread in attackers:
+                thread.start()
             crowd = Crowd(port)
             crowd.run(idle, slow, deadline)
             prober.join(timeout=PROBE_TIMEOUT_S + 5)
+            for thread in attackers:
+                thread.join(timeout=65)
         finally:
             server.send_signal(signal.SIGTERM)
             try:
@@ -193,6 +228,9 @@ def measure(kind: str, index: str, idle: int, slow: int, seconds: float) -> dict
         "idle_closed_by_server": crowd.closed_by_server,
         "idle_shortest_life_s": min(crowd.lifetimes, default=None),
         "slow_answered": crowd.slow_answered, "connections_refused": crowd.refused,
+        "attack": attack, "threads": threads,
+        "attack_statuses": {str(s): sum(1 for t, _ in attacked if t == s) for s in {t for t, _ in attacked}},
+        "attack_max_ms": max((ms for _, ms in attacked), default=None),
     }
 
 
@@ -203,12 +241,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle", type=int, default=300, help="idle half-sent connections (default 300)")
     parser.add_argument("--slow", type=int, default=0, help="clients sending one byte a second (default 0)")
     parser.add_argument("--seconds", type=float, default=60, help=f"how long (default 60, at most {MAX_SECONDS})")
+    parser.add_argument("--attack", type=int, default=0, help="clients sending the slowest query (default 0)")
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker, both servers (default 2)")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
     args = parser.parse_args(argv)
-    if not 0 < args.seconds <= MAX_SECONDS or not 0 <= args.idle <= 2000 or not 0 <= args.slow <= 500:
-        parser.error(f"--seconds must be 0–{MAX_SECONDS}, --idle 0–2000, --slow 0–500")
+    if not 0 < args.seconds <= MAX_SECONDS or not 0 <= args.idle <= 2000 or not 0 <= args.slow <= 500 \
+            or not 0 <= args.attack <= 16 or not 1 <= args.threads <= 32:
+        parser.error(f"--seconds must be 0–{MAX_SECONDS}, --idle 0–2000, --slow 0–500, --attack 0–16, "
+                     "--threads 1–32")
 
-    figures = measure(args.server, args.index, args.idle, args.slow, args.seconds)
+    figures = measure(args.server, args.index, args.idle, args.slow, args.seconds, args.attack, args.threads)
     print(f"{args.server}: {args.idle} idle + {args.slow} slow connections for {args.seconds:.0f} s")
     print(f"  searches meanwhile: {figures['probes_answered']} answered, {figures['probes_failed']} failed "
           f"{figures['failures'] or ''}; p50 {figures['p50_ms'] or 0:.0f} ms, max {figures['max_ms'] or 0:.0f} ms")
@@ -216,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
           + (f" (the first after {figures['idle_shortest_life_s']:.0f} s)" if figures['idle_shortest_life_s'] else "")
           + f"; slow requests answered: {figures['slow_answered']}; "
           f"connections refused: {figures['connections_refused']}")
+    if args.attack:
+        print(f"  {args.attack} clients sending the slowest query: {figures['attack_statuses']}, "
+              f"max {figures['attack_max_ms'] or 0:.0f} ms")
     if args.json:
         print(json.dumps(figures))
     return 0
