@@ -1,5 +1,5 @@
 """`python -m indexer …` is the same as the `jiaoliu` command."""
 
-from .cli import main
+from indexer.cli import main
 
 raise SystemExit(main())

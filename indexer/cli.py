@@ -20,12 +20,12 @@ import socket
 import sys
 from pathlib import Path
 
-from . import settings
-from .build import BuildSummary, build_index
-from .errors import BadRequest, IndexNotFound, JiaoliuError
-from .ids import safe_text
-from .request import parse_search_request
-from .search import Searcher
+from indexer import settings
+from indexer.errors import BadRequest, IndexNotFound, JiaoliuError
+from indexer.index.build import BuildSummary, build_index
+from indexer.ingest.ids import safe_text
+from indexer.query.request import parse_search_request
+from indexer.search.searcher import Searcher
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -201,8 +201,8 @@ def _whole_number(name: str, value: str) -> int:
 def _load_dictionaries() -> None:
     """Load the segmentation and conversion dictionaries before the workers
     fork, so that they share one copy and answer their first search at once."""
-    from .analysis import words
-    from .convert import spellings
+    from indexer.text.spellings import spellings
+    from indexer.text.words import words
 
     words("臺北市")
     spellings("台北")

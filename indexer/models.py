@@ -3,7 +3,7 @@
 corpus file -> Report(Metadata, [Passage]) -> index -> SearchResult([Hit], facets) -> HTML / JSON
 
 Dates are ISO 8601 strings at the precision the text gives them: "2022-11-03",
-"2022-08" or "2022". `indexer.dates.span` turns one into its first and last day.
+"2022-08" or "2022". `indexer.text.dates.span` turns one into its first and last day.
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchRequest:
-    """A validated search: build one with `indexer.request.parse_search_request`."""
+    """A validated search: build one with `indexer.query.request.parse_search_request`."""
 
     query: str = ""
     city: str | None = None  # official name, e.g. 臺中市

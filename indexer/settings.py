@@ -9,7 +9,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 
-from .errors import JiaoliuError
+from indexer.errors import JiaoliuError
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         engines = {}
         for name, package in (("base", "indexer_base"), ("work tree", "indexer")):
             search = importlib.import_module(f"{package}.search")
-            parse = importlib.import_module(f"{package}.request").parse_search_request
+            try:  # the layout since the stage packages, or the flat one before
+                parse = importlib.import_module(f"{package}.query.request").parse_search_request
+            except ModuleNotFoundError:
+                parse = importlib.import_module(f"{package}.request").parse_search_request
             options = {"time_limit": args.time_limit} if package == "indexer" and args.time_limit else {}
             engines[name] = (search.Searcher(args.index, **options), parse)
         mix = query_mix(args.queries)

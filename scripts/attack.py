@@ -59,7 +59,7 @@ def common_characters(index: Path, count: int = 40) -> list[str]:
     """The `count` one-character grams found in the most passages."""
     from whoosh import index as whoosh_index
 
-    from indexer import store
+    from indexer.index import store
 
     ix = whoosh_index.open_dir(str(store.current_build(index) / "whoosh"))
     with ix.reader() as reader:

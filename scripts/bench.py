@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import make_scale_corpus  # noqa: E402
 
-from indexer.cities import CITIES  # noqa: E402
+from indexer.text.cities import CITIES  # noqa: E402
 
 BUILD_TIMEOUT_S = 4 * 3600
 READY_TIMEOUT_S = 120
@@ -143,8 +143,8 @@ def prepare_corpus(passages: int, corpus_dir: Path | None, seed: int) -> tuple[P
 
 def read_passages(corpus: Path) -> list[dict]:
     """Every passage with what the baselines need (text, heading, city, span, year)."""
-    from indexer.build import report_span, report_year
-    from indexer.corpus import read_corpus
+    from indexer.index.build import report_span, report_year
+    from indexer.ingest.corpus import read_corpus
 
     rows = []
     for _path, report in read_corpus(corpus):
@@ -159,8 +159,8 @@ def read_passages(corpus: Path) -> list[dict]:
 
 def segment_floor(corpus: Path) -> tuple[dict, list[dict]]:
     """Read the corpus, then segment heading + text of every passage as the words field does."""
-    from indexer.normalize import fold
-    from indexer.segmenter import get_tokenizer
+    from indexer.text.fold import fold
+    from indexer.text.words import get_tokenizer
 
     started = time.perf_counter()
     rows = read_passages(corpus)
@@ -182,7 +182,7 @@ def segment_floor(corpus: Path) -> tuple[dict, list[dict]]:
 
 def child_build(corpus: str, index: str, force: bool, profile: str | None) -> None:
     """Runs in the child: build, then print the build's own figures as JSON."""
-    from indexer.build import build_index
+    from indexer.index.build import build_index
 
     started = time.perf_counter()
     if profile:
@@ -237,8 +237,8 @@ def timed_loop(mix: list[dict], run, budget_s: float) -> tuple[list[float], int]
 
 
 def library_latency(index: Path, mix: list[dict], warm: list[dict], budget_s: float) -> dict:
-    from indexer.request import parse_search_request
-    from indexer.search import Searcher
+    from indexer.query.request import parse_search_request
+    from indexer.search.searcher import Searcher
 
     opened = time.perf_counter()
     searcher = Searcher(index)
@@ -376,7 +376,7 @@ def _fts_db(path: Path, tokenizer: str) -> sqlite3.Connection:
 def fts5_build(rows: list[dict], path: Path, tokenizer: str) -> tuple[sqlite3.Connection, float]:
     """Index the text of every passage (what the `grams` field matches); for unicode61, its
     jieba words (the project's tokenizer, folded, punctuation dropped) joined by spaces."""
-    from indexer.analysis import words
+    from indexer.text.words import words
 
     started = time.perf_counter()
     db = _fts_db(path, tokenizer)
@@ -403,7 +403,7 @@ def fts5_query(item: dict, tokenizer: str) -> tuple[str | None, list[str], list]
     cannot index, is `instr(body, term) > 0`, a scan of the table (SQLite
     3.40's `body LIKE '%外交%'` on a trigram table returns no rows at all).
     """
-    from indexer.analysis import words
+    from indexer.text.words import words
 
     terms, mode = item["terms"], item["mode"]
     if tokenizer == "unicode61":
@@ -427,7 +427,7 @@ def fts5_query(item: dict, tokenizer: str) -> tuple[str | None, list[str], list]
 
 
 def _filters(item: dict) -> tuple[list[str], list]:
-    from indexer.request import parse_search_request
+    from indexer.query.request import parse_search_request
 
     request = parse_search_request(item["params"])
     clauses, args = [], []
@@ -513,8 +513,8 @@ def profile(corpus: Path, index: Path, mix: list[dict], work: Path) -> None:
     import cProfile
     import pstats
 
-    from indexer.request import parse_search_request
-    from indexer.search import Searcher
+    from indexer.query.request import parse_search_request
+    from indexer.search.searcher import Searcher
 
     build_prof = work / "build.prof"
     run_build(corpus, index, force=True, profile=str(build_prof))

@@ -31,15 +31,15 @@ sys.path.insert(0, str(REPO / "scripts"))
 from make_scale_corpus import load_pools, numeral  # noqa: E402
 from whoosh import index as whoosh_index  # noqa: E402
 
-from indexer.aliases import find_aliases  # noqa: E402
-from indexer.build import WRITER, passage_documents  # noqa: E402
-from indexer.corpus import content_hash  # noqa: E402
-from indexer.extract import extract  # noqa: E402
-from indexer.metadata import extract_metadata  # noqa: E402
+from indexer.engine.whoosh.schema import make_schema  # noqa: E402
+from indexer.index.build import WRITER, passage_documents  # noqa: E402
+from indexer.ingest.aliases import find_aliases  # noqa: E402
+from indexer.ingest.corpus import content_hash  # noqa: E402
+from indexer.ingest.extract import extract  # noqa: E402
+from indexer.ingest.metadata import extract_metadata  # noqa: E402
+from indexer.ingest.passages import split_passages  # noqa: E402
 from indexer.models import Report  # noqa: E402
-from indexer.passages import split_passages  # noqa: E402
-from indexer.schema import make_schema  # noqa: E402
-from indexer.segmenter import get_tokenizer  # noqa: E402
+from indexer.text.words import get_tokenizer  # noqa: E402
 
 SURNAMES = "陳林黃張李王吳劉蔡楊許鄭謝郭洪曾邱廖賴周葉蘇莊呂江何蕭羅高潘簡朱鍾游彭詹胡施沈余趙盧梁顏柯翁魏孫戴"
 GIVEN = "志明俊傑淑芬美玲建宏家豪怡君雅婷宗翰文雄國華秀英麗華振興德福惠美佳穎冠宇承恩"

@@ -23,9 +23,9 @@ import jieba
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from indexer.corpus import read_corpus  # noqa: E402
-from indexer.normalize import fold  # noqa: E402
-from indexer.segmenter import USER_DICT, folded_dictionary, taiwan_dictionary  # noqa: E402
+from indexer.ingest.corpus import read_corpus  # noqa: E402
+from indexer.text.fold import fold  # noqa: E402
+from indexer.text.words import USER_DICT, folded_dictionary, taiwan_dictionary  # noqa: E402
 
 # Words a user of these reports types, all present in the corpus.
 DOMAIN_WORDS = [

@@ -53,7 +53,7 @@ def pdfium_plain(data: bytes) -> str:
 
 
 def pdfium_ours(data: bytes) -> str:
-    from indexer.extract.pdf import extract_pdf
+    from indexer.ingest.extract.pdf import extract_pdf
 
     return extract_pdf(data, "report.pdf", 10**8)
 

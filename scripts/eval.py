@@ -36,7 +36,6 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from indexer.build import build_index  # noqa: E402
 from indexer.errors import JiaoliuError  # noqa: E402
 from indexer.evaluate import (  # noqa: E402
     METRICS,
@@ -47,8 +46,9 @@ from indexer.evaluate import (  # noqa: E402
     satisfies,
     unmatched_judgments,
 )
-from indexer.request import parse_search_request  # noqa: E402
-from indexer.search import Searcher  # noqa: E402
+from indexer.index.build import build_index  # noqa: E402
+from indexer.query.request import parse_search_request  # noqa: E402
+from indexer.search.searcher import Searcher  # noqa: E402
 
 SYSTEMS = ("jiaoliu", "textbook", "grep")
 K = 10

@@ -29,9 +29,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from indexer.cities import CITIES  # noqa: E402
-from indexer.corpus import read_corpus  # noqa: E402
-from indexer.passages import heading_rank  # noqa: E402
+from indexer.ingest.corpus import read_corpus  # noqa: E402
+from indexer.ingest.passages import heading_rank  # noqa: E402
+from indexer.text.cities import CITIES  # noqa: E402
 
 PASSAGES_PER_REPORT = 200
 BUREAUS = (

@@ -20,9 +20,9 @@ import opencc
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from indexer.convert import spellings  # noqa: E402
-from indexer.corpus import find_report_files  # noqa: E402
-from indexer.normalize import fold  # noqa: E402
+from indexer.ingest.corpus import find_report_files  # noqa: E402
+from indexer.text.fold import fold  # noqa: E402
+from indexer.text.spellings import spellings  # noqa: E402
 
 QUERIES = ["熊本县", "台中市政府经济发展局", "姐妹市", "株式会社", "日南駅", "経済", "SusHi Tech", "八代"]
 

@@ -43,7 +43,7 @@ def document_xml(kind: str, size: int) -> bytes:
 def measure(kind: str, size: int) -> dict:
     sys.path.insert(0, str(REPO))
     from indexer.errors import UnreadableReport
-    from indexer.extract import extract
+    from indexer.ingest.extract import extract
 
     xml = document_xml(kind, size)
     # Counted from the bytes: a parse here would add its own memory to the figure.

@@ -20,7 +20,7 @@ def corpus_dir() -> Path:
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory) -> Path:
     """The bundled corpus indexed once into a temporary directory (never var/index)."""
-    from indexer.build import build_index
+    from indexer.index.build import build_index
 
     index = tmp_path_factory.mktemp("index") / "index"
     build_index(CORPUS, index)

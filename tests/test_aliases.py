@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.aliases import Alias, _latin_initials, _Occurrences, find_aliases
+from indexer.ingest.aliases import Alias, _latin_initials, _Occurrences, find_aliases
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

@@ -6,10 +6,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.analysis import GramTokenizer, WordTokenizer, phrase_units, words
-from indexer.normalize import fold
-from indexer.request import parse_search_request
-from indexer.search import Searcher
+from indexer.engine.whoosh.analysis import GramTokenizer, WordTokenizer
+from indexer.query.request import parse_search_request
+from indexer.search.searcher import Searcher
+from indexer.text.fold import fold
+from indexer.text.grams import phrase_units
+from indexer.text.words import words
 
 SAMPLES = [
     "基隆市政府111年 參訪日本八代市友好城市活動",

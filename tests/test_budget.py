@@ -8,11 +8,12 @@ import time
 
 import pytest
 
-from indexer import budget, matching
-from indexer import search as search_module
+from indexer.engine.whoosh import matching
 from indexer.errors import BadRequest
-from indexer.request import parse_search_request
-from indexer.search import Searcher
+from indexer.query.request import parse_search_request
+from indexer.search import budget
+from indexer.search import searcher as search_module
+from indexer.search.searcher import Searcher
 from web import create_app
 
 # Common characters of the bundled reports, for queries built to be slow.

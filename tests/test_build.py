@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
-from indexer.build import build_index
 from indexer.errors import IndexNotFound, JiaoliuError, UnreadableReport
-from indexer.request import parse_search_request
-from indexer.search import Searcher
+from indexer.index import store
+from indexer.index.build import build_index
+from indexer.query.request import parse_search_request
+from indexer.search.searcher import Searcher
 
 REPO = Path(__file__).resolve().parents[1]
 KEELUNG = REPO / "corpus" / "keelung-2022-yatsushiro-visit.txt"
@@ -164,7 +164,7 @@ def test_a_crash_half_way_leaves_the_previous_index_serving(corpus, tmp_path, mo
     served = store.current_build(index)
     shutil.copy(TAIPEI, corpus / "taipei.txt")
 
-    import indexer.build as build_module
+    import indexer.index.build as build_module
 
     real = build_module.passage_documents
     calls = []
@@ -214,7 +214,7 @@ def test_building_from_nothing_is_a_clear_error(tmp_path, setup):
 
 def test_a_parallel_build_searches_like_a_single_one(corpus, tmp_path, monkeypatch):
     """Large builds analyse in several processes, one segment each; updates go on top."""
-    import indexer.build as build_module
+    import indexer.index.build as build_module
 
     shutil.copy(TAIPEI, corpus / "taipei.txt")
     build_index(corpus, tmp_path / "single")
@@ -326,7 +326,7 @@ def test_a_link_to_a_corpus_file_is_indexed_once_as_that_file(corpus, tmp_path):
 @pytest.mark.parametrize("swap", ["file", "folder"])
 def test_a_link_swapped_in_after_the_check_is_not_followed(corpus, tmp_path, monkeypatch, swap):
     """As if the file (or a folder on its path) became a link to /etc between resolve() and open()."""
-    from indexer.corpus import read_bytes
+    from indexer.ingest.corpus import read_bytes
 
     secret = tmp_path / "outside"
     secret.mkdir()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from indexer.cli import main
-from indexer.request import parse_search_request
+from indexer.query.request import parse_search_request
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -151,8 +151,8 @@ def test_serve_on_an_address_not_of_this_machine_says_so(index_dir):
 
 
 def test_a_full_disk_during_a_build_changes_nothing(tmp_path, corpus_dir, capsys, monkeypatch):
-    from indexer import store
-    from indexer.search import Searcher
+    from indexer.index import store
+    from indexer.search.searcher import Searcher
 
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(corpus_dir, corpus)

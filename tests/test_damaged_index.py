@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
-from indexer.build import build_index
 from indexer.cli import main
 from indexer.errors import IndexDamaged
-from indexer.request import parse_search_request
-from indexer.search import Searcher
+from indexer.index import store
+from indexer.index.build import build_index
+from indexer.query.request import parse_search_request
+from indexer.search.searcher import Searcher
 from web import create_app
 
 REPO = Path(__file__).resolve().parents[1]

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from indexer.dates import find_dates, parse_date, parse_range, parse_user_date, span
 from indexer.errors import BadRequest
+from indexer.text.dates import find_dates, parse_date, parse_range, parse_user_date, span
 
 
 @pytest.mark.parametrize(

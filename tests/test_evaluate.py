@@ -149,7 +149,7 @@ def queries() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def reports(corpus_dir):
-    from indexer.corpus import read_corpus
+    from indexer.ingest.corpus import read_corpus
 
     return {report.doc_id: report for _path, report in read_corpus(corpus_dir)}
 
@@ -199,7 +199,7 @@ def test_every_judgment_lies_inside_a_passage(queries, reports):
 
 
 def test_filtered_queries_judge_only_reports_that_pass_the_filter(queries, reports):
-    from indexer.request import parse_search_request
+    from indexer.query.request import parse_search_request
 
     for q in queries:
         request = parse_search_request({"q": q["query"], "city": q.get("city") or "",

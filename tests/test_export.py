@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from indexer.build import build_index
+from indexer.index.build import build_index
 from web import api, create_app
 
 COLUMNS = ["報告", "日期", "縣市", "章節", "段落連結", "doc_id", "passage_id"]

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from conftest import make_docx, make_html, make_odt, make_pdf
 
-from indexer.build import build_index
 from indexer.errors import UnreadableReport
-from indexer.extract import doc as doc_module
-from indexer.extract import extract, sniff
-from indexer.extract.text import decode_text
-from indexer.request import parse_search_request
-from indexer.search import Searcher
+from indexer.index.build import build_index
+from indexer.ingest.extract import doc as doc_module
+from indexer.ingest.extract import extract, sniff
+from indexer.ingest.extract.text import decode_text
+from indexer.query.request import parse_search_request
+from indexer.search.searcher import Searcher
 
 REPO = Path(__file__).resolve().parents[1]
 KEELUNG = (REPO / "corpus" / "keelung-2022-yatsushiro-visit.txt").read_text(encoding="utf-8")

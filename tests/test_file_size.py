@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.request import parse_search_request
-from indexer.search import Searcher
+from indexer.query.request import parse_search_request
+from indexer.search.searcher import Searcher
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -25,7 +25,7 @@ def test_a_million_character_run_of_one_character_is_indexed(tmp_path):
     (corpus / "run.txt").write_text("市" * 1_000_000, encoding="utf-8")
     (corpus / "mixed.txt").write_text(("的臺鄉" * 100_000)[:300_000], encoding="utf-8")
     index = tmp_path / "index"
-    script = ("import json, sys; from indexer.build import build_index; "
+    script = ("import json, sys; from indexer.index.build import build_index; "
               "s = build_index(sys.argv[1], sys.argv[2]); print(json.dumps([s.indexed, s.passages]))")
     done = subprocess.run([sys.executable, "-c", script, str(corpus), str(index)], cwd=REPO,
                           capture_output=True, text=True, timeout=900, check=True)
@@ -52,7 +52,7 @@ def test_alias_learning_reads_a_long_text_in_linear_time(make):
     150 s for a real 797,000-character council record); now about a second here.
     The limit is generous: the quadratic version needed minutes for each text."""
     script = ("import sys; sys.path.insert(0, 'scripts'); import random; "
-              "from bench_file_size import council_text, load_pools; from indexer.aliases import find_aliases; "
+              "from bench_file_size import council_text, load_pools; from indexer.ingest.aliases import find_aliases; "
               f"text = {make}; print(len(text), len(find_aliases(text)))")
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True,
                           timeout=60, check=True)

@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from indexer.errors import UnreadableReport
-from indexer.front_matter import MAX_CHARS, front_matter_values, split_front_matter
+from indexer.ingest.front_matter import MAX_CHARS, front_matter_values, split_front_matter
 from indexer.models import Period
 
 LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
@@ -53,7 +53,7 @@ def test_front_matter_longer_than_the_limit_is_refused():
 
 
 @pytest.mark.parametrize("yaml_text,expected", [
-    ("date: 2023-13-45", {"date": "2023-13-45"}),  # text, checked by indexer.dates, not YAML
+    ("date: 2023-13-45", {"date": "2023-13-45"}),  # text, checked by indexer.text.dates, not YAML
     ("date: !!timestamp 2023-13-45", {"date": "2023-13-45"}),
     ("date: 2022-11-03", {"date": "2022-11-03"}),
     ("date: 2022", {"date": 2022}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.ids import assign_ids, plain_id, safe_text
+from indexer.ingest.ids import assign_ids, plain_id, safe_text
 
 
 @pytest.mark.parametrize("path,expected", [

@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 from whoosh import query as wq
 
-from indexer import facets, matching
-from indexer.query import optional_query, to_whoosh
-from indexer.request import parse_search_request
-from indexer.search import Searcher
+from indexer.engine.whoosh import matching
+from indexer.engine.whoosh.translate import optional_query, to_whoosh
+from indexer.query.request import parse_search_request
+from indexer.search import facets
+from indexer.search.searcher import Searcher
 
 QUERIES = ["八代", "姊妹市 締結", "臺中 OR 高雄", '"友好城市"', "交流 -疫情", "日本 經濟 合作", "SusHi Tech",
            "市長 訪問 交流 觀光"]

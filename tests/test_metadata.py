@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from indexer.errors import UnreadableReport
-from indexer.metadata import extract_metadata
+from indexer.ingest.metadata import extract_metadata
 from indexer.models import Period
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

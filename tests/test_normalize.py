@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.normalize import _ALSO_FOLDED, VARIANTS, fold
+from indexer.text.fold import _ALSO_FOLDED, VARIANTS, fold
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from indexer.dates import parse_user_date
 from indexer.errors import BadRequest
+from indexer.text.dates import parse_user_date
 from web.openapi import openapi_description
 
 # Loaded from the same data the app serves (a test below checks they are
@@ -128,8 +128,8 @@ def test_the_app_serves_this_description(client):
 
 
 def test_limits_and_enums_come_from_the_request_parser():
-    from indexer.metadata import KINDS
-    from indexer.request import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS
+    from indexer.ingest.metadata import KINDS
+    from indexer.query.request import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS
 
     parameters = openapi_description()["components"]["parameters"]
     assert parameters["q"]["schema"]["maxLength"] == MAX_QUERY_CHARS

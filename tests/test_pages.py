@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from indexer.cities import CITIES
 from indexer.models import FacetValue
+from indexer.text.cities import CITIES
 from web import create_app
 from web.chart import year_chart
 from web.filters import facet_split
@@ -292,7 +292,7 @@ def test_report_page_marks_query_terms_as_search_folds_them(client, reports, q, 
     ("公務出國報告資訊網", None),
 ])
 def test_report_page_shows_its_source(tmp_path, source, link):
-    from indexer.build import build_index
+    from indexer.index.build import build_index
 
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "r.txt").write_text(

@@ -1,4 +1,4 @@
-"""indexer.passages: headings, tables, TOCs, fragments, coverage and stable ids."""
+"""indexer.ingest.passages: headings, tables, TOCs, fragments, coverage and stable ids."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import indexer.passages
-from indexer.passages import (
+import indexer.ingest.passages
+from indexer.ingest.passages import (
     LONG_ATOM,
     MAX_CHARS,
     heading_rank,
@@ -42,7 +42,7 @@ def assert_covers(body: str, passages) -> None:
 
 
 def test_doctests():
-    assert doctest.testmod(indexer.passages).failed == 0
+    assert doctest.testmod(indexer.ingest.passages).failed == 0
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.highlight import mark, match_spans, snippet
-from indexer.query import parse_query, to_whoosh
+from indexer.engine.whoosh.translate import to_whoosh
+from indexer.query.plan import parse_query
+from indexer.search.spans import mark, match_spans, snippet
 
 
 @pytest.mark.parametrize(

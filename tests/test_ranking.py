@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.build import build_index
-from indexer.ranking import TOC_PRIOR, passage_prior
-from indexer.request import parse_search_request
-from indexer.search import Searcher
+from indexer.index.build import build_index
+from indexer.ingest.prior import TOC_PRIOR, passage_prior
+from indexer.query.request import parse_search_request
+from indexer.search.searcher import Searcher
 
 PROSE = "本市與日本熊本縣八代市往來密切，每年互訪，並共同推動觀光與產業交流，成果豐碩。"
 

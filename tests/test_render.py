@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import web.render
+from indexer.ingest.passages import split_passages
 from indexer.models import Passage
-from indexer.passages import split_passages
 from web.render import render_passage, render_text, render_toc
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.errors import BadRequest
-from indexer.request import parse_search_request, query_string
+from indexer.query.request import parse_search_request, query_string
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index
-from indexer.cities import CITIES
-from indexer.store import current_build
+from indexer.index.build import build_index
+from indexer.index.store import current_build
+from indexer.text.cities import CITIES
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "make_scale_corpus.py"
 

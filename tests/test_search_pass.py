@@ -1,14 +1,15 @@
 """One run of the query per search: the ranked hits, the exact total and the
 facets all come from it (indexer/matching.py), and a matched term's COORD comes
-from the term's own matcher (query.Coordinated)."""
+from the term's own matcher (translate.Coordinated)."""
 
 import pytest
 from whoosh import query as wq
 
-from indexer import facets
-from indexer.query import COORD, Coordinated, to_whoosh
-from indexer.request import parse_search_request
-from indexer.search import Searcher
+from indexer.engine.whoosh.translate import Coordinated, to_whoosh
+from indexer.query.plan import COORD
+from indexer.query.request import parse_search_request
+from indexer.search import facets
+from indexer.search.searcher import Searcher
 
 QUERIES = [
     {"q": "八代"},
@@ -65,8 +66,8 @@ def test_coordinated_adds_coord_to_the_terms_own_score(searcher):
 def test_bm25f_with_cached_lengths_scores_as_whoosh_does(index_dir, query):
     from whoosh import index as whoosh_index
 
-    from indexer import store
-    from indexer.scoring import BM25F
+    from indexer.engine.whoosh.scoring import BM25F
+    from indexer.index import store
 
     ix = whoosh_index.open_dir(str(store.current_build(index_dir) / "whoosh"))
     q = to_whoosh(Searcher(index_dir).parse(query))

@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import indexer.segmenter
-from indexer.analysis import WordTokenizer
-from indexer.normalize import fold
-from indexer.segmenter import get_tokenizer, pieces, segment
+import indexer.text.words
+from indexer.engine.whoosh.analysis import WordTokenizer
+from indexer.text.fold import fold
+from indexer.text.words import get_tokenizer, pieces, segment
 
 
 def test_doctests():
-    assert doctest.testmod(indexer.segmenter).failed == 0
+    assert doctest.testmod(indexer.text.words).failed == 0
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ def test_pieces_change_no_word_of_normal_text(sentences, glue):
     """Where no block is longer than a piece, the words are those of one jieba call."""
     text = fold(glue.join(sentences))
     whole = list(get_tokenizer().tokenize(text))
-    if all(len(block) <= 20 for block in indexer.segmenter._BLOCK.findall(text)):
+    if all(len(block) <= 20 for block in indexer.text.words._BLOCK.findall(text)):
         assert list(segment(text, size=20)) == whole
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.syntax import (
+from indexer.query.syntax import (
     EXCLUSIONS_ONLY,
     And,
     Not,

@@ -261,7 +261,7 @@ HOSTILE = """出國報告
 
 @pytest.fixture(scope="module")
 def hostile_client(tmp_path_factory):
-    from indexer.build import build_index
+    from indexer.index.build import build_index
 
     root = tmp_path_factory.mktemp("hostile")
     (root / "corpus").mkdir()
@@ -319,7 +319,7 @@ def originals_client(tmp_path_factory, corpus_dir):
     """An index of a PDF with a Chinese file name and an HTML page."""
     from conftest import make_html, make_pdf
 
-    from indexer.build import build_index
+    from indexer.index.build import build_index
 
     text = (corpus_dir / "keelung-2022-yatsushiro-visit.txt").read_text(encoding="utf-8")
     root = tmp_path_factory.mktemp("originals")
@@ -350,7 +350,7 @@ def test_a_report_offers_its_original_file_for_download(originals_client, doc_id
 
 def test_a_file_name_with_a_newline_is_served_under_a_safe_id_and_name(tmp_path, corpus_dir):
     """Before: the id kept the newline and werkzeug refused the header (500)."""
-    from indexer.build import build_index
+    from indexer.index.build import build_index
 
     (tmp_path / "corpus").mkdir()
     data = (corpus_dir / "keelung-2022-yatsushiro-visit.txt").read_bytes()
@@ -415,12 +415,12 @@ def test_a_report_dated_before_1912_shows_its_western_date_alone(tmp_path, monke
 
     from conftest import CORPUS
 
-    import indexer.corpus
-    from indexer.build import build_index
+    import indexer.ingest.corpus
+    from indexer.index.build import build_index
 
     # A build made before dates were checked could hold such a date.
-    extract = indexer.corpus.extract_metadata
-    monkeypatch.setattr(indexer.corpus, "extract_metadata",
+    extract = indexer.ingest.corpus.extract_metadata
+    monkeypatch.setattr(indexer.ingest.corpus, "extract_metadata",
                         lambda *args: dataclasses.replace(extract(*args), date="1850-05"))
     (tmp_path / "corpus").mkdir()
     shutil.copy(CORPUS / "keelung-2022-yatsushiro-visit.txt", tmp_path / "corpus" / "keelung.txt")

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer import settings
 from indexer.errors import BadRequest, IndexDamaged, IndexNotFound, ReportNotFound
-from indexer.search import Searcher
+from indexer.search.searcher import Searcher
 
 # Everything is served from this origin; no inline script or style, so an
 # injected tag in a report could not run even if escaping failed somewhere.

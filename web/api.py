@@ -15,7 +15,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, request, url_for
 
 from indexer.models import Hit
-from indexer.request import parse_search_request
+from indexer.query.request import parse_search_request
 
 from . import get_searcher
 

@@ -12,8 +12,8 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint
 from markupsafe import Markup
 
-from indexer.dates import ROC_OFFSET
 from indexer.models import FacetValue
+from indexer.text.dates import ROC_OFFSET
 
 bp = Blueprint("filters", __name__)
 

@@ -2,16 +2,16 @@
 
     openapi_description()["paths"]["/api/search"]["get"]["parameters"]
 
-Limits and enums come from `indexer.request` (and the code that fills each
+Limits and enums come from `indexer.query.request` (and the code that fills each
 field), so the description cannot drift from what the app accepts; a test runs
 schemathesis against the running app to prove the rest.
 """
 
 from __future__ import annotations
 
-from indexer.cities import CITIES
-from indexer.metadata import KINDS
-from indexer.request import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS
+from indexer.ingest.metadata import KINDS
+from indexer.query.request import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS
+from indexer.text.cities import CITIES
 
 from .api import CSV_COLUMNS, EXPORT_LIMIT
 from .views import ORIGINAL_TYPES

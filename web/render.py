@@ -19,8 +19,8 @@ from collections.abc import Iterable
 import markdown
 from markdown.extensions import Extension
 
+from indexer.ingest.passages import heading_rank, heading_title, is_table_row
 from indexer.models import Passage
-from indexer.passages import heading_rank, heading_title, is_table_row
 
 _HEADER_CELL_MAX = 12  # a header cell is a label ("日期", "服務機關"), not a caption
 
@@ -49,7 +49,7 @@ def render_toc(passages: Iterable[Passage]) -> list[dict]:
     ready for indenting.  Headings in the middle of a passage (a title merged into
     the cover, say) are listed too, so the contents miss nothing.
 
-    >>> from indexer.passages import split_passages
+    >>> from indexer.ingest.passages import split_passages
     >>> [(e["text"], e["level"]) for e in render_toc(split_passages("壹、目的\\n\\n甲。\\n\\n一、心得\\n\\n乙。"))]
     [('壹、目的', 1), ('一、心得', 2)]
     """

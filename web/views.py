@@ -14,12 +14,12 @@ from urllib.parse import quote
 
 from flask import Blueprint, render_template, request, send_file, url_for
 
-from indexer import store
-from indexer.cities import CITIES
 from indexer.errors import BadRequest
-from indexer.ids import safe_text
+from indexer.index import store
+from indexer.ingest.ids import safe_text
 from indexer.models import SearchRequest
-from indexer.request import MAX_QUERY_CHARS, parse_search_request, query_string, to_params
+from indexer.query.request import MAX_QUERY_CHARS, parse_search_request, query_string, to_params
+from indexer.text.cities import CITIES
 
 from . import get_searcher
 from .chart import year_chart

