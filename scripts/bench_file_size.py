@@ -29,10 +29,9 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
 from make_scale_corpus import load_pools, numeral  # noqa: E402
-from whoosh import index as whoosh_index  # noqa: E402
 
-from indexer.engine.whoosh.schema import make_schema  # noqa: E402
-from indexer.index.build import WRITER, passage_documents  # noqa: E402
+from indexer.engine import get_engine  # noqa: E402
+from indexer.index.records import passage_records  # noqa: E402
 from indexer.ingest.aliases import find_aliases  # noqa: E402
 from indexer.ingest.corpus import content_hash  # noqa: E402
 from indexer.ingest.extract import extract  # noqa: E402
@@ -105,10 +104,9 @@ def time_stages(name: str, data: bytes, scratch: Path) -> dict[str, float]:
                     metadata=metadata, passages=passages)
 
     def index():
-        folder = Path(tempfile.mkdtemp(dir=scratch))
-        writer = whoosh_index.create_in(str(folder), make_schema()).writer(**WRITER)
-        for doc in passage_documents(report):
-            writer.add_document(**doc)
+        build = Path(tempfile.mkdtemp(dir=scratch))
+        writer = get_engine().writer(build, None, 0)  # one process, as a small build runs
+        writer.add(passage_records(report))
         writer.commit()
 
     timed("index", index)

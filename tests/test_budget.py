@@ -8,10 +8,11 @@ import time
 
 import pytest
 
-from indexer.engine.whoosh import matching
+from indexer.engine import deadline as budget
+from indexer.engine.whoosh.engine import WhooshSearcher
 from indexer.errors import BadRequest
+from indexer.query import limits
 from indexer.query.request import parse_search_request
-from indexer.search import budget
 from indexer.search import searcher as search_module
 from indexer.search.searcher import Searcher
 from web import create_app
@@ -48,8 +49,8 @@ def test_a_query_larger_than_a_person_types_is_refused_with_what_to_shorten(api,
 
 def test_the_clause_cap_counts_expansions():
     with pytest.raises(BadRequest, match="clauses"):
-        budget.check_size(terms=3, clauses=budget.MAX_CLAUSES + 1)
-    budget.check_size(terms=budget.MAX_TERMS, clauses=budget.MAX_CLAUSES)  # at the limits: fine
+        limits.check_size(terms=3, clauses=limits.MAX_CLAUSES + 1)
+    limits.check_size(terms=limits.MAX_TERMS, clauses=limits.MAX_CLAUSES)  # at the limits: fine
 
 
 @pytest.mark.parametrize("query", [
@@ -108,16 +109,17 @@ def test_a_long_search_waits_for_the_long_slot_and_stops_at_its_deadline(monkeyp
     monkeypatch.setattr(budget, "_CHECK_EVERY", 1)
     monkeypatch.setattr(budget, "LONG_AFTER", 0.0)  # every search is long at once
     monkeypatch.setattr(search_module, "GATED_POSTINGS", 0)  # and may be held back
-    searcher = Searcher(index_dir, time_limit=0.2)
-    assert searcher._gate.acquire(0)  # another thread's long search holds the slot
+    gate = budget.LongGate()
+    searcher = Searcher(index_dir, time_limit=0.2, gate=gate)
+    assert gate.acquire(0)  # another thread's long search holds the slot
     try:
         result = searcher.search(_request(q="市 OR 日本"))
         assert not result.complete  # waited, then answered at its deadline with what it had
     finally:
-        searcher._gate.release()
+        gate.release()
     assert searcher.search(_request(q="市 OR 日本")).complete  # the slot is free again
-    assert searcher._gate.acquire(0)  # and the search gave it back
-    searcher._gate.release()
+    assert gate.acquire(0)  # and the search gave it back
+    gate.release()
 
 
 @pytest.mark.parametrize("long_after,gated_postings", [
@@ -128,12 +130,13 @@ def test_a_short_search_never_waits_for_the_long_slot(monkeypatch, index_dir, lo
     monkeypatch.setattr(budget, "_CHECK_EVERY", 1)
     monkeypatch.setattr(budget, "LONG_AFTER", long_after)
     monkeypatch.setattr(search_module, "GATED_POSTINGS", gated_postings)
-    searcher = Searcher(index_dir, time_limit=30)
-    assert searcher._gate.acquire(0)
+    gate = budget.LongGate()
+    searcher = Searcher(index_dir, time_limit=30, gate=gate)
+    assert gate.acquire(0)
     try:
         assert searcher.search(_request(q="八代")).complete
     finally:
-        searcher._gate.release()
+        gate.release()
 
 
 def test_long_searches_run_one_at_a_time(monkeypatch):
@@ -163,8 +166,8 @@ def test_long_searches_run_one_at_a_time(monkeypatch):
 
 def test_the_export_runs_the_search_once(monkeypatch, searcher):
     runs = []
-    original = matching.run
-    monkeypatch.setattr(matching, "run", lambda *a, **k: runs.append(1) or original(*a, **k))
+    original = WhooshSearcher.run
+    monkeypatch.setattr(WhooshSearcher, "run", lambda *a, **k: runs.append(1) or original(*a, **k))
     hits = searcher.export(_request(q="市"), limit=1000)
     assert len(runs) == 1
     assert len(hits) == searcher.search(_request(q="市")).total

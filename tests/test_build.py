@@ -166,7 +166,7 @@ def test_a_crash_half_way_leaves_the_previous_index_serving(corpus, tmp_path, mo
 
     import indexer.index.build as build_module
 
-    real = build_module.passage_documents
+    real = build_module.passage_records
     calls = []
 
     def crash_on_the_new_report(report):
@@ -175,7 +175,7 @@ def test_a_crash_half_way_leaves_the_previous_index_serving(corpus, tmp_path, mo
             raise KeyboardInterrupt  # Ctrl-C half-way through writing
         return real(report)
 
-    monkeypatch.setattr(build_module, "passage_documents", crash_on_the_new_report)
+    monkeypatch.setattr(build_module, "passage_records", crash_on_the_new_report)
     for force in (False, True):  # an update and a full rebuild alike
         with pytest.raises(KeyboardInterrupt):
             build_index(corpus, index, force=force)
@@ -214,11 +214,11 @@ def test_building_from_nothing_is_a_clear_error(tmp_path, setup):
 
 def test_a_parallel_build_searches_like_a_single_one(corpus, tmp_path, monkeypatch):
     """Large builds analyse in several processes, one segment each; updates go on top."""
-    import indexer.index.build as build_module
+    import indexer.engine.whoosh.engine as whoosh_engine
 
     shutil.copy(TAIPEI, corpus / "taipei.txt")
     build_index(corpus, tmp_path / "single")
-    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(whoosh_engine, "PARALLEL_FROM", 1)
     build_index(corpus, tmp_path / "parallel")
     for query in ("八代", "市長峰會", "熊本 -八代", '"SusHi Tech"'):
         single = Searcher(tmp_path / "single").search(parse_search_request({"q": query, "per_page": "100"}))

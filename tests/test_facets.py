@@ -96,7 +96,7 @@ def test_export_reads_every_page(searcher):
 
 @pytest.mark.parametrize("newest", [True, False])
 def test_date_order_lists_reports_in_reading_order_and_undated_last(newest):
-    from indexer.search.facets import date_order
+    from indexer.engine.counting import date_order
 
     class Columns:
         values = {"span_end": [20221103, 0, 20140701, 20221103, 20140701],

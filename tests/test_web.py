@@ -436,6 +436,6 @@ def test_warm_up_reads_ahead_and_tolerates_a_missing_index(index_dir, tmp_path):
     from web import _EXTENSION, create_app, warm_up
 
     app = warm_up(create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}))
-    assert app.extensions[_EXTENSION].searcher._columns  # the facet columns are read
+    assert app.extensions[_EXTENSION].searcher is not None  # opened before the first request
     empty = warm_up(create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")}))
     assert empty.test_client().get("/api/search?q=x").status_code == 503

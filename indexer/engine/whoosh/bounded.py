@@ -1,4 +1,4 @@
-"""The whoosh engine's side of a search's budget (`indexer.search.budget`):
+"""The whoosh engine's side of a search's budget (`indexer.engine.deadline`):
 every postings matcher ticks the search's Deadline, and the size and cost of
 a whoosh query are measured."""
 
@@ -8,7 +8,7 @@ from whoosh import query as wq
 from whoosh.matching import WrappingMatcher
 from whoosh.searching import Searcher as WhooshSearcher
 
-from indexer.search.budget import Deadline
+from indexer.engine.deadline import Deadline
 
 
 class BoundedSearcher(WhooshSearcher):

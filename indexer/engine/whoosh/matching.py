@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from whoosh import query as wq
 from whoosh.collectors import ScoredCollector
 
-from indexer.search.budget import SearchTimeout
+from indexer.engine.deadline import SearchTimeout
 
 # Bounds are computed from whoosh's own per-term maxima; this margin covers
 # rounding in the sums.

@@ -1,14 +1,19 @@
 """One run of the query per search: the ranked hits, the exact total and the
-facets all come from it (indexer/matching.py), and a matched term's COORD comes
+facets all come from it (indexer/engine/whoosh/matching.py), and a matched term's COORD comes
 from the term's own matcher (translate.Coordinated)."""
 
 import pytest
+from whoosh import index as whoosh_index
 from whoosh import query as wq
 
+from indexer.engine import counting
+from indexer.engine.whoosh.bounded import BoundedSearcher
+from indexer.engine.whoosh.columns import FacetColumns
+from indexer.engine.whoosh.scoring import BM25F
 from indexer.engine.whoosh.translate import Coordinated, to_whoosh
+from indexer.index import store
 from indexer.query.plan import COORD
 from indexer.query.request import parse_search_request
-from indexer.search import facets
 from indexer.search.searcher import Searcher
 
 QUERIES = [
@@ -30,13 +35,31 @@ def searcher(index_dir):
     s.close()
 
 
+@pytest.fixture(scope="module")
+def whoosh_searcher(index_dir):
+    """The whoosh engine's own searcher over the bundled corpus's build."""
+    ix = whoosh_index.open_dir(str(store.current_build(index_dir) / "whoosh"))
+    s = BoundedSearcher(ix.reader(), fromindex=ix, weighting=BM25F())
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def columns(whoosh_searcher):
+    return FacetColumns(whoosh_searcher.reader())
+
+
+@pytest.fixture(scope="module")
+def parse(index_dir):
+    return Searcher(index_dir).parse
+
+
 @pytest.mark.parametrize("params", QUERIES, ids=lambda p: " ".join(p.values()))
-def test_total_and_facets_equal_a_separate_unscored_run(searcher, params):
+def test_total_and_facets_equal_a_separate_unscored_run(searcher, whoosh_searcher, columns, params):
     request = parse_search_request(params)
     result = searcher.search(request)
-    whoosh_searcher = searcher._whoosh()
     matching = whoosh_searcher.docs_for_query(to_whoosh(searcher.parse(request.query), boosts=False))
-    total, counts = facets.count(matching, searcher._facet_columns(whoosh_searcher), request)
+    total, counts = counting.count(matching, columns, request)
     assert result.total == total
     assert {k: {v.value: v.count for v in vs if v.count} for k, vs in result.facets.items()} == {
         k: dict(c) for k, c in counts.items()}
@@ -52,8 +75,7 @@ def test_every_hit_passes_the_filters(searcher, params):
     assert len(result.hits) == min(result.total, 100)
 
 
-def test_coordinated_adds_coord_to_the_terms_own_score(searcher):
-    whoosh_searcher = searcher._whoosh()
+def test_coordinated_adds_coord_to_the_terms_own_score(whoosh_searcher):
     term = wq.Term("grams", "八代")
     plain = {hit.docnum: hit.score for hit in whoosh_searcher.search(term, limit=None)}
     coordinated = {hit.docnum: hit.score for hit in whoosh_searcher.search(Coordinated(term), limit=None)}
@@ -64,11 +86,6 @@ def test_coordinated_adds_coord_to_the_terms_own_score(searcher):
 
 @pytest.mark.parametrize("query", ["八代", '"姊妹市"', "臺中 高雄 交流", "交流 -疫情"])
 def test_bm25f_with_cached_lengths_scores_as_whoosh_does(index_dir, query):
-    from whoosh import index as whoosh_index
-
-    from indexer.engine.whoosh.scoring import BM25F
-    from indexer.index import store
-
     ix = whoosh_index.open_dir(str(store.current_build(index_dir) / "whoosh"))
     q = to_whoosh(Searcher(index_dir).parse(query))
     with ix.searcher() as plain, ix.searcher(weighting=BM25F()) as cached:

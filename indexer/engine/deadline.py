@@ -1,14 +1,11 @@
-"""What one search may cost: a cap on the query's size, a deadline, and one
-long search at a time per process.
+"""What one search may cost in time: a deadline, and one long search at a time per process.
 
 A query of 200 characters can still ask for thirty common characters joined by
 OR, or a hundred one-character terms; Whoosh's matchers are Python, so such a
 query kept a worker busy for seconds and everyone else waited (docs/PERFORMANCE.md,
-"Hostile queries"). Three bounds keep every request short:
+"Hostile queries"). Beside the cap on a query's size (`indexer.query.limits`), two bounds keep
+every request short:
 
-- `check_size`: a query with more terms, or more clauses once spellings and
-  aliases are expanded, than a person types is refused (BadRequest, saying what
-  to shorten);
 - `Deadline`: every posting a search reads ticks it (the engine calls `tick`),
   and past the deadline the search stops and answers with what it found so
   far, marked incomplete;
@@ -27,10 +24,6 @@ from __future__ import annotations
 import threading
 import time
 
-from indexer.errors import BadRequest
-
-MAX_TERMS = 32  # terms and phrases of one query, as typed
-MAX_CLAUSES = 512  # whoosh clauses once spellings, aliases, words, headings and titles are added
 # A search running longer than this is long: at 200k passages a typical search
 # takes 0.1-0.3 s, a hostile one seconds (docs/PERFORMANCE.md).
 LONG_AFTER = 0.25
@@ -96,15 +89,3 @@ class Deadline:
         if self.holds_slot:
             self.holds_slot = False
             self._gate.release()
-
-
-def check_size(terms: int, clauses: int) -> None:
-    """BadRequest when a query is larger than any a person types."""
-    if terms > MAX_TERMS:
-        raise BadRequest(
-            f"查詢的詞太多（{terms} 個，最多 {MAX_TERMS} 個）。Too many terms in the query "
-            f"({terms}; at most {MAX_TERMS}): remove some words, or put a phrase in quotes.")
-    if clauses > MAX_CLAUSES:
-        raise BadRequest(
-            f"查詢展開後太大，請減少詞或 OR。The query expands to {clauses} clauses (at most "
-            f"{MAX_CLAUSES}) once spellings and other names are added: use fewer terms or fewer OR.")
