@@ -15,7 +15,6 @@ import argparse
 import errno
 import json
 import os
-import re
 import socket
 import sys
 from pathlib import Path
@@ -24,6 +23,7 @@ from indexer import settings
 from indexer.errors import BadRequest, IndexNotFound, JiaoliuError
 from indexer.index.build import BuildSummary, build_index
 from indexer.ingest.ids import safe_text
+from indexer.models import Snippet
 from indexer.query.request import parse_search_request
 from indexer.search.searcher import Searcher
 
@@ -116,11 +116,16 @@ def cmd_index(args) -> int:
     return 0
 
 
-def _terminal(snippet_html: str) -> str:
-    import html
-
-    return html.unescape(re.sub(r"</?mark>", lambda m: "】" if m.group().startswith("</") else "【",
-                                snippet_html))
+def _terminal(snippet: Snippet, colour: bool) -> str:
+    """A snippet for the terminal: its matches in reverse video on a terminal,
+    between 【 】 in a file or pipe (no escape codes where they would be garbage)."""
+    before, after = ("\x1b[7m", "\x1b[0m") if colour else ("【", "】")
+    out, last = [], 0
+    for start, end in snippet.marks:  # report text is escaped, never sent raw to the terminal
+        out += [printable(snippet.text[last:start]), before, printable(snippet.text[start:end]), after]
+        last = end
+    out.append(printable(snippet.text[last:]))
+    return "".join(out)
 
 
 def cmd_search(args) -> int:
@@ -145,7 +150,7 @@ def cmd_search(args) -> int:
         print(f"\n{n}. {hit.title} · {hit.city or '?'} · {hit.date or '?'}")
         if hit.heading:
             print(f"   {hit.heading}")
-        print(f"   {_terminal(hit.snippet)}")
+        print(f"   {_terminal(hit.snippet, colour=sys.stdout.isatty())}")
         print(f"   {hit.url}")
     return 0
 

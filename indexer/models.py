@@ -120,6 +120,20 @@ class FacetValue:
                 "toggle_url": self.toggle_url}
 
 
+Span = tuple[int, int]  # [start, end) of characters
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A window of a passage's text to show in a list of hits: `text` (line breaks
+    flattened, Markdown heading marks dropped, "…" where it was cut) and `marks`,
+    the spans of `text` where the query matched. Data, not HTML: the web app and
+    the CLI each mark it their own way."""
+
+    text: str
+    marks: tuple[Span, ...] = ()
+
+
 @dataclass(frozen=True)
 class Hit:
     doc_id: str
@@ -129,7 +143,7 @@ class Hit:
     date: str | None
     heading: str
     text: str
-    snippet: str  # escaped HTML whose only tags are <mark> … </mark>
+    snippet: Snippet
     score: float
 
     @property
@@ -145,7 +159,8 @@ class Hit:
             "date": self.date,
             "heading": self.heading,
             "text": self.text,
-            "snippet": self.snippet,
+            "snippet_text": self.snippet.text,
+            "snippet_marks": [list(span) for span in self.snippet.marks],
             "url": self.url,
             "score": round(self.score, 4),
         }

@@ -178,3 +178,21 @@ def test_a_full_disk_during_a_build_changes_nothing(tmp_path, corpus_dir, capsys
         assert "new" not in {r["doc_id"] for r in searcher.reports()} and len(searcher.reports()) == 5
     finally:
         searcher.close()
+
+
+def test_the_library_hands_over_spans_not_html(index_dir, capsys):
+    assert main(["search", "八代", "--json", "--index", str(index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "<mark>" not in out
+    for hit in json.loads(out)["hits"]:
+        assert hit["snippet_marks"]
+        assert all(hit["snippet_text"][s:e] == "八代" for s, e in hit["snippet_marks"])
+
+
+def test_a_terminal_gets_reverse_video_and_a_pipe_brackets():
+    from indexer.cli import _terminal
+    from indexer.models import Snippet
+
+    cut = Snippet("與八代市\x1b締結", ((1, 3),))
+    assert _terminal(cut, colour=False) == "與【八代】市\\x1b締結"
+    assert _terminal(cut, colour=True) == "與\x1b[7m八代\x1b[0m市\\x1b締結"

@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 
 from indexer.engine.whoosh.translate import to_whoosh
 from indexer.query.plan import parse_query
-from indexer.search.spans import mark, match_spans, snippet
+from indexer.search.spans import match_spans, snippet
+from web.present import marked as mark
+from web.present import snippet_html
 
 
 @pytest.mark.parametrize(
@@ -63,16 +65,28 @@ def test_marks_land_on_the_original_characters(text, query, marked):
 
 def test_snippet_is_a_window_around_the_first_match_without_markdown_marks():
     text = "### 三、與八代市的緣起\n\n" + "前文" * 100 + "八代港"
-    html = snippet(text, match_spans(text, parse_query("八代港")), width=40)
+    html = snippet_html(snippet(text, match_spans(text, parse_query("八代港")), width=40))
     assert html.startswith("…") and html.endswith("<mark>八代港</mark>")
-    head = snippet(text, match_spans(text, parse_query("緣起")), width=40)
+    head = snippet_html(snippet(text, match_spans(text, parse_query("緣起")), width=40))
     assert head.startswith("三、與八代市的<mark>緣起</mark>") and "#" not in head
 
 
 def test_snippet_never_cuts_a_match_in_two():
     text = "甲" * 30 + "SusHi Tech Tokyo" + "乙" * 30
-    html = snippet(text, match_spans(text, parse_query('"SusHi Tech Tokyo"')), width=20)
+    html = snippet_html(snippet(text, match_spans(text, parse_query('"SusHi Tech Tokyo"')), width=20))
     assert "<mark>SusHi Tech Tokyo</mark>" in html
+
+
+@pytest.mark.parametrize("text,query", [
+    ("## 六、參訪過程\n八代港\t是重要港口", "八代港"),
+    ("甲\n\n  乙 八代市　與\t\t熊本縣", "熊本縣"),
+    ("# 目錄\n" + "前文\n" * 60 + "締結姊妹市", "姊妹市"),
+])
+def test_snippet_marks_point_at_the_matched_words_after_flattening(text, query):
+    parsed = parse_query(query)
+    cut = snippet(text, match_spans(text, parsed), width=40)
+    assert cut.marks and all(cut.text[s:e] == query for s, e in cut.marks)
+    assert "\n" not in cut.text and "\t" not in cut.text and "#" not in cut.text
 
 
 @pytest.mark.parametrize(

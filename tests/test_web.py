@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from web import create_app
 
-HIT_KEYS = {"doc_id", "passage_id", "title", "city", "date", "heading", "text", "snippet", "url", "score"}
+HIT_KEYS = {"doc_id", "passage_id", "title", "city", "date", "heading", "text", "snippet", "snippet_text",
+            "snippet_marks", "url", "score"}
 
 
 class _Page(HTMLParser):

@@ -18,6 +18,7 @@ from indexer.models import Hit
 from indexer.query.request import parse_search_request
 
 from . import get_searcher
+from .present import result_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -31,7 +32,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 @bp.get("/search")
 def search():
     search_request = parse_search_request(request.args)
-    return get_searcher().search(search_request).to_dict()
+    return result_json(get_searcher().search(search_request))
 
 
 @bp.get("/search.csv")

@@ -12,8 +12,10 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint
 from markupsafe import Markup
 
-from indexer.models import FacetValue
+from indexer.models import FacetValue, Snippet
 from indexer.text.dates import ROC_OFFSET
+
+from . import present
 
 bp = Blueprint("filters", __name__)
 
@@ -47,6 +49,12 @@ def roc(iso: str | None) -> str:
     units = ("年", "月", "日")
     numbers = [int(parts[0]) - ROC_OFFSET, *(int(part) for part in parts[1:])]
     return "民國" + "".join(f"{n}{unit}" for n, unit in zip(numbers, units, strict=False))
+
+
+@bp.app_template_filter("snippet_html")
+def snippet_html(snippet: Snippet) -> Markup:
+    """A hit's snippet with its matches in <mark> (web/present.py)."""
+    return present.snippet_html(snippet)
 
 
 @bp.app_template_filter("kind_label")

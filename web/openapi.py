@@ -53,7 +53,14 @@ def _schemas() -> dict:
         date=_nullable(DATE),
         heading={"type": "string", "description": "Heading path, joined by ' › '."},
         text={"type": "string", "description": "The passage's full plain text."},
-        snippet={"type": "string", "description": "Escaped HTML whose only tags are <mark>…</mark>."},
+        snippet={"type": "string", "description": "Escaped HTML whose only tags are <mark>…</mark>: "
+                 "`snippet_text` with `snippet_marks` marked."},
+        snippet_text={"type": "string", "description": "A window of the passage's text around the first match "
+                      "(line breaks flattened, … where it was cut)."},
+        snippet_marks={"type": "array", "description": "[start, end) character offsets into `snippet_text` "
+                       "where the query matched.",
+                       "items": {"type": "array", "items": {"type": "integer", "minimum": 0},
+                                 "minItems": 2, "maxItems": 2}},
         url={"type": "string", "pattern": "^/reports/[^/#]+#[^/#]+$",
              "description": "/reports/<doc_id>#<passage_id>, percent-encoded."},
         score={"type": "number"},

@@ -24,6 +24,7 @@ from indexer.text.cities import CITIES
 from . import get_searcher
 from .chart import year_chart
 from .filters import highlight, kind_label
+from .present import marked
 from .render import render_passage, render_toc
 
 bp = Blueprint("views", __name__)
@@ -79,7 +80,7 @@ def report_page(doc_id: str):
     report = searcher.report(doc_id)  # ReportNotFound becomes the 404 page
     # A link parameter, not a search: an over-long one is cut, not refused.
     query = " ".join(request.args.get("q", "").split())[:MAX_QUERY_CHARS]
-    mark = (lambda text: searcher.mark(text, query, report.doc_id)) if query else None
+    mark = (lambda text: marked(text, searcher.spans(text, query, report.doc_id))) if query else None
     passages = [(passage, highlight(render_passage(passage), mark)) for passage in report.passages]
     return render_template(
         "report.html",

@@ -31,7 +31,7 @@ from indexer.query.limits import check_size
 from indexer.query.plan import ParsedQuery, parse_query
 from indexer.search.facets import facet_values
 from indexer.search.rank import RERANK_DEPTH, Candidate, rerank
-from indexer.search.spans import mark, match_spans, snippet
+from indexer.search.spans import match_spans, snippet
 from indexer.search.suggest import Lexicon, suggestions
 
 
@@ -247,9 +247,9 @@ class Searcher:
             raise ReportNotFound(f"no report with id {doc_id!r}; see /api/reports for the list")
         return store.read_report(self.build, doc_id)
 
-    def mark(self, text: str, query: str, doc_id: str | None = None) -> str:
-        """Escaped HTML of `text` with the query's matches in <mark>."""
-        return mark(text, match_spans(text, self.parse(query), doc_id))
+    def spans(self, text: str, query: str, doc_id: str | None = None) -> list[tuple[int, int]]:
+        """Where the query matches in `text` (the same matches the index made), merged and sorted."""
+        return match_spans(text, self.parse(query), doc_id)
 
 
 def _incomplete_notice(seconds: float | None, found: int) -> str:

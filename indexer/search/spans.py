@@ -1,4 +1,4 @@
-"""Back from a query to the characters it matched: spans, marks and snippets.
+"""Back from a query to the characters it matched: spans, and the snippet around them (data; HTML is web/'s).
 
 These find in a passage's text the same matches the index made (台 in the
 query marks 臺 in the text, 经济 marks 經濟, an alias marks the name it
@@ -7,9 +7,9 @@ stands for), so highlights always agree with hits.
 
 from __future__ import annotations
 
-import html
 import re
 
+from indexer.models import Snippet, Span
 from indexer.query import syntax
 from indexer.query.plan import ParsedQuery, Runs, Unit
 from indexer.text.fold import fold
@@ -88,33 +88,53 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def mark(text: str, spans: list[tuple[int, int]]) -> str:
-    """Escaped HTML of `text` with <mark> around each span; no other markup."""
-    out, last = [], 0
-    for start, end in spans:
-        out.append(html.escape(text[last:start]))
-        out.append("<mark>" + html.escape(text[start:end]) + "</mark>")
-        last = end
-    out.append(html.escape(text[last:]))
-    return "".join(out)
+# Markdown heading marks (### 三、…) are markup, not words; line breaks inside a
+# snippet only waste room on a results page.
+_HEADING_MARK = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]+")
+_BREAKS = re.compile(r"\s*\n\s*|\t+")
 
 
-def snippet(text: str, spans: list[tuple[int, int]], width: int = 160) -> str:
-    """Escaped HTML: a window of about `width` characters from just before the
-    first match, the matches inside it marked, line breaks flattened."""
+def snippet(text: str, spans: list[Span], width: int = 160) -> Snippet:
+    """A window of about `width` characters from just before the first match, the
+    matches inside it marked, line breaks flattened, never a match cut in two.
+
+    >>> snippet("前言\\n本市與八代市締結友好城市", [(6, 8)], width=40)
+    Snippet(text='前言 本市與八代市締結友好城市', marks=((6, 8),))
+    """
     if not spans:
-        cut = text[:width]
-        return html.escape(" ".join(cut.split())) + ("…" if len(text) > width else "")
-    first = spans[0][0]
-    start = max(0, min(first - width // 4, len(text) - width))
-    if start < width // 4:  # an ellipsis to skip a few characters is not worth it
-        start = 0
-    end = min(len(text), start + width)
-    end = max([end] + [e for s, e in spans if s < end < e])  # never cut a match in two
+        start, end = 0, min(len(text), width)
+    else:
+        first = spans[0][0]
+        start = max(0, min(first - width // 4, len(text) - width))
+        if start < width // 4:  # an ellipsis to skip a few characters is not worth it
+            start = 0
+        end = min(len(text), start + width)
+        end = max([end] + [e for s, e in spans if s < end < e])
     inside = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start]
-    body = mark(text[start:end], inside)
-    # Markdown heading marks (### 三、…) are markup, not words; line breaks
-    # inside a snippet only waste room on a results page.
-    body = re.sub(r"(?m)^[ \t]*#{1,6}[ \t]+", "", body)
-    body = re.sub(r"\s*\n\s*|\t+", " ", body)
-    return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
+    window, where = _tracked_sub(_HEADING_MARK, "", text[start:end], list(range(end - start + 1)))
+    window, where = _tracked_sub(_BREAKS, " ", window, where)
+    marks = tuple((where[s], where[e]) for s, e in inside if where[s] < where[e])
+    if start > 0:
+        window, marks = "…" + window, tuple((s + 1, e + 1) for s, e in marks)
+    if end < len(text):
+        window += "…"
+    return Snippet(window, marks)
+
+
+def _tracked_sub(pattern: re.Pattern, repl: str, text: str, where: list[int]) -> tuple[str, list[int]]:
+    """`pattern.sub(repl, text)`, and `where` (original offset → offset in `text`)
+    carried over to the new text: offsets inside a replaced stretch go to its start."""
+    out: list[str] = []
+    moved: list[int] = []  # offset in `text` → offset in the result
+    length = last = 0
+    for match in pattern.finditer(text):
+        kept = text[last:match.start()]
+        moved.extend(range(length, length + len(kept)))
+        out.append(kept)
+        length += len(kept)
+        moved.extend([length] * (match.end() - match.start()))
+        out.append(repl)
+        length += len(repl)
+        last = match.end()
+    moved.extend(range(length, length + len(text) - last + 1))
+    return "".join(out) + text[last:], [moved[w] for w in where]
