@@ -45,15 +45,6 @@ Run = Mapping[str, Sequence[str]]
 Qrels = Mapping[str, Mapping[str, int]]
 
 
-def passage_key(doc_id: str, passage_id: str) -> str:
-    """The key a passage has in runs and qrels.
-
-    >>> passage_key("keelung-2022-yatsushiro-visit", "p-2e5e87b9")
-    'keelung-2022-yatsushiro-visit#p-2e5e87b9'
-    """
-    return f"{doc_id}#{passage_id}"
-
-
 def _dcg(gains: Iterable[int]) -> float:
     return sum(gain / math.log2(rank + 1) for rank, gain in enumerate(gains, 1))
 

@@ -120,6 +120,16 @@ class FacetValue:
                 "toggle_url": self.toggle_url}
 
 
+def passage_key(doc_id: str, passage_id: str) -> str:
+    """A passage's one name across the project: in an engine, in runs and judgments,
+    and (as its URL's fragment) on the report page. Passage ids hold no "#".
+
+    >>> passage_key("keelung-2022-yatsushiro-visit", "p-2e5e87b9")
+    'keelung-2022-yatsushiro-visit#p-2e5e87b9'
+    """
+    return f"{doc_id}#{passage_id}"
+
+
 Span = tuple[int, int]  # [start, end) of characters
 
 

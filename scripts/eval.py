@@ -40,13 +40,13 @@ from indexer.errors import JiaoliuError  # noqa: E402
 from indexer.evaluate import (  # noqa: E402
     METRICS,
     evaluate,
-    passage_key,
     qrels_for,
     report_span,
     satisfies,
     unmatched_judgments,
 )
 from indexer.index.build import build_index  # noqa: E402
+from indexer.models import passage_key  # noqa: E402
 from indexer.query.request import parse_search_request  # noqa: E402
 from indexer.search.searcher import Searcher  # noqa: E402
 

@@ -14,13 +14,13 @@ from indexer.evaluate import (
     evaluate,
     mrr,
     ndcg_at,
-    passage_key,
     qrels_for,
     recall_at,
     report_span,
     satisfies,
     unmatched_judgments,
 )
+from indexer.models import passage_key
 
 REPO = Path(__file__).resolve().parents[1]
 QUERIES = REPO / "tests" / "eval" / "queries.yaml"

@@ -30,10 +30,6 @@ class PassageRecord:
     span: tuple[int, int] | None  # [period start … report date] as YYYYMMDD, None when undated
 
 
-def passage_key(doc_id: str, passage_id: str) -> str:
-    return f"{doc_id}\x1f{passage_id}"
-
-
 def report_span(report: Report) -> tuple[int, int] | None:
     """[period start … report date] as YYYYMMDD integers, or None without any date."""
     meta = report.metadata

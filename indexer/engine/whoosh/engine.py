@@ -30,8 +30,8 @@ from indexer.engine.whoosh.schema import ANALYSIS_VERSION, make_schema
 from indexer.engine.whoosh.scoring import BM25F
 from indexer.engine.whoosh.translate import optional_query, to_whoosh
 from indexer.index import store
-from indexer.index.records import PassageRecord, passage_key
-from indexer.models import SearchRequest
+from indexer.index.records import PassageRecord
+from indexer.models import SearchRequest, passage_key
 from indexer.query.plan import ParsedQuery
 
 FOLDER = "whoosh"
