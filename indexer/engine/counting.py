@@ -16,6 +16,7 @@ from collections import Counter
 from typing import Protocol
 
 from indexer.models import SearchRequest
+from indexer.text.dates import day_number
 
 
 class Columns(Protocol):
@@ -29,14 +30,10 @@ FACET_FILTERS = {"city": ("city",), "year": ("date_from", "date_to"), "kind": ("
                  "agency": ("agency",), "country": ("country",)}
 
 
-def _day(iso: str | None) -> int | None:
-    return int(iso.replace("-", "")) if iso else None
-
-
 def _filter_checks(cols: Columns, request: SearchRequest) -> dict:
     """{facet: document number → passes that facet's filter}, for the filters the request sets."""
     v = cols.values
-    day_from, day_to = _day(request.date_from), _day(request.date_to)
+    day_from, day_to = day_number(request.date_from), day_number(request.date_to)
 
     def date_ok(doc: int) -> bool:
         end = v["span_end"][doc]

@@ -9,7 +9,7 @@ from datetime import date
 
 from indexer.ingest.prior import passage_prior
 from indexer.models import Report
-from indexer.text.dates import span
+from indexer.text.dates import day_number, span
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def report_span(report: Report) -> tuple[int, int] | None:
             lasts.append(last)
     if not firsts:
         return None
-    return int(min(firsts).strftime("%Y%m%d")), int(max(lasts).strftime("%Y%m%d"))
+    return day_number(min(firsts).isoformat()), day_number(max(lasts).isoformat())
 
 
 def report_year(report: Report) -> str:

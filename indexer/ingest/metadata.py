@@ -18,8 +18,9 @@ from collections import Counter
 
 from indexer.ingest.front_matter import front_matter_values
 from indexer.models import KINDS, Metadata, Period  # noqa: F401 (KINDS: imported from here)
-from indexer.text.cities import ALIASES, CITIES, fold_tai
+from indexer.text.cities import ALIASES, CITIES
 from indexer.text.dates import ROC_OFFSET, DateMention, find_dates, parse_range
+from indexer.text.fold import fold_tai
 
 _FIELD = re.compile(
     r"(?P<key>出國報告名稱|服務機關|撰寫機關|派赴國家(?:[/／]地區)?|出國地區|出國期間|報告日期)"

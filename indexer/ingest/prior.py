@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import re
 
-# How much a passage that is not prose keeps of its score.
-MIN_PRIOR = 0.35
-TOC_PRIOR = 0.15
+from indexer.ingest.passages import is_toc_entry
+from indexer.weights import MIN_PRIOR, TOC_PRIOR
 
 _SENTENCE = re.compile(r"[。，；！？,;]")
-_TOC_LINE = re.compile(r"(\.{3,}|…{2,}|\t)\s*\d+\s*$")
 
 
 def passage_prior(text: str, heading_path: tuple[str, ...] = ()) -> float:
@@ -25,7 +23,7 @@ def passage_prior(text: str, heading_path: tuple[str, ...] = ()) -> float:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
         return MIN_PRIOR
-    toc_lines = sum(bool(_TOC_LINE.search(line)) for line in lines)
+    toc_lines = sum(is_toc_entry(line) for line in lines)  # the passage splitter's own rule
     if heading_path[:1] in (("目錄",), ("目次",)) or toc_lines >= max(3, len(lines) // 2):
         return TOC_PRIOR
     total = sum(map(len, lines))

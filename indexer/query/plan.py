@@ -23,7 +23,6 @@ from indexer.text.spellings import spellings
 from indexer.text.words import words
 
 Runs = tuple[tuple[str, ...], ...]  # gram runs that must all occur (punctuation splits a term)
-COORD = 1000.0  # per matched top-level term: more terms always outrank a better score
 
 
 @dataclass(frozen=True)

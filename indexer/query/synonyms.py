@@ -15,10 +15,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from indexer.text.dates import ROC_OFFSET
 from indexer.text.fold import fold
 
 THESAURUS = Path(__file__).with_name("data") / "thesaurus.txt"
-ROC_OFFSET = 1911
 _GREGORIAN_YEAR = re.compile(r"^(19[2-9]\d|20\d\d)年?$")
 _ROC_YEAR = re.compile(r"^(?:民國)?(\d{2,3})年$")
 

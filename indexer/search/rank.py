@@ -17,17 +17,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.query.plan import COORD, ParsedQuery, make_unit
+from indexer.query.plan import ParsedQuery, make_unit
 from indexer.search.spans import TextMatcher
 from indexer.text.fold import fold
-
-# The engine's best this many are reordered here; pages beyond keep the engine's order.
-RERANK_DEPTH = 200
-HEADING_BONUS = 0.35
-EXACT_BONUS = 0.25
-PROXIMITY_BONUS = 0.2
-DENSITY_BONUS = 0.2
-
+from indexer.weights import (
+    COORD,
+    DENSITY_BONUS,
+    DENSITY_SCALE,
+    EXACT_BONUS,
+    HEADING_BONUS,
+    PROXIMITY_BONUS,
+    PROXIMITY_SCALE,
+    TIER_WEIGHT,
+)
 
 
 @dataclass
@@ -48,7 +50,7 @@ def _proximity(spans_per_term: list[list[tuple[int, int]]]) -> float:
         if len(last_seen) == len(spans_per_term):
             width = start - min(last_seen.values())
             best = width if best is None else min(best, width)
-    return 0.0 if best is None else 1.0 / (1.0 + best / 20.0)
+    return 0.0 if best is None else 1.0 / (1.0 + best / PROXIMITY_SCALE)
 
 
 def rerank(candidates: list[Candidate], parsed: ParsedQuery) -> list[Candidate]:
@@ -71,11 +73,11 @@ def rerank(candidates: list[Candidate], parsed: ParsedQuery) -> list[Candidate]:
         in_heading = any(fold(t) in heading for t in parsed.terms)
         exact = bool(whole_unit and whole_unit.forms and matcher.form_spans(whole_unit.forms[0]))
         matched_chars = sum(e - s for term_spans in spans for s, e in term_spans)
-        density = min(1.0, 20.0 * matched_chars / max(len(text), 1))
+        density = min(1.0, DENSITY_SCALE * matched_chars / max(len(text), 1))
         prior = cand.fields.get("prior", 1.0)
         relevance = prior * (cand.score % COORD) / best_bm25
         relevance += HEADING_BONUS * in_heading + EXACT_BONUS * exact
         relevance += PROXIMITY_BONUS * _proximity(spans) + DENSITY_BONUS * density * prior
-        cand.final = tier * 10.0 + relevance
+        cand.final = tier * TIER_WEIGHT + relevance
     candidates.sort(key=lambda c: -c.final)
     return candidates

@@ -30,9 +30,10 @@ from indexer.query.aliases import AliasTable
 from indexer.query.limits import check_size
 from indexer.query.plan import ParsedQuery, parse_query
 from indexer.search.facets import facet_values
-from indexer.search.rank import RERANK_DEPTH, Candidate, rerank
+from indexer.search.rank import Candidate, rerank
 from indexer.search.spans import match_spans, snippet
 from indexer.search.suggest import Lexicon, suggestions
+from indexer.weights import RERANK_DEPTH
 
 
 class Searcher:

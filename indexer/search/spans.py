@@ -14,6 +14,7 @@ from indexer.query import syntax
 from indexer.query.plan import ParsedQuery, Runs, Unit
 from indexer.text.fold import fold
 from indexer.text.grams import run_pattern
+from indexer.weights import MATCH_ALIAS, MATCH_PARTIAL
 
 
 class TextMatcher:
@@ -51,10 +52,10 @@ class TextMatcher:
             unit = parsed.units[node.text]
             literal, via_alias = self.unit_spans(unit, doc_id)
             if literal or via_alias:
-                return 1.0 if literal else 0.9
+                return 1.0 if literal else MATCH_ALIAS
             if unit.parts:
                 found = self.part_spans(unit)
-                return 0.5 * sum(map(bool, found)) / len(found)
+                return MATCH_PARTIAL * sum(map(bool, found)) / len(found)
             return 0.0
         if isinstance(node, syntax.Not):
             return 0.0 if self.satisfies(node.node, parsed, doc_id) else 1.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from indexer.errors import BadRequest
+from indexer.text.fold import fold_tai
 
 CITIES: tuple[str, ...] = (
     # special municipalities
@@ -21,11 +22,6 @@ _SHORT = {
     "南市": "臺南市", "高市": "高雄市", "基市": "基隆市", "竹市": "新竹市",
     "馬祖": "連江縣",
 }
-
-
-def fold_tai(text: str) -> str:
-    """台 is the everyday form of 臺 in every place name: 台中市 -> 臺中市."""
-    return text.replace("台", "臺")
 
 
 def _build_aliases() -> dict[str, str]:

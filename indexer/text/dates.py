@@ -237,3 +237,33 @@ def parse_user_date(value: str) -> str:
             f"「{value.strip()}」不是存在的日期 (no such date); 可用格式 accepted forms: {_USER_FORMS}"
         )
     return iso
+
+
+def day_number(iso: str | None) -> int | None:
+    """An ISO day as the integer YYYYMMDD that filters and date order compare.
+
+    >>> day_number("2022-11-03"), day_number(None)
+    (20221103, None)
+    """
+    return int(iso.replace("-", "")) if iso else None
+
+
+def roc_form(iso: str | None) -> str:
+    """'2022-11-03' -> '民國111年11月3日', '2022-08' -> '民國111年8月'; other text unchanged.
+
+    A year before 民國1年 (1912) has no ROC form: '' (shown as the Western date
+    alone, never 民國-61年).
+
+    >>> roc_form("2022-11-03"), roc_form("2022-08"), roc_form("1850"), roc_form("不明")
+    ('民國111年11月3日', '民國111年8月', '', '不明')
+    """
+    if not iso:
+        return ""
+    parts = iso.split("-")
+    if not all(part.isdigit() for part in parts) or len(parts) > 3:
+        return iso
+    if int(parts[0]) <= ROC_OFFSET:
+        return ""
+    units = ("年", "月", "日")
+    numbers = [int(parts[0]) - ROC_OFFSET, *(int(part) for part in parts[1:])]
+    return "民國" + "".join(f"{n}{unit}" for n, unit in zip(numbers, units, strict=False))

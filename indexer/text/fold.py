@@ -82,3 +82,9 @@ def fold(text: str) -> str:
     if "姐" in folded:
         folded = _CONTEXT_RE.sub(lambda m: _CONTEXT[m.group()], folded)
     return folded
+
+
+def fold_tai(text: str) -> str:
+    """Only the 台 → 臺 rule of `fold` (place names; keeps everything else as written):
+    台中市 -> 臺中市."""
+    return text.replace("台", "臺")

@@ -12,9 +12,9 @@ from indexer.engine.whoosh.columns import FacetColumns
 from indexer.engine.whoosh.scoring import BM25F
 from indexer.engine.whoosh.translate import Coordinated, to_whoosh
 from indexer.index import store
-from indexer.query.plan import COORD
 from indexer.query.request import parse_search_request
 from indexer.search.searcher import Searcher
+from indexer.weights import COORD
 
 QUERIES = [
     {"q": "八代"},

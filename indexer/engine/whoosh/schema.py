@@ -5,6 +5,7 @@ from __future__ import annotations
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from indexer.engine.whoosh.analysis import GramTokenizer, WordTokenizer
+from indexer.weights import HEADING_FIELD_BOOST, TITLE_FIELD_BOOST
 
 # Bump when the schema, the analysis, how passages are cut or how metadata is
 # read changes, so that an existing index is rebuilt rather than read with the
@@ -27,8 +28,8 @@ def make_schema() -> Schema:
         prior=STORED(),  # how much of the passage is prose (indexer.ingest.prior)
         # matching: Ctrl-F certainty through character grams (see analysis.py)
         grams=TEXT(analyzer=grams, phrase=True),
-        heading_grams=TEXT(analyzer=grams, phrase=True, field_boost=1.5),
-        title_grams=TEXT(analyzer=grams, phrase=True, field_boost=0.5),
+        heading_grams=TEXT(analyzer=grams, phrase=True, field_boost=HEADING_FIELD_BOOST),
+        title_grams=TEXT(analyzer=grams, phrase=True, field_boost=TITLE_FIELD_BOOST),
         # ranking: jieba words
         words=TEXT(analyzer=WordTokenizer(), phrase=False),
         # filters and facets

@@ -11,9 +11,10 @@ from __future__ import annotations
 from whoosh import query as wq
 from whoosh.matching import NullMatcherClass, WrappingMatcher
 
-from indexer.query.plan import COORD, ParsedQuery, Runs, Unit, syntax
+from indexer.query.plan import ParsedQuery, Runs, Unit, syntax
 from indexer.text.spellings import spellings
 from indexer.text.words import words
+from indexer.weights import ALIAS_BOOST, COORD, PARTIAL_BOOST
 
 
 class Coordinated(wq.WrappingQuery):
@@ -76,7 +77,7 @@ def _runs_query(field: str, runs: Runs) -> wq.Query:
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
-def unit_query(unit: Unit, field: str = "grams", alias_boost: float = 0.8) -> wq.Query:
+def unit_query(unit: Unit, field: str = "grams", alias_boost: float = ALIAS_BOOST) -> wq.Query:
     """The unit in any spelling, or any of its other names where they hold."""
     alternatives = [_runs_query(field, runs) for runs in unit.forms]
     for _alias, runs, docs in unit.alias_forms:
@@ -102,7 +103,7 @@ def node_query(node, parsed: ParsedQuery, field: str = "grams") -> wq.Query:
     raise TypeError(f"unexpected node {node!r}")
 
 
-def partial_query(node, parsed: ParsedQuery, boost: float = 0.3) -> wq.Query | None:
+def partial_query(node, parsed: ParsedQuery, boost: float = PARTIAL_BOOST) -> wq.Query | None:
     """Some of the words of a long term, for passages that lack the whole term."""
     if isinstance(node, syntax.Term) and parsed.units[node.text].parts:
         return wq.Or([_runs_query("grams", runs) for runs in parsed.units[node.text].parts], boost=boost)
