@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.errors import IndexNotFound, JiaoliuError, UnreadableReport
+from indexer.errors import IndexNotFound, JiaoliuError, ReportNotFound, UnreadableReport
 from indexer.index import store
 from indexer.index.build import build_index
 from indexer.query.request import parse_search_request
@@ -273,6 +273,24 @@ def test_originals_are_kept_in_the_build_and_follow_incremental_builds(corpus, t
     newest = store.current_build(tmp_path / "index")
     assert (newest / "originals" / kept[0]).samefile(build / "originals" / kept[0])  # hard-linked
 
+
+
+@pytest.mark.parametrize("doc_id", ["no-such-report", "../keelung", "originals/keelung"])
+def test_the_searcher_hands_over_no_original_for_an_unknown_id(corpus, tmp_path, doc_id):
+    build_index(corpus, tmp_path / "index")
+    with pytest.raises(ReportNotFound, match="no report with id"):
+        Searcher(tmp_path / "index").original(doc_id)
+
+
+def test_the_searcher_hands_over_a_report_and_its_original_file(corpus, tmp_path):
+    build_index(corpus, tmp_path / "index")
+    searcher = Searcher(tmp_path / "index")
+    report, path = searcher.original("keelung")
+    assert report == searcher.report("keelung")
+    assert path.read_bytes() == (corpus / "keelung.txt").read_bytes()
+    path.unlink()  # a build made before originals were kept has none
+    with pytest.raises(ReportNotFound, match="jiaoliu index --force"):
+        searcher.original("keelung")
 
 # --- hostile and careless corpora (issue 10) ----------------------------------------
 

@@ -9,7 +9,7 @@ from urllib.parse import unquote
 import pytest
 
 from indexer.index.build import build_index
-from web import api, create_app
+from web import create_app, export
 
 COLUMNS = ["報告", "日期", "縣市", "章節", "段落連結", "doc_id", "passage_id"]
 
@@ -57,7 +57,7 @@ def test_page_and_per_page_do_not_narrow_the_export(client):
 
 
 def test_at_most_the_export_limit(client, monkeypatch):
-    monkeypatch.setattr(api, "EXPORT_LIMIT", 5)
+    monkeypatch.setattr(export, "EXPORT_LIMIT", 5)
     assert len(read_csv(client.get("/api/search.csv", query_string={"q": "市"}))) == 5
 
 
@@ -78,7 +78,7 @@ def test_chinese_round_trips_and_names_the_file(client):
     ('"八代" ../市長', "jiaoliu-八代_市長.csv"),
 ])
 def test_file_names_carry_the_query_without_unsafe_characters(query, filename):
-    assert api.csv_filename(query) == filename
+    assert export.csv_filename(query) == filename
 
 
 @pytest.mark.parametrize(
@@ -104,7 +104,7 @@ def test_bad_parameters_are_the_api_json_400(client, params, fragment):
     ("八代市", "八代市"), ("2022-11-03", "2022-11-03"), ("a=b", "a=b"), ("", ""),
 ])
 def test_spreadsheet_formulas_are_neutralised(cell, safe):
-    assert api.spreadsheet_safe(cell) == safe
+    assert export.spreadsheet_safe(cell) == safe
 
 
 def test_a_report_cannot_inject_a_formula(tmp_path):

@@ -434,9 +434,10 @@ def test_a_report_dated_before_1912_shows_its_western_date_alone(tmp_path, monke
 
 
 def test_warm_up_reads_ahead_and_tolerates_a_missing_index(index_dir, tmp_path):
-    from web import _EXTENSION, create_app, warm_up
+    from web import create_app, warm_up
+    from web.searcher import EXTENSION
 
     app = warm_up(create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}))
-    assert app.extensions[_EXTENSION].searcher is not None  # opened before the first request
+    assert app.extensions[EXTENSION].searcher is not None  # opened before the first request
     empty = warm_up(create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")}))
     assert empty.test_client().get("/api/search?q=x").status_code == 503

@@ -2,20 +2,23 @@
 
     app = create_app({"INDEX_DIR": "/tmp/index"})
 
-Views never open the index themselves; they call `get_searcher()`.
+Views never open the index themselves; they call `web.searcher.get_searcher()`.
+No module of web/ imports this one: it only assembles the app from them.
 """
 
 from __future__ import annotations
 
-import contextlib
-import threading
-
-from flask import Flask, current_app, g, jsonify, make_response, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer import settings
 from indexer.errors import BadRequest, IndexDamaged, IndexNotFound, ReportNotFound
-from indexer.search.searcher import Searcher
+
+from . import api, searcher, views
+from .filters import register_filters
+from .searcher import warm_up
+
+__all__ = ["create_app", "settings_from_env", "warm_up"]
 
 # Everything is served from this origin; no inline script or style, so an
 # injected tag in a report could not run even if escaping failed somewhere.
@@ -23,8 +26,6 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-
-_EXTENSION = "jiaoliu.searcher"
 
 
 def settings_from_env() -> dict[str, str]:
@@ -47,11 +48,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Chinese stays readable in /api responses (and in curl output).
     app.json.ensure_ascii = False
 
-    from . import api, filters, views
-
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)
-    app.register_blueprint(filters.bp)
+    register_filters(app)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(BadRequest, lambda e: _error(400, str(e)))
@@ -66,41 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                          "the index is damaged and cannot be read; the administrator must run `jiaoliu index`"),
     )
     app.register_error_handler(Exception, _unexpected_error)
-    app.extensions[_EXTENSION] = _SearcherSlot()
-    return app
-
-
-class _SearcherSlot:
-    """One Searcher per app and process; opened lazily so the app starts
-    even before the index exists, and guarded because waitress serves from threads."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.searcher: Searcher | None = None
-
-
-def get_searcher() -> Searcher:
-    """The app's Searcher, refreshed once per request so a rebuilt index is seen.
-
-    Raises IndexNotFound when no index has been built yet.
-    """
-    if "searcher" not in g:
-        slot: _SearcherSlot = current_app.extensions[_EXTENSION]
-        with slot.lock:
-            if slot.searcher is None:
-                slot.searcher = Searcher(current_app.config["INDEX_DIR"],
-                                         time_limit=current_app.config["SEARCH_SECONDS"])
-            else:
-                slot.searcher.refresh()
-            g.searcher = slot.searcher
-    return g.searcher
-
-
-def warm_up(app: Flask) -> Flask:
-    """`app` with its Searcher opened and read ahead (see Searcher.warm); nothing
-    when there is no usable index yet, which requests then report."""
-    with app.app_context(), contextlib.suppress(IndexNotFound):
-        get_searcher().warm()
+    searcher.install(app)
     return app
 
 

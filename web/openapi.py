@@ -13,7 +13,7 @@ from indexer.ingest.metadata import KINDS
 from indexer.query.request import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS
 from indexer.text.cities import CITIES
 
-from .api import CSV_COLUMNS, EXPORT_LIMIT
+from .export import CSV_COLUMNS, EXPORT_LIMIT
 from .views import ORIGINAL_TYPES
 
 # Dates are ISO 8601 at the precision the report gives: 2022-11-03, 2022-08 or 2022.

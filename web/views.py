@@ -15,17 +15,16 @@ from urllib.parse import quote
 from flask import Blueprint, render_template, request, send_file, url_for
 
 from indexer.errors import BadRequest
-from indexer.index import store
 from indexer.ingest.ids import safe_text
 from indexer.models import SearchRequest
 from indexer.query.request import MAX_QUERY_CHARS, parse_search_request, query_string, to_params
 from indexer.text.cities import CITIES
 
-from . import get_searcher
 from .chart import year_chart
-from .filters import highlight, kind_label
-from .present import marked
+from .filters import kind_label
+from .present import highlight, marked, page_links
 from .render import render_passage, render_toc
+from .searcher import get_searcher
 
 bp = Blueprint("views", __name__)
 
@@ -112,9 +111,8 @@ ORIGINAL_TYPES = {
 @bp.get("/reports/<doc_id>/original")
 def report_original(doc_id: str):
     """The report's file exactly as it was indexed, as a download under its own name."""
-    searcher = get_searcher()
-    report = searcher.report(doc_id)  # ReportNotFound (404) for an unknown id
-    path = store.original_file(searcher.build, report)
+    # ReportNotFound (404) for an unknown id, or an original this build does not hold.
+    report, path = get_searcher().original(doc_id)
     name = PurePosixPath(report.path).name
     # Always an attachment: an HTML original shown inline would run in this origin.
     mimetype = ORIGINAL_TYPES.get(PurePosixPath(name).suffix.lower()) or \
@@ -177,17 +175,3 @@ def csv_link(search_request: SearchRequest) -> str:
     """The CSV export of this result list (all pages, so no page or page size)."""
     return url_for("api.search_csv", **to_params(search_request, page=None, per_page=None))
 
-
-def page_links(search_request: SearchRequest, pages: int, window: int = 4) -> dict:
-    """The pager: {"pages": [{"page", "href", "current"}], "prev": href|None, "next": href|None}."""
-    current = search_request.page
-
-    def href(n: int) -> str | None:
-        return query_string(search_request, page=n) if 1 <= n <= pages else None
-
-    numbers = range(max(1, current - window), min(pages, current + window) + 1)
-    return {
-        "pages": [{"page": n, "href": href(n), "current": n == current} for n in numbers],
-        "prev": href(current - 1),
-        "next": href(current + 1),
-    }

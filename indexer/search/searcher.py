@@ -248,6 +248,12 @@ class Searcher:
             raise ReportNotFound(f"no report with id {doc_id!r}; see /api/reports for the list")
         return store.read_report(self.build, doc_id)
 
+    def original(self, doc_id: str) -> tuple[Report, Path]:
+        """The report with that id and its file exactly as it was indexed;
+        ReportNotFound if there is no such report or this build holds no copy of its file."""
+        report = self.report(doc_id)
+        return report, store.original_file(self.build, report)
+
     def spans(self, text: str, query: str, doc_id: str | None = None) -> list[tuple[int, int]]:
         """Where the query matches in `text` (the same matches the index made), merged and sorted."""
         return match_spans(text, self.parse(query), doc_id)
