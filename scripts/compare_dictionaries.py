@@ -14,18 +14,15 @@ The figures are written in docs/DESIGN.md.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import jieba
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from indexer.ingest.corpus import read_corpus  # noqa: E402
-from indexer.text.fold import fold  # noqa: E402
-from indexer.text.words import USER_DICT, folded_dictionary, taiwan_dictionary  # noqa: E402
+from indexer.ingest.corpus import read_corpus
+from indexer.text.fold import fold
+from indexer.text.words import USER_DICT, folded_dictionary, taiwan_dictionary
 
 # Words a user of these reports types, all present in the corpus.
 DOMAIN_WORDS = [

@@ -11,18 +11,15 @@ The figures are written in docs/DESIGN.md.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 import opencc
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from indexer.ingest.corpus import find_report_files  # noqa: E402
-from indexer.text.fold import fold  # noqa: E402
-from indexer.text.spellings import spellings  # noqa: E402
+from indexer.ingest.corpus import find_report_files
+from indexer.text.fold import fold
+from indexer.text.spellings import spellings
 
 QUERIES = ["熊本县", "台中市政府经济发展局", "姐妹市", "株式会社", "日南駅", "経済", "SusHi Tech", "八代"]
 
