@@ -24,6 +24,8 @@ from indexer.ingest.corpus import read_corpus
 from indexer.text.fold import fold
 from indexer.text.words import USER_DICT, folded_dictionary, taiwan_dictionary
 
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
 # Words a user of these reports types, all present in the corpus.
 DOMAIN_WORDS = [
     "國際", "參訪", "臺中市", "高雄市", "基隆市", "臺北市", "姊妹市", "友好城市", "姊妹港", "八代市",
@@ -74,7 +76,7 @@ def measure(name: str, tk: jieba.Tokenizer, load_s: float, texts: list[str]) -> 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", default="corpus")
+    parser.add_argument("--corpus", default=CORPUS, help="default: the bundled corpus")
     args = parser.parse_args()
     texts = passages(Path(args.corpus))
     empty = Path(tempfile.mkdtemp()) / "empty.txt"

@@ -21,6 +21,8 @@ from indexer.ingest.corpus import read_corpus
 from indexer.text.fold import fold
 from indexer.text.words import folded_dictionary, get_tokenizer, taiwan_dictionary
 
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
 
 def load_rjieba(dictionary: Path):
     try:
@@ -67,4 +69,4 @@ def main(folders: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:] or ["corpus"]))
+    sys.exit(main(sys.argv[1:] or [str(CORPUS)]))
