@@ -1,15 +1,26 @@
-"""Search speed of the work tree against an earlier commit, in one process.
+"""A/B check of search: two commits, or two engines, on one index, in one process.
 
     .venv/bin/python scripts/ab_search.py --index var/bench-200k/index --base 58f5bc6 [--queries 60] [--json]
+    .venv/bin/python scripts/ab_search.py --index var/bench-200k/index --engine-a whoosh --engine-b whoosh
 
-The `indexer` package of `--base` is taken out of git into a temporary folder
-as `indexer_base`, and both versions search the same index with the
-benchmark's query mix (scripts/bench.py), alternating per query (A B, B A, …)
-so that whatever else the machine does falls on both alike. Each search is
-timed in CPU time of this process (`time.process_time`), which other
-processes disturb less than wall time. It also counts the queries whose
-results differ (total, hits in order, facet counts), so a change meant to
-be faster only can be seen to be so.
+Two commits (--base COMMIT): the `indexer` package of that commit is taken out
+of git into a temporary folder as `indexer_base` (side "base") and searches
+beside the installed `indexer` (side "work tree": with `pip install -e .`, the
+checkout's own). The base may be from before the stage packages (the flat
+layout).
+
+Two engines (--engine-a NAME --engine-b NAME): the installed package on both
+sides, as Searcher(index, engine=NAME) (names in indexer.engine.ENGINES); the
+index must hold both engines' parts. With --base too, the base searches with
+engine A and the work tree with engine B.
+
+Both sides search with the benchmark's query mix (scripts/bench.py),
+alternating per query (A B, B A, …) so that whatever else the machine does
+falls on both alike. Each search is timed in CPU time of this process
+(`time.process_time`), which other processes disturb less than wall time. It
+also counts the queries whose results differ (total, hits in order, facet
+counts), so a change meant to be faster only can be seen to be so: the same
+commit, or the same engine, on both sides gives 0.
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ import argparse
 import importlib
 import io
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -26,11 +38,13 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "scripts"))
-sys.path.insert(0, str(REPO))
+from bench import percentiles, query_mix
 
-from bench import percentiles, query_mix  # noqa: E402
+from indexer.engine import ENGINES
+
+REPO = Path(__file__).resolve().parents[1]
+# `from indexer.x import y`, `from indexer import y`, `import indexer.x`, at any indent
+ABSOLUTE_IMPORT = re.compile(r"^(\s*(?:from|import) )indexer\b", re.MULTILINE)
 
 
 def checkout_base(commit: str, into: Path) -> None:
@@ -41,9 +55,20 @@ def checkout_base(commit: str, into: Path) -> None:
     (into / "indexer").rename(into / "indexer_base")
     for module in (into / "indexer_base").rglob("*.py"):  # absolute imports must stay inside the copy
         text = module.read_text(encoding="utf-8")
-        module.write_text(text.replace("from indexer.", "from indexer_base.").replace("import indexer.",
-                                                                                      "import indexer_base."),
-                          encoding="utf-8")
+        module.write_text(ABSOLUTE_IMPORT.sub(r"\1indexer_base", text), encoding="utf-8")
+
+
+def open_side(package: str, index: Path, engine: str | None, time_limit: float | None):
+    """(Searcher, parse_search_request) of `package` (indexer or indexer_base)."""
+    search = importlib.import_module(f"{package}.search")
+    try:  # the layout since the stage packages, or the flat one before
+        parse = importlib.import_module(f"{package}.query.request").parse_search_request
+    except ModuleNotFoundError:
+        parse = importlib.import_module(f"{package}.request").parse_search_request
+    options = {"engine": engine} if engine else {}
+    if package == "indexer" and time_limit:
+        options["time_limit"] = time_limit
+    return search.Searcher(index, **options), parse
 
 
 def outcome(result) -> tuple:
@@ -54,25 +79,32 @@ def outcome(result) -> tuple:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, required=True, help="a built index (its folder)")
-    parser.add_argument("--base", required=True, help="the commit to compare with")
+    parser.add_argument("--base", help="the commit to compare the work tree with")
+    parser.add_argument("--engine-a", help=f"side A's engine ({', '.join(ENGINES)}); with --base, the base's")
+    parser.add_argument("--engine-b", help="side B's engine; with --base, the work tree's")
     parser.add_argument("--queries", type=int, default=60)
     parser.add_argument("--warm-up", type=int, default=12)
     parser.add_argument("--time-limit", type=float, default=None,
-                        help="the work tree's Searcher time_limit (e.g. 600: the deadline checks run, never fire)")
+                        help="the installed indexer's Searcher time_limit (e.g. 600: the deadline checks run, "
+                             "never fire)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    if not args.base and not (args.engine_a and args.engine_b):
+        parser.error("give --base COMMIT, or --engine-a NAME and --engine-b NAME, or both")
     with tempfile.TemporaryDirectory(prefix="jiaoliu-ab-") as tmp:
-        checkout_base(args.base, Path(tmp))
-        sys.path.insert(0, tmp)
+        if args.base:
+            checkout_base(args.base, Path(tmp))
+            sys.path.insert(0, tmp)  # for indexer_base; the installed indexer keeps its own name
+            sides = {"base": ("indexer_base", args.engine_a), "work tree": ("indexer", args.engine_b)}
+        else:
+            sides = {"A": ("indexer", args.engine_a), "B": ("indexer", args.engine_b)}
         engines = {}
-        for name, package in (("base", "indexer_base"), ("work tree", "indexer")):
-            search = importlib.import_module(f"{package}.search")
-            try:  # the layout since the stage packages, or the flat one before
-                parse = importlib.import_module(f"{package}.query.request").parse_search_request
-            except ModuleNotFoundError:
-                parse = importlib.import_module(f"{package}.request").parse_search_request
-            options = {"time_limit": args.time_limit} if package == "indexer" and args.time_limit else {}
-            engines[name] = (search.Searcher(args.index, **options), parse)
+        for name, (package, engine) in sides.items():
+            label = f"{name} ({engine})" if engine else name
+            try:
+                engines[label] = open_side(package, args.index, engine, args.time_limit)
+            except ValueError as exc:  # an unknown engine
+                parser.error(str(exc))
         mix = query_mix(args.queries)
         for searcher, parse in engines.values():
             for item in query_mix(args.warm_up, seed=11):
@@ -90,13 +122,14 @@ def main(argv: list[str] | None = None) -> int:
             if len(set(map(json.dumps, outcomes.values()))) > 1:
                 differ.append(item["params"])
     figures = {name: {**percentiles(samples), "mean": statistics.mean(samples)} for name, samples in times.items()}
+    width = max(map(len, figures))
     for name, stats in figures.items():
-        print(f"{name:10} p50 {stats['p50']:8.1f}  p95 {stats['p95']:8.1f}  p99 {stats['p99']:8.1f}  "
+        print(f"{name:{width}} p50 {stats['p50']:8.1f}  p95 {stats['p95']:8.1f}  p99 {stats['p99']:8.1f}  "
               f"mean {stats['mean']:8.1f} ms (CPU, {len(mix)} searches)")
     print(f"queries whose results differ: {len(differ)} of {len(mix)}")
     if args.json:
-        print(json.dumps({"base": args.base, "queries": len(mix), "figures": figures, "differ": differ},
-                         ensure_ascii=False))
+        print(json.dumps({"base": args.base, "engines": [args.engine_a, args.engine_b], "queries": len(mix),
+                          "figures": figures, "differ": differ}, ensure_ascii=False))
     return 0
 
 

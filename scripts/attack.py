@@ -31,10 +31,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from bench import (  # noqa: E402
-    REPO,
+from bench import (
     free_port,
     fts5_build,
     fts5_search,
@@ -44,8 +41,6 @@ from bench import (  # noqa: E402
     stop_server,
     wait_ready,
 )
-
-sys.path.insert(0, str(REPO))
 
 REQUEST_TIMEOUT_S = 60
 ATTACK_CLIENTS = 4

@@ -38,13 +38,13 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import make_scale_corpus
+
+from indexer.errors import IndexNotFound
+from indexer.index.store import current_build
+from indexer.text.cities import CITIES
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import make_scale_corpus  # noqa: E402
-
-from indexer.text.cities import CITIES  # noqa: E402
 
 BUILD_TIMEOUT_S = 4 * 3600
 READY_TIMEOUT_S = 120
@@ -117,8 +117,7 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
 
 
 def manifest_passages(index: Path) -> int:
-    build = index / (index / "CURRENT").read_text().strip()
-    return json.loads((build / "manifest.json").read_text(encoding="utf-8"))["passages"]
+    return json.loads((current_build(index) / "manifest.json").read_text(encoding="utf-8"))["passages"]
 
 
 def dir_mb(path: Path) -> float:
@@ -143,7 +142,7 @@ def prepare_corpus(passages: int, corpus_dir: Path | None, seed: int) -> tuple[P
 
 def read_passages(corpus: Path) -> list[dict]:
     """Every passage with what the baselines need (text, heading, city, span, year)."""
-    from indexer.index.build import report_span, report_year
+    from indexer.index.records import report_span, report_year
     from indexer.ingest.corpus import read_corpus
 
     rows = []
@@ -593,6 +592,11 @@ def main(argv: list[str] | None = None) -> int:
     warm = query_mix(args.warm_up, seed=99)  # another mix, so that no engine sees a query twice
     corpus = None
     try:
+        if args.skip_build:
+            try:
+                current_build(index)
+            except IndexNotFound as exc:
+                raise SystemExit(f"--skip-build: {exc}; or run once without --skip-build (and with --work)") from None
         step(f"corpus of {args.passages} passages")
         corpus, generate_s = prepare_corpus(args.passages, args.corpus_dir, args.seed)
         if args.skip_floor:
@@ -605,10 +609,7 @@ def main(argv: list[str] | None = None) -> int:
             chars = sum(len(r["text"]) for r in rows)
             figures = {"passages": len(rows), "chars": chars, "reports": len(list(corpus.glob("*.txt"))),
                        "generate_s": generate_s, **floor}
-        if args.skip_build:
-            if not (index / "CURRENT").is_file():
-                raise SystemExit(f"--skip-build: no index in {index}; run once without it (and with --work)")
-        else:
+        if not args.skip_build:
             step("build_index (child process)")
             shutil.rmtree(index, ignore_errors=True)
             built = run_build(corpus, index)

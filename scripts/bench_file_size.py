@@ -24,21 +24,19 @@ import tempfile
 import time
 from pathlib import Path
 
+from make_scale_corpus import load_pools, numeral
+
+from indexer.engine import get_engine
+from indexer.index.records import passage_records
+from indexer.ingest.aliases import find_aliases
+from indexer.ingest.corpus import content_hash
+from indexer.ingest.extract import extract
+from indexer.ingest.metadata import extract_metadata
+from indexer.ingest.passages import split_passages
+from indexer.models import Report
+from indexer.text.words import get_tokenizer
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "scripts"))
-
-from make_scale_corpus import load_pools, numeral  # noqa: E402
-
-from indexer.engine import get_engine  # noqa: E402
-from indexer.index.records import passage_records  # noqa: E402
-from indexer.ingest.aliases import find_aliases  # noqa: E402
-from indexer.ingest.corpus import content_hash  # noqa: E402
-from indexer.ingest.extract import extract  # noqa: E402
-from indexer.ingest.metadata import extract_metadata  # noqa: E402
-from indexer.ingest.passages import split_passages  # noqa: E402
-from indexer.models import Report  # noqa: E402
-from indexer.text.words import get_tokenizer  # noqa: E402
 
 SURNAMES = "陳林黃張李王吳劉蔡楊許鄭謝郭洪曾邱廖賴周葉蘇莊呂江何蕭羅高潘簡朱鍾游彭詹胡施沈余趙盧梁顏柯翁魏孫戴"
 GIVEN = "志明俊傑淑芬美玲建宏家豪怡君雅婷宗翰文雄國華秀英麗華振興德福惠美佳穎冠宇承恩"

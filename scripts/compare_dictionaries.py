@@ -14,18 +14,17 @@ The figures are written in docs/DESIGN.md.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import jieba
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from indexer.ingest.corpus import read_corpus
+from indexer.text.fold import fold
+from indexer.text.words import USER_DICT, folded_dictionary, taiwan_dictionary
 
-from indexer.ingest.corpus import read_corpus  # noqa: E402
-from indexer.text.fold import fold  # noqa: E402
-from indexer.text.words import USER_DICT, folded_dictionary, taiwan_dictionary  # noqa: E402
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 # Words a user of these reports types, all present in the corpus.
 DOMAIN_WORDS = [
@@ -77,7 +76,7 @@ def measure(name: str, tk: jieba.Tokenizer, load_s: float, texts: list[str]) -> 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", default="corpus")
+    parser.add_argument("--corpus", default=CORPUS, help="default: the bundled corpus")
     args = parser.parse_args()
     texts = passages(Path(args.corpus))
     empty = Path(tempfile.mkdtemp()) / "empty.txt"

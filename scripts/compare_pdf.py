@@ -35,7 +35,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+# The PDFs are made as the tests make theirs, by tests/documents.py; tests/ is not installed.
 sys.path.insert(0, str(REPO / "tests"))
 
 from documents import make_pdf  # noqa: E402

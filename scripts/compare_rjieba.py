@@ -17,11 +17,11 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from indexer.ingest.corpus import read_corpus
+from indexer.text.fold import fold
+from indexer.text.words import folded_dictionary, get_tokenizer, taiwan_dictionary
 
-from indexer.ingest.corpus import read_corpus  # noqa: E402
-from indexer.text.fold import fold  # noqa: E402
-from indexer.text.words import folded_dictionary, get_tokenizer, taiwan_dictionary  # noqa: E402
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
 def load_rjieba(dictionary: Path):
@@ -69,4 +69,4 @@ def main(folders: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:] or ["corpus"]))
+    sys.exit(main(sys.argv[1:] or [str(CORPUS)]))

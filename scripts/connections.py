@@ -182,7 +182,6 @@ def attacker(port: int, path: str, deadline: float, out: list) -> None:
 
 
 def attack_path(index: str) -> str:
-    sys.path.insert(0, str(REPO / "scripts"))
     from attack import common_characters
 
     return "/api/search?" + urllib.parse.urlencode({"q": " OR ".join(common_characters(Path(index))[:32])})

@@ -33,11 +33,8 @@ from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from indexer.errors import JiaoliuError  # noqa: E402
-from indexer.evaluate import (  # noqa: E402
+from indexer.errors import JiaoliuError
+from indexer.evaluate import (
     METRICS,
     evaluate,
     qrels_for,
@@ -45,10 +42,12 @@ from indexer.evaluate import (  # noqa: E402
     satisfies,
     unmatched_judgments,
 )
-from indexer.index.build import build_index  # noqa: E402
-from indexer.models import passage_key  # noqa: E402
-from indexer.query.request import parse_search_request  # noqa: E402
-from indexer.search.searcher import Searcher  # noqa: E402
+from indexer.index.build import build_index
+from indexer.models import passage_key
+from indexer.query.request import parse_search_request
+from indexer.search.searcher import Searcher
+
+REPO = Path(__file__).resolve().parents[1]
 
 SYSTEMS = ("jiaoliu", "textbook", "grep")
 K = 10

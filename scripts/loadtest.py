@@ -20,11 +20,8 @@ import sys
 import threading
 import time
 import urllib.parse
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from bench import percentiles, query_mix, search_path  # noqa: E402
+from bench import percentiles, query_mix, search_path
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 REQUEST_TIMEOUT_S = 30

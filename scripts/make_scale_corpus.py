@@ -26,12 +26,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from indexer.ingest.corpus import read_corpus
+from indexer.ingest.passages import heading_rank
+from indexer.text.cities import CITIES
 
-from indexer.ingest.corpus import read_corpus  # noqa: E402
-from indexer.ingest.passages import heading_rank  # noqa: E402
-from indexer.text.cities import CITIES  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 PASSAGES_PER_REPORT = 200
 BUREAUS = (

@@ -41,7 +41,6 @@ def document_xml(kind: str, size: int) -> bytes:
 
 
 def measure(kind: str, size: int) -> dict:
-    sys.path.insert(0, str(REPO))
     from indexer.errors import UnreadableReport
     from indexer.ingest.extract import extract
 
