@@ -11,7 +11,7 @@ from urllib.parse import urlencode, urlsplit
 from flask import Flask
 
 from indexer.models import FacetValue
-from indexer.text.dates import ROC_OFFSET
+from indexer.text.dates import roc_form
 
 from . import present
 
@@ -28,21 +28,8 @@ def with_query(url: str, query: str) -> str:
 
 
 def roc(iso: str | None) -> str:
-    """'2022-11-03' -> '民國111年11月3日', '2022-08' -> '民國111年8月'; other text unchanged.
-
-    A year before 民國1年 (1912) has no ROC form: '' (the page shows the
-    Western date alone, never 民國-61年).
-    """
-    if not iso:
-        return ""
-    parts = iso.split("-")
-    if not all(part.isdigit() for part in parts) or len(parts) > 3:
-        return iso
-    if int(parts[0]) <= ROC_OFFSET:
-        return ""
-    units = ("年", "月", "日")
-    numbers = [int(parts[0]) - ROC_OFFSET, *(int(part) for part in parts[1:])]
-    return "民國" + "".join(f"{n}{unit}" for n, unit in zip(numbers, units, strict=False))
+    """The ROC form of an ISO date ('2022-11-03' -> '民國111年11月3日'; see text.dates.roc_form)."""
+    return roc_form(iso)
 
 
 def kind_label(kind: str | None) -> str:
