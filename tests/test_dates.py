@@ -82,7 +82,9 @@ def test_find_dates_year_from_context(text, year, expected):
     ],
 )
 def test_mention_text_is_where_it_was_found(text):
-    for mention in find_dates(text):
+    mentions = find_dates(text)
+    assert mentions
+    for mention in mentions:
         assert text[mention.offset:mention.offset + len(mention.text)] == mention.text
         assert mention.text[0].isdigit() and mention.text[-1] in "年月日0123456789"
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from urllib.parse import parse_qsl
+
 import pytest
 
 from indexer.errors import BadRequest
+from indexer.models import SearchRequest
 from indexer.query.request import parse_search_request, query_string
 
 
@@ -54,10 +58,35 @@ def test_refused_with_a_reason(params, message):
         parse_search_request(params)
 
 
-def test_query_string_round_trips_and_changes():
+def _parsed_back(qs: str) -> SearchRequest:
+    assert qs.startswith("?")
+    return parse_search_request(dict(parse_qsl(qs[1:], keep_blank_values=True)))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "八代"},
+        {"q": '"友好 城市" OR 熊本 -疫情 a&b=c?#%'},  # characters that mean something in a URL
+        {"q": "八代", "city": "台中", "page": "2"},
+        {"from": "111/9/2", "to": "2022-11"},
+        {"q": "交流", "city": "高雄", "from": "2014", "to": "2022", "kind": "統計分析報告", "agency": "高雄市政府",
+         "country": "美國", "sort": "oldest", "page": "3", "per_page": "25"},
+        {"sort": "relevance", "page": "1", "per_page": "10"},  # defaults, left out of the URL
+    ],
+)
+def test_query_string_round_trips(params):
+    request = parse_search_request(params)
+    assert _parsed_back(query_string(request)) == request
+
+
+def test_query_string_with_changes():
     request = parse_search_request({"q": "八代", "city": "台中", "page": "2"})
     assert query_string(request) == "?q=%E5%85%AB%E4%BB%A3&city=%E8%87%BA%E4%B8%AD%E5%B8%82&page=2"
-    assert "city" not in query_string(request, city=None)
+    assert _parsed_back(query_string(request, city=None)) == replace(request, city=None)
+    assert _parsed_back(query_string(request, page=None, sort="newest")) == replace(request, page=1, sort="newest")
+    assert query_string(parse_search_request({"sort": "relevance", "per_page": "10"})) == "?"
 
 
 @pytest.mark.parametrize(

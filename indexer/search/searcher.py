@@ -182,7 +182,7 @@ class Searcher:
             ranked = [Candidate(engine.stored(n), s) for s, n in run.best[start:wanted]]
         hits = tuple(self._hit(c.fields, c.final or c.score, parsed) for c in ranked)
         hints = ()
-        if run.total == 0 and run.complete and not parsed.empty and request.sort == "relevance":
+        if run.total == 0 and run.complete and not parsed.empty:
             hints = suggestions(request, parsed, self.lexicon, lambda r: self._total(engine, r, deadline))
         return SearchResult(request, run.total, hits, facet_values(run.counts, request), notices, hints,
                             complete=run.complete)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from indexer.models import SearchRequest, Suggestion
 from indexer.query import syntax
@@ -53,38 +54,42 @@ class Lexicon:
         return [w for w in candidates if len(w) >= 2 and within_one_edit(word, w)]
 
 
-def _replace_term(query: str, old: str, new: str) -> str:
-    return query.replace(old, new, 1)
+# Each filter a request can have: the suggestion that searches without it, and the fields that hold it.
+FILTERS = (
+    ("不限縣市 (any city)", ("city",)),
+    ("不限日期 (any date)", ("date_from", "date_to")),
+    ("不限類型 (any kind)", ("kind",)),
+    ("不限機關 (any agency)", ("agency",)),
+    ("不限國家 (any country)", ("country",)),
+)
+NO_FILTERS = "不限任何條件 (no filters)"
 
 
 def suggestions(request: SearchRequest, parsed: ParsedQuery, lexicon: Lexicon,
                 count: Callable[[SearchRequest], int]) -> tuple[Suggestion, ...]:
     """Suggestions for a search with no hits, each with how many passages it would find.
 
+    A suggestion changes one thing and keeps the rest of the request (filters,
+    sort, page size), back on page 1: a spelling one edit away, or the search
+    without one filter, or without all of them when more than one is set.
     `count(request)` counts the hits of a changed request.
     """
     found: list[Suggestion] = []
-    for term in syntax.positive_terms(parsed.tree):
-        for word in lexicon.near(fold(term)):
-            changed = SearchRequest(_replace_term(request.query, term, word), request.city,
-                                    request.date_from, request.date_to, 1, request.per_page)
-            n = count(changed)
-            if n:
-                found.append(Suggestion("spelling", changed.query, query_string(changed, page=None), n))
-            if len(found) >= MAX_SPELLINGS:
-                break
-    filters = []
-    if request.city:
-        filters.append(("不限縣市 (any city)", {"city": None}))
-    if request.date_from or request.date_to:
-        filters.append(("不限日期 (any date)", {"date_from": None, "date_to": None}))
-    if len(filters) == 2:
-        filters.append(("不限縣市與日期 (no filters)", {"city": None, "date_from": None, "date_to": None}))
-    for label, change in filters:
-        fields = {"query": request.query, "city": request.city, "date_from": request.date_from,
-                  "date_to": request.date_to, "per_page": request.per_page} | change
-        changed = SearchRequest(**fields)
+
+    def offer(kind: str, text: str, changed: SearchRequest) -> None:
         n = count(changed)
         if n:
-            found.append(Suggestion("drop_filter", label, query_string(changed, page=None), n))
+            found.append(Suggestion(kind, text, query_string(changed), n))
+
+    spellings = ((term, word) for term in syntax.positive_terms(parsed.tree) for word in lexicon.near(fold(term)))
+    for term, word in spellings:
+        changed = replace(request, query=request.query.replace(term, word, 1), page=1)
+        offer("spelling", changed.query, changed)
+        if len(found) >= MAX_SPELLINGS:
+            break
+    chosen = [(label, names) for label, names in FILTERS if any(getattr(request, n) for n in names)]
+    if len(chosen) > 1:
+        chosen.append((NO_FILTERS, tuple(n for _label, names in chosen for n in names)))
+    for label, names in chosen:
+        offer("drop_filter", label, replace(request, page=1, **dict.fromkeys(names)))
     return tuple(found)

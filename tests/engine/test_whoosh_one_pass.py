@@ -14,6 +14,7 @@ from indexer.engine.whoosh.translate import Coordinated, to_whoosh
 from indexer.index import store
 from indexer.query.request import parse_search_request
 from indexer.search.searcher import Searcher
+from indexer.text.dates import span
 from indexer.weights import COORD
 
 QUERIES = [
@@ -65,14 +66,38 @@ def test_total_and_facets_equal_a_separate_unscored_run(searcher, whoosh_searche
         k: dict(c) for k, c in counts.items()}
 
 
-@pytest.mark.parametrize("params", QUERIES, ids=lambda p: " ".join(p.values()))
+def _covers(metadata, date_from: str | None, date_to: str | None) -> bool:
+    """Whether a report's [period start … report date] overlaps the days asked for."""
+    days = [day for iso in (metadata.period.start, metadata.date, metadata.period.end) if iso
+            for day in span(iso)]
+    if not days:
+        return date_from is None and date_to is None
+    return (date_to is None or min(days).isoformat() <= date_to) and \
+        (date_from is None or max(days).isoformat() >= date_from)
+
+
+FILTERED = [
+    *QUERIES,
+    {"q": "交流", "kind": "統計分析報告"},
+    {"q": "交流", "agency": "臺北市政府"},
+    {"q": "姊妹市", "country": "美國", "from": "2014-07", "to": "2014-12"},
+    {"q": "市長", "city": "臺中市", "from": "2025-09-01", "kind": "出國報告", "agency": "臺中市政府經濟發展局",
+     "country": "日本"},
+]
+
+
+@pytest.mark.parametrize("params", FILTERED, ids=lambda p: " ".join(p.values()))
 def test_every_hit_passes_the_filters(searcher, params):
     request = parse_search_request({**params, "per_page": "100"})
     result = searcher.search(request)
+    assert result.total > 0 and len(result.hits) == min(result.total, 100)
     for hit in result.hits:
-        if request.city:
-            assert hit.city == request.city
-    assert len(result.hits) == min(result.total, 100)
+        meta = searcher.report(hit.doc_id).metadata
+        assert request.city is None or hit.city == meta.city == request.city
+        assert request.kind is None or meta.kind == request.kind
+        assert request.agency is None or meta.agency == request.agency
+        assert request.country is None or request.country in meta.countries
+        assert _covers(meta, request.date_from, request.date_to), (hit.doc_id, meta.period, meta.date)
 
 
 def test_coordinated_adds_coord_to_the_terms_own_score(whoosh_searcher):
