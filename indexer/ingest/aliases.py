@@ -1,5 +1,8 @@
 """Aliases a report defines for itself: abbreviations and surname references.
 
+(Longer than most modules: each rule below is short, and they share the
+counting index that keeps learning linear in the text's length.)
+
 Reports name a thing once in full and then by a shorter form, so a passage
 that answers a query often lacks the words the user typed.  This module
 learns those pairs from one report's own text, by rules that hold in any

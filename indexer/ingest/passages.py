@@ -1,5 +1,9 @@
 """Cut a report body into passages a reader would want to land on.
 
+(Longer than most modules: the cut is one pass — lines into atoms, atoms into
+sections by heading rank, sections into passages of a readable size — whose
+steps share the atom records and read best together.)
+
 The reports number their own headings, outermost first::
 
     壹、貳、…拾、貳拾肆、   ›   一、二、   ›   （一）(一)   ›   1. 1、   ›   (1)（1）
