@@ -16,7 +16,7 @@ from indexer.query.request import parse_search_request
 from indexer.search.searcher import Searcher
 from web import create_app
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

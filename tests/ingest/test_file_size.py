@@ -13,7 +13,7 @@ import pytest
 from indexer.query.request import parse_search_request
 from indexer.search.searcher import Searcher
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_a_million_character_run_of_one_character_is_indexed(tmp_path):

@@ -12,7 +12,7 @@ from indexer.ingest.passages import split_passages
 from indexer.models import Passage
 from web.render import render_passage, render_text, render_toc
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 def passage(text: str) -> Passage:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from indexer.ingest.aliases import Alias, _latin_initials, _Occurrences, find_aliases
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 def pairs(text: str) -> list[tuple[str, str, str]]:

@@ -15,7 +15,7 @@ import pytest
 
 from indexer.settings import SETTINGS
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _free_port() -> int:

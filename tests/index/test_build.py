@@ -14,7 +14,7 @@ from indexer.index.build import build_index
 from indexer.query.request import parse_search_request
 from indexer.search.searcher import Searcher
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 KEELUNG = REPO / "corpus" / "keelung-2022-yatsushiro-visit.txt"
 TAIPEI = REPO / "corpus" / "taipei-2024-sushi-tech-tokyo.txt"
 

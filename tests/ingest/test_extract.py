@@ -21,7 +21,7 @@ from indexer.ingest.extract.text import decode_text
 from indexer.query.request import parse_search_request
 from indexer.search.searcher import Searcher
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 KEELUNG = (REPO / "corpus" / "keelung-2022-yatsushiro-visit.txt").read_text(encoding="utf-8")
 KAOHSIUNG = (REPO / "corpus" / "kaohsiung-2014-h2-international-affairs.txt").read_text(encoding="utf-8")
 QUERIES = ("八代", "姊妹市", '"友好城市"', "物產展 八代港")

@@ -7,7 +7,7 @@ from indexer.errors import UnreadableReport
 from indexer.ingest.metadata import extract_metadata
 from indexer.models import Period
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 def corpus_metadata(name):

@@ -21,7 +21,7 @@ from indexer.ingest.passages import (
     split_passages,
 )
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 REPORTS = sorted(CORPUS.glob("*.txt"))
 
 

@@ -61,7 +61,7 @@ def test_fold_is_one_to_one_on_targets():
 
 
 def test_the_corpus_changes_only_at_variant_characters():
-    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    corpus = Path(__file__).resolve().parents[2] / "corpus"
     for path in corpus.glob("*.txt"):
         text = path.read_text(encoding="utf-8")
         changed = {a for a, b in zip(text, fold(text), strict=True) if a != b and "\u3400" <= a <= "\u9fff"}
