@@ -116,7 +116,7 @@ def cmd_index(args) -> int:
     return 0
 
 
-def _terminal(snippet: Snippet, colour: bool) -> str:
+def terminal_snippet(snippet: Snippet, colour: bool) -> str:
     """A snippet for the terminal: its matches in reverse video on a terminal,
     between 【 】 in a file or pipe (no escape codes where they would be garbage)."""
     before, after = ("\x1b[7m", "\x1b[0m") if colour else ("【", "】")
@@ -150,7 +150,7 @@ def cmd_search(args) -> int:
         print(f"\n{n}. {hit.title} · {hit.city or '?'} · {hit.date or '?'}")
         if hit.heading:
             print(f"   {hit.heading}")
-        print(f"   {_terminal(hit.snippet, colour=sys.stdout.isatty())}")
+        print(f"   {terminal_snippet(hit.snippet, colour=sys.stdout.isatty())}")
         print(f"   {hit.url}")
     return 0
 

@@ -190,9 +190,9 @@ def test_the_library_hands_over_spans_not_html(index_dir, capsys):
 
 
 def test_a_terminal_gets_reverse_video_and_a_pipe_brackets():
-    from indexer.cli import _terminal
+    from indexer.cli import terminal_snippet
     from indexer.models import Snippet
 
     cut = Snippet("與八代市\x1b締結", ((1, 3),))
-    assert _terminal(cut, colour=False) == "與【八代】市\\x1b締結"
-    assert _terminal(cut, colour=True) == "與\x1b[7m八代\x1b[0m市\\x1b締結"
+    assert terminal_snippet(cut, colour=False) == "與【八代】市\\x1b締結"
+    assert terminal_snippet(cut, colour=True) == "與\x1b[7m八代\x1b[0m市\\x1b締結"

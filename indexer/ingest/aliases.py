@@ -72,7 +72,7 @@ class Alias:
 def find_aliases(text: str) -> list[Alias]:
     """Every alias `text` defines, abbreviations first, each pair once."""
     found: dict[tuple[str, str], Alias] = {}
-    for alias in [*_parenthesised(text), *_quoted_acronyms(text), *_latin_initials(text), *_references(text)]:
+    for alias in [*_parenthesised(text), *_quoted_acronyms(text), *latin_initials(text), *_references(text)]:
         found.setdefault((alias.short, alias.full), alias)
     return list(found.values())
 
@@ -179,7 +179,7 @@ _CAPITALISED_PHRASE = re.compile(  # 3-6 capitalised words, no capitalised word 
 _CAPITALISED_WORD = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+")
 
 
-def _latin_initials(text: str):
+def latin_initials(text: str):
     """A capitalised phrase whose initials spell an acronym the text also uses (Fukuoka Growth Next … FGN).
 
     Without parentheses the only evidence is the spelling, so it must be exact:
@@ -222,7 +222,7 @@ def _references(text: str):
     """
     people: dict[str, dict[str, str]] = {}  # short → {full: evidence}
     titles = list(_TITLE.finditer(text))
-    counts = _Occurrences(text) if titles else None
+    counts = Occurrences(text) if titles else None
     for m in titles:  # 蔣萬安市長
         if (name := _name_before(counts, m.start(), m.group())) and (short := _short_form(counts, name, m.group())):
             people.setdefault(short, {}).setdefault(name + m.group(), name + m.group())
@@ -237,7 +237,7 @@ def _references(text: str):
             yield Alias(short, full, "reference", f"{evidence} … {short}")
 
 
-def _short_form(counts: _Occurrences, name: str, title: str) -> str | None:
+def _short_form(counts: Occurrences, name: str, title: str) -> str | None:
     """蔣市長 for 蔣萬安 + 市長, 中村市長 for 中村博生 + 市長, if the text uses it."""
     for size, longest_given in ((1, 2), (2, 3)):
         if 1 <= len(name[size:].strip()) <= longest_given and _stands_alone(counts, name[:size], title):
@@ -245,7 +245,7 @@ def _short_form(counts: _Occurrences, name: str, title: str) -> str | None:
     return None
 
 
-def _stands_alone(counts: _Occurrences, surname: str, title: str) -> bool:
+def _stands_alone(counts: Occurrences, surname: str, title: str) -> bool:
     """Whether surname + title occurs once at least as words of their own.
 
     After punctuation or a stop word it does; after another character c it
@@ -270,7 +270,7 @@ def _plausible_name(name: str) -> bool:
             and not set(name) & (_NOT_IN_NAMES | _NAME_STOPS - set("由也")))
 
 
-def _bounded(counts: _Occurrences, name: str, outside: str, outside_is_left: bool) -> bool:
+def _bounded(counts: Occurrences, name: str, outside: str, outside_is_left: bool) -> bool:
     """Whether `name` ends where `outside`, the character beyond it, begins.
 
     The edge is certain at punctuation, a stop word or an office name; else a
@@ -283,7 +283,7 @@ def _bounded(counts: _Occurrences, name: str, outside: str, outside_is_left: boo
     return count >= 2 and counts.count(outside + name if outside_is_left else name + outside) < count
 
 
-def _name_before(counts: _Occurrences, end: int, title: str) -> str | None:
+def _name_before(counts: Occurrences, end: int, title: str) -> str | None:
     """張峯源 in 經濟發展局張峯源局長: the shortest plausible name that a surname reference confirms."""
     text = counts.text
     for size in range(2, 7):
@@ -294,7 +294,7 @@ def _name_before(counts: _Occurrences, end: int, title: str) -> str | None:
     return None
 
 
-def _name_after(counts: _Occurrences, start: int, title: str) -> str | None:
+def _name_after(counts: Occurrences, start: int, title: str) -> str | None:
     """佐藤弘之 in 副知事佐藤弘之，: the shortest plausible name with a clear right edge and a reference."""
     text = counts.text
     window = text[start : start + 7] + ("、" if start + 7 >= len(text) else "")  # the end is an edge
@@ -309,7 +309,7 @@ def _name_after(counts: _Occurrences, start: int, title: str) -> str | None:
     return None
 
 
-class _Occurrences:
+class Occurrences:
     """Where short strings occur in one text, as `str.count` counts them (left to right, no overlap).
 
     Names are counted in the whole text thousands of times; `text.count` for
@@ -318,7 +318,7 @@ class _Occurrences:
     CJK characters (a name, or a character + a name), so an index of where each
     such pair starts leaves only a few candidates to check per string.
 
-    >>> _Occurrences("陳議員說，陳議員陳議員").count("陳議員")
+    >>> Occurrences("陳議員說，陳議員陳議員").count("陳議員")
     3
     """
 

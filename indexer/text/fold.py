@@ -15,7 +15,7 @@ What is folded, and why only this:
   県→縣, 駅→驛, 経→經, 会→會, 姉→姊, 産→產 … Every source character here is
   absent from Big5, the Taiwanese character set, so no Traditional-Chinese
   text is changed by it (tests check this); the few exceptions are listed in
-  `_ALSO_FOLDED` with the reason. OpenCC's conversions are NOT run over
+  `ALSO_FOLDED` with the reason. OpenCC's conversions are NOT run over
   reports: its Japanese table changes hundreds of characters of Traditional
   text (為→爲, 並→竝), and simplified→traditional turns 了 into 瞭.
 - 姐妹 → 姊妹: 姐 means sister only there (小姐 stays).
@@ -42,7 +42,7 @@ _SHINJITAI = (
     "炉爐 楼樓 録錄 湾灣 毎每 宝寶 没沒 庁廳"
 )
 # Pairs whose first character IS in Big5, folded all the same, with the reason.
-_ALSO_FOLDED = {
+ALSO_FOLDED = {
     "台": "臺",  # the everyday form of 臺 in every name
     "週": "周",  # 55週年 / 55周年, 週末 / 周末: the same word either way
     "万": "萬",  # Japanese and casual writing of 萬 (1万 5千)
@@ -51,7 +51,7 @@ _ALSO_FOLDED = {
     "恒": "恆",  # variant of 恆
     "証": "證",  # Japanese form (証明書)
 }
-VARIANTS: dict[str, str] = dict(pair for pair in _SHINJITAI.split()) | _ALSO_FOLDED
+VARIANTS: dict[str, str] = dict(pair for pair in _SHINJITAI.split()) | ALSO_FOLDED
 # Same-length replacements that depend on the neighbour (after the character fold).
 _CONTEXT = {"姐妹": "姊妹"}
 _CONTEXT_RE = re.compile("|".join(map(re.escape, _CONTEXT)))

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.ingest.aliases import Alias, _latin_initials, _Occurrences, find_aliases
+from indexer.ingest.aliases import Alias, latin_initials, Occurrences, find_aliases
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -185,8 +185,8 @@ def test_any_text_gives_well_formed_aliases(text):
        needle=st.text(alphabet="陳王議員市長說 ", min_size=1, max_size=5))
 def test_occurrences_count_as_str_count_does(text, needle):
     """The bigram index counts like `str.count`: left to right, without overlap."""
-    assert _Occurrences(text).count(needle) == text.count(needle)
-    assert _Occurrences(text).starts(needle) == [m.start() for m in re.finditer(re.escape(needle), text)]
+    assert Occurrences(text).count(needle) == text.count(needle)
+    assert Occurrences(text).starts(needle) == [m.start() for m in re.finditer(re.escape(needle), text)]
 
 
 def _latin_initials_by_search(text: str):
@@ -207,4 +207,4 @@ def _latin_initials_by_search(text: str):
     st.sampled_from(["", " ", "  ", "\n", "、", "（", "）"])), max_size=12))
 def test_latin_initials_read_in_one_pass_as_one_search_per_acronym(words):
     text = "".join(word + gap for word, gap in words)
-    assert list(_latin_initials(text)) == list(_latin_initials_by_search(text))
+    assert list(latin_initials(text)) == list(_latin_initials_by_search(text))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.text.fold import _ALSO_FOLDED, VARIANTS, fold
+from indexer.text.fold import ALSO_FOLDED, VARIANTS, fold
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ def test_variant_pairs_never_touch_taiwanese_text(source, target):
     """Every folded character is outside Big5 (so absent from Traditional text),
     except the few listed with their reason; every target is a Big5 character."""
     assert _in_big5(target)
-    assert not _in_big5(source) or source in _ALSO_FOLDED
+    assert not _in_big5(source) or source in ALSO_FOLDED
 
 
 def test_fold_is_one_to_one_on_targets():
