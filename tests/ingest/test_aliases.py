@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.ingest.aliases import Alias, latin_initials, Occurrences, find_aliases
+from indexer.ingest.aliases import Alias, Occurrences, find_aliases, latin_initials
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
