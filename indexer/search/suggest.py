@@ -70,8 +70,9 @@ def suggestions(request: SearchRequest, parsed: ParsedQuery, lexicon: Lexicon,
     """Suggestions for a search with no hits, each with how many passages it would find.
 
     A suggestion changes one thing and keeps the rest of the request (filters,
-    sort, page size), back on page 1: a spelling one edit away, or the search
-    without one filter, or without all of them when more than one is set.
+    sort, page size), back on page 1: a spelling one edit away (only when the
+    words find nothing even without the filters), or the search without one
+    filter, or without all of them when more than one is set.
     `count(request)` counts the hits of a changed request.
     """
     found: list[Suggestion] = []
@@ -81,13 +82,17 @@ def suggestions(request: SearchRequest, parsed: ParsedQuery, lexicon: Lexicon,
         if n:
             found.append(Suggestion(kind, text, query_string(changed), n))
 
+    chosen = [(label, names) for label, names in FILTERS if any(getattr(request, n) for n in names)]
+    unfiltered = replace(request, page=1, **{n: None for _label, names in chosen for n in names})
+    # Words the index has are spelled right: when only the filters exclude everything,
+    # another spelling (熊本 → 山本) would only mislead.
+    misspelled = not chosen or count(unfiltered) == 0
     spellings = ((term, word) for term in syntax.positive_terms(parsed.tree) for word in lexicon.near(fold(term)))
-    for term, word in spellings:
+    for term, word in spellings if misspelled else ():
         changed = replace(request, query=request.query.replace(term, word, 1), page=1)
         offer("spelling", changed.query, changed)
         if len(found) >= MAX_SPELLINGS:
             break
-    chosen = [(label, names) for label, names in FILTERS if any(getattr(request, n) for n in names)]
     if len(chosen) > 1:
         chosen.append((NO_FILTERS, tuple(n for _label, names in chosen for n in names)))
     for label, names in chosen:

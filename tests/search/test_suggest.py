@@ -96,3 +96,15 @@ def test_dropping_the_filters_that_excluded_everything(searcher, params, offered
         assert suggested == parse_search_request(without)
         assert suggestion.total == searcher.search(suggested).total > 0
 
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "熊本", "agency": "臺北市政府"},
+    {"q": "八代市", "kind": "施政報告"},
+    {"q": "熊本", "city": "花蓮縣"},
+])
+def test_a_word_the_index_has_is_not_respelled_when_only_filters_exclude_it(searcher, params):
+    result = searcher.search(parse_search_request(params))
+    assert result.total == 0
+    assert not [s for s in result.suggestions if s.kind == "spelling"]
+    assert [s for s in result.suggestions if s.kind == "drop_filter"]
