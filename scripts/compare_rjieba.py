@@ -3,7 +3,7 @@
     .venv/bin/pip install rjieba==0.2.2      # not a dependency of the project
     .venv/bin/python scripts/compare_rjieba.py corpus [more corpus folders …]
 
-Loads the folded Taiwan dictionary that indexer/segmenter.py gives jieba into
+Loads the folded Taiwan dictionary that indexer/text/words.py gives jieba into
 an empty rjieba.Jieba (word, frequency, tag), then segments every passage's
 folded text with both, with the HMM for unknown words off and on, and prints
 the time each took and the share of passages cut identically (with the first

@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/measure_fold.py [--corpus corpus]
 
-Prints, for the whole corpus: characters changed by `normalize.fold` (which
+Prints, for the whole corpus: characters changed by `indexer.text.fold.fold` (which
 ones), characters OpenCC's s2t and jp2t would change if run over the reports
 (why they are not), and the time each takes; then the time to convert a query.
 The figures are written in docs/DESIGN.md.

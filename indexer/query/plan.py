@@ -8,7 +8,7 @@ simplified → traditional, Japanese → traditional) or, within the reports tha
 define it, under an alias learned from the text (經團連 ↔ 日本經濟團體連合會).
 
 Top-level terms are a soft AND: a passage with every term scores above one
-with fewer, but one with some of them is still found (see `ranking.py`).
+with fewer, but one with some of them is still found (see `indexer/search/rank.py`).
 """
 
 from __future__ import annotations

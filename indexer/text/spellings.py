@@ -1,6 +1,6 @@
 """Other spellings of a query: simplified Chinese and Japanese, through OpenCC.
 
-Only queries are converted, never the reports (see normalize.py for why).
+Only queries are converted, never the reports (see indexer/text/fold.py for why).
 A query is searched in its original and converted forms together, so that a
 conversion that goes wrong (了解 → 瞭解) cannot lose what the user typed.
 

@@ -58,8 +58,8 @@ class WordTokenizer(_FoldingTokenizer):
     """jieba words of the folded text, one position per word, punctuation dropped.
 
     Holds only the dictionary's name, so whoosh can pickle it into the schema;
-    the jieba.Tokenizer itself is shared per process (`segmenter.get_tokenizer`),
-    and is given the text in bounded pieces (`segmenter.segment`).
+    the jieba.Tokenizer itself is shared per process (`indexer.text.words.get_tokenizer`),
+    and is given the text in bounded pieces (`indexer.text.words.segment`).
     """
 
     def __init__(self, dictionary: str = "taiwan", hmm: bool = True):

@@ -57,7 +57,7 @@ def run(searcher, required: wq.Query, optional: wq.Query | None, keep, limit: in
     """Every document matching `required`, and the best `limit` of those that
     pass `keep`, scored as `AndMaybe(required, optional)`; ties by document number.
 
-    When the searcher's deadline (budget.py) passes, the matches found so far
+    When the searcher's deadline (indexer.engine.deadline) passes, the matches found so far
     are ranked instead, with `complete` False."""
     collector = _Matches(keep)
     try:

@@ -26,7 +26,7 @@ def make_schema() -> Schema:
         text=STORED(),
         date=STORED(),
         prior=STORED(),  # how much of the passage is prose (indexer.ingest.prior)
-        # matching: Ctrl-F certainty through character grams (see analysis.py)
+        # matching: Ctrl-F certainty through character grams (see indexer/text/grams.py)
         grams=TEXT(analyzer=grams, phrase=True),
         heading_grams=TEXT(analyzer=grams, phrase=True, field_boost=HEADING_FIELD_BOOST),
         title_grams=TEXT(analyzer=grams, phrase=True, field_boost=TITLE_FIELD_BOOST),
