@@ -160,8 +160,8 @@ def cmd_serve(args) -> int:
     from web.server import listen, serve
 
     port = _port(args.port)
-    workers = _whole_number("JIAOLIU_WORKERS", settings.get("JIAOLIU_WORKERS") or str(os.cpu_count() or 1))
-    threads = _whole_number("JIAOLIU_THREADS", settings.get("JIAOLIU_THREADS"))
+    workers = settings.whole_number("JIAOLIU_WORKERS", when_empty=os.cpu_count() or 1)
+    threads = settings.whole_number("JIAOLIU_THREADS")
     try:
         Searcher(args.index)
     except IndexNotFound:
@@ -195,12 +195,6 @@ def _cannot_listen(host: str, port: int, exc: OSError) -> str:
     if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
         return f"cannot listen on {host}: not an address of this machine; pass --host 127.0.0.1 or 0.0.0.0"
     return f"cannot listen on {host}:{port}: {exc.strerror or exc}; check --host and --port"
-
-
-def _whole_number(name: str, value: str) -> int:
-    if not value.strip().isdigit() or int(value) < 1:
-        raise JiaoliuError(f"{name} must be a whole number of at least 1, not {value!r}")
-    return int(value)
 
 
 def _load_dictionaries() -> None:

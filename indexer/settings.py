@@ -51,9 +51,10 @@ def get(name: str) -> str:
     return _BY_NAME[name].value()
 
 
-def whole_number(name: str) -> int:
-    """A setting that is a count of at least 1; JiaoliuError names a bad value."""
-    raw = get(name)
+def whole_number(name: str, when_empty: int | None = None) -> int:
+    """A setting that is a count of at least 1 (`when_empty` if it is empty and one
+    is given, e.g. the number of cores); JiaoliuError names a bad value."""
+    raw = get(name) or (str(when_empty) if when_empty is not None else "")
     if not raw.strip().isdigit() or int(raw) < 1:
         raise JiaoliuError(f"{name} must be a whole number of at least 1, not {raw!r}")
     return int(raw)

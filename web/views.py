@@ -79,7 +79,8 @@ def report_page(doc_id: str):
     report = searcher.report(doc_id)  # ReportNotFound becomes the 404 page
     # A link parameter, not a search: an over-long one is cut, not refused.
     query = " ".join(request.args.get("q", "").split())[:MAX_QUERY_CHARS]
-    mark = (lambda text: marked(text, searcher.spans(text, query, report.doc_id))) if query else None
+    spans = searcher.matcher(query, report.doc_id) if query else None
+    mark = (lambda text: marked(text, spans(text))) if spans else None
     passages = [(passage, highlight(render_passage(passage), mark)) for passage in report.passages]
     return render_template(
         "report.html",

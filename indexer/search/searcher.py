@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -254,9 +255,11 @@ class Searcher:
         report = self.report(doc_id)
         return report, store.original_file(self.build, report)
 
-    def spans(self, text: str, query: str, doc_id: str | None = None) -> list[tuple[int, int]]:
-        """Where the query matches in `text` (the same matches the index made), merged and sorted."""
-        return match_spans(text, self.parse(query), doc_id)
+    def matcher(self, query: str, doc_id: str | None = None) -> Callable[[str], list[tuple[int, int]]]:
+        """text → where the query matches in it (the same matches the index made),
+        merged and sorted; the query is parsed once for all the texts of a page."""
+        parsed = self.parse(query)
+        return lambda text: match_spans(text, parsed, doc_id)
 
 
 def _incomplete_notice(seconds: float | None, found: int) -> str:

@@ -136,12 +136,21 @@ class WhooshSearcher:
     def __init__(self, index: WhooshIndex, searcher: BoundedSearcher):
         self._index = index
         self._searcher = searcher
+        self._last: tuple = (None, None, None)  # (plan, strict, queries): one search asks size, cost, run
 
     def _queries(self, plan: ParsedQuery, request: SearchRequest) -> tuple[wq.Query, wq.Query | None]:
-        if request.sort != "relevance":
+        """The plan as whoosh queries (required, optional), made once for the plan a search runs."""
+        strict = request.sort != "relevance"
+        last_plan, last_strict, queries = self._last
+        if last_plan is plan and last_strict == strict:
+            return queries
+        if strict:
             # In date order there are no tiers to keep apart: only passages with every term.
-            return to_whoosh(plan, strict=True), None
-        return to_whoosh(plan, boosts=False), optional_query(plan)
+            queries = to_whoosh(plan, strict=True), None
+        else:
+            queries = to_whoosh(plan, boosts=False), optional_query(plan)
+        self._last = (plan, strict, queries)
+        return queries
 
     def size(self, plan: ParsedQuery, request: SearchRequest) -> int:
         required, optional = self._queries(plan, request)

@@ -11,7 +11,7 @@ part is run once over everything, and the optional part only where it can
 change the best N: for the best N by required score, then for the matches whose
 required score plus the most the optional part can add (`bound`) still reaches
 the N-th best total. The best N are the same as when every match is scored in
-full (tests/test_matching.py, scripts/ab_search.py).
+full (tests/engine/test_whoosh_engine.py, scripts/ab_search.py).
 """
 
 from __future__ import annotations

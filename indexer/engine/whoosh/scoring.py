@@ -4,7 +4,7 @@ Whoosh's BM25F looks up a document's field length for every score: a seek and
 a read in the segment's lengths column, about a sixth of a search's time
 (docs/PERFORMANCE.md). The lengths are one byte per document and field, so
 they are read in one piece per segment reader and field, and the scorer looks
-them up in memory. Scores are identical (tests/test_search_pass.py).
+them up in memory. Scores are identical (tests/engine/test_whoosh_engine.py).
 """
 
 from __future__ import annotations

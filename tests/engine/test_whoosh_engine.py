@@ -1,21 +1,33 @@
-"""One run of the query per search: the ranked hits, the exact total and the
-facets all come from it (indexer/engine/whoosh/matching.py), and a matched term's COORD comes
-from the term's own matcher (translate.Coordinated)."""
+"""The whoosh engine's own pieces, on the bundled corpus's build.
+
+- indexer/engine/whoosh/matching.py: the best N from one run of the required
+  part, with the optional part scored only where it can matter, are exactly
+  whoosh's best N for AndMaybe(required, optional) scored over every match.
+- One run of the query per search: the ranked hits, the exact total and the
+  facets all come from it, and a matched term's COORD comes from the term's
+  own matcher (translate.Coordinated).
+"""
+
+from __future__ import annotations
 
 import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from indexer.engine import counting
+from indexer.engine.whoosh import matching
 from indexer.engine.whoosh.bounded import BoundedSearcher
 from indexer.engine.whoosh.columns import FacetColumns
 from indexer.engine.whoosh.scoring import BM25F
-from indexer.engine.whoosh.translate import Coordinated, to_whoosh
+from indexer.engine.whoosh.translate import Coordinated, optional_query, to_whoosh
 from indexer.index import store
 from indexer.query.request import parse_search_request
 from indexer.search.searcher import Searcher
 from indexer.text.dates import span
 from indexer.weights import COORD
+
+MATCHING_QUERIES = ["八代", "姊妹市 締結", "臺中 OR 高雄", '"友好城市"', "交流 -疫情", "日本 經濟 合作", "SusHi Tech",
+           "市長 訪問 交流 觀光"]
 
 QUERIES = [
     {"q": "八代"},
@@ -117,3 +129,36 @@ def test_bm25f_with_cached_lengths_scores_as_whoosh_does(index_dir, query):
         expected = [(hit.docnum, hit.score) for hit in plain.search(q, limit=None)]
         got = [(hit.docnum, hit.score) for hit in cached.search(q, limit=None)]
     assert expected and got == expected
+
+
+def _whoosh_best(whoosh_searcher, required, optional, keep, limit):
+    q = wq.AndMaybe(required, optional) if optional is not None else required
+    scored = [(hit.score, hit.docnum) for hit in whoosh_searcher.search(q, limit=None) if keep(hit.docnum)]
+    return sorted(scored, key=lambda p: (-p[0], p[1]))[:limit]
+
+
+@pytest.mark.parametrize("query", MATCHING_QUERIES)
+@pytest.mark.parametrize("limit", [1, 3, 10, 200])
+@pytest.mark.parametrize("city", [None, "高雄市"])
+def test_best_n_equal_full_scoring(whoosh_searcher, columns, parse, query, limit, city):
+    request = parse_search_request({"q": query, **({"city": city} if city else {})})
+    parsed = parse(query)
+    keep = counting.passes_filters(columns, request)
+    required, optional = to_whoosh(parsed, boosts=False), optional_query(parsed)
+    found = matching.run(whoosh_searcher, required, optional, keep, limit)
+    expected = _whoosh_best(whoosh_searcher, required, optional, keep, limit)
+    assert [d for _, d in found.best] == [d for _, d in expected]
+    assert [s for s, _ in found.best] == pytest.approx([s for s, _ in expected])
+    assert sorted(found.docnums) == sorted(whoosh_searcher.docs_for_query(required))
+
+
+@pytest.mark.parametrize("query", MATCHING_QUERIES)
+def test_the_bound_is_never_exceeded(whoosh_searcher, parse, query):
+    optional = optional_query(parse(query))
+    scores = matching.optional_scores(whoosh_searcher, optional, list(range(whoosh_searcher.doc_count_all())))
+    assert scores, query
+    assert max(scores.values()) <= matching.bound(whoosh_searcher, optional)
+
+
+def test_an_unknown_kind_of_query_has_no_bound(whoosh_searcher):
+    assert matching.bound(whoosh_searcher, wq.Prefix("grams", "八")) == float("inf")
