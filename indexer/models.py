@@ -155,6 +155,7 @@ class Hit:
     text: str
     snippet: Snippet
     score: float
+    missing: tuple[str, ...] = ()  # a partial match's top-level terms that it lacks, as typed
 
     @property
     def url(self) -> str:
@@ -173,6 +174,7 @@ class Hit:
             "snippet_marks": [list(span) for span in self.snippet.marks],
             "url": self.url,
             "score": round(self.score, 4),
+            "missing": list(self.missing),
         }
 
 
@@ -214,6 +216,10 @@ class SearchResult:
     notices: tuple[str, ...] = ()  # e.g. malformed syntax searched literally
     suggestions: tuple[Suggestion, ...] = ()
     complete: bool = True  # False: stopped by the time limit; total and hits are what was found
+    # On the last page of the full matches (or when there are none): the best passages
+    # that match only some of the query, and how many match so; never in `total` or facets.
+    partial: tuple[Hit, ...] = ()
+    partial_total: int = 0
 
     def grouped(self) -> list[tuple[Hit, list[Hit]]]:
         """This page's hits grouped by report, in the order each report first appears:
@@ -241,4 +247,6 @@ class SearchResult:
             "notices": list(self.notices),
             "suggestions": [s.to_dict() for s in self.suggestions],
             "complete": self.complete,
+            "partial_total": self.partial_total,
+            "partial": [hit.to_dict() for hit in self.partial],
         }

@@ -34,6 +34,9 @@ SETTINGS = (
     Setting("JIAOLIU_WORKERS", "", "Web server worker processes (empty: one per CPU core; 1: no extra process)."),
     Setting("JIAOLIU_CACHE", os.path.join(tempfile.gettempdir(), "jiaoliu-cache"),
             "Folder for the prepared segmentation dictionary (safe to delete)."),
+    Setting("JIAOLIU_ENGINE", "arrays",
+            "What runs searches: `arrays` (numpy arrays beside the whoosh store, fast at an archive's size) or "
+            "`whoosh` (whoosh's own matchers, the reference). Changing it means `jiaoliu index` rebuilds."),
     Setting("JIAOLIU_SEARCH_SECONDS", "1",
             "Seconds a search may run; past them it answers with the matches found so far, marked "
             "incomplete (0: no limit)."),

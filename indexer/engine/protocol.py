@@ -9,8 +9,16 @@ against this one by tests/engine/test_contract.py:
   `EngineSearcher`, and lists the jieba words it holds (for suggestions);
 - `EngineSearcher`: runs a query plan (`indexer.query.plan.ParsedQuery`) under a
   request's filters: the best N passages, the exact total, every facet's counts
-  (each under the other filters), or the passages in date order; and reads a
-  passage's stored record.
+  (each under the other filters), or the passages in date order; the passages
+  that match only some of the terms, apart; and reads a passage's stored record.
+
+What matches: a passage matches a plan when it holds every top-level term (in
+one of its spellings or other names, `indexer.query.plan.Unit`) and none of
+the excluded ones: what Ctrl-F over the folded text would find. Totals, facets
+and date orders count those alone. A passage that holds some of the terms, or
+some of the words of a long term, is a partial match: asked for apart
+(`EngineSearcher.partial`, when `ParsedQuery.has_partials`), counted apart,
+never in facets.
 
 Passages are numbered by the engine (0 … passages-1 of the opened build); a
 number means nothing outside the EngineIndex that gave it.
@@ -64,6 +72,12 @@ class EngineSearcher(Protocol):
     def run(self, plan: ParsedQuery | None, request: SearchRequest, limit: int,
             deadline: Deadline | None = None) -> Run:
         """The plan under the request's filters and order; `plan` None: every passage."""
+
+    def partial(self, plan: ParsedQuery, request: SearchRequest, limit: int,
+                deadline: Deadline | None = None) -> Run:
+        """The passages that match some of the plan but not all of it (see above) under
+        the request's filters: the best `limit` (most terms first) and how many they
+        are; `counts` stays empty."""
 
     def count(self, plan: ParsedQuery, request: SearchRequest, deadline: Deadline | None = None) -> int:
         """How many passages the plan matches under the request's filters."""

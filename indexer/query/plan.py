@@ -7,8 +7,10 @@ consecutive positions (Ctrl-F semantics), in any of its spellings (as typed,
 simplified → traditional, Japanese → traditional) or, within the reports that
 define it, under an alias learned from the text (經團連 ↔ 日本經濟團體連合會).
 
-Top-level terms are a soft AND: a passage with every term scores above one
-with fewer, but one with some of them is still found (see `indexer/search/rank.py`).
+A passage matches when it holds every top-level term and none of the excluded
+ones; one that holds only some of them (or some of the words of a long term,
+`Unit.parts`) is a partial match, found and counted apart
+(`indexer.engine.protocol`).
 """
 
 from __future__ import annotations
@@ -65,6 +67,14 @@ class ParsedQuery:
         if isinstance(self.tree, syntax.And):
             return [n for n in self.tree.nodes if not isinstance(n, syntax.Not)]
         return [] if self.tree is None else [self.tree]
+
+    @property
+    def has_partials(self) -> bool:
+        """Whether a passage can match some of the query without matching all of it:
+        several top-level terms, or a long term that its words find."""
+        conjuncts = self.conjuncts()
+        return len(conjuncts) > 1 or any(
+            isinstance(node, syntax.Term) and self.units[node.text].parts for node in conjuncts)
 
     def exclusions(self) -> list[syntax.Node]:
         if isinstance(self.tree, syntax.And):

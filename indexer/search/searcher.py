@@ -27,14 +27,15 @@ from indexer.engine.protocol import EngineIndex, EngineSearcher, Run
 from indexer.errors import IndexDamaged, IndexNotFound, ReportNotFound
 from indexer.index import store
 from indexer.models import Hit, Report, SearchRequest, SearchResult
+from indexer.query import syntax
 from indexer.query.aliases import AliasTable
 from indexer.query.limits import check_size
 from indexer.query.plan import ParsedQuery, parse_query
 from indexer.search.facets import facet_values
 from indexer.search.rank import Candidate, rerank
-from indexer.search.spans import match_spans, snippet
+from indexer.search.spans import TextMatcher, match_spans, snippet
 from indexer.search.suggest import Lexicon, suggestions
-from indexer.weights import RERANK_DEPTH
+from indexer.weights import MATCH_ALIAS, RERANK_DEPTH
 
 
 class Searcher:
@@ -47,7 +48,7 @@ class Searcher:
     `gate`'s slot (`indexer.engine.deadline`; by default one per Searcher).
     """
 
-    def __init__(self, index_dir: str | Path, time_limit: float | None = None, engine: str = "whoosh",
+    def __init__(self, index_dir: str | Path, time_limit: float | None = None, engine: str | None = None,
                  gate: LongGate | None = None):
         self.index_dir = Path(index_dir)
         self.time_limit = time_limit
@@ -64,6 +65,10 @@ class Searcher:
         try:
             manifest: dict = store.read_json(build / "manifest.json")
             store.check(build, manifest)
+            built_for = manifest.get("settings", {}).get("engine", "whoosh")
+            if built_for != self.engine.name:
+                raise IndexDamaged(f"the index in {self.index_dir} was built for the {built_for} engine, not "
+                                   f"{self.engine.name}; rebuild it with: jiaoliu index --index {self.index_dir}")
             index = self.engine.open(build)
             catalog: list[dict] = store.read_json(build / "catalog.json")
         except IndexDamaged:
@@ -160,6 +165,8 @@ class Searcher:
             else:
                 run = engine.run(plan, request, max(RERANK_DEPTH, wanted), deadline)
             result = self._result(engine, request, parsed, run, notices, deadline)
+            if plan is not None and run.complete and run.total < wanted and plan.has_partials:
+                result = self._with_partial(engine, request, plan, result, deadline)
         except Exception as exc:
             self._raise_if_damaged(exc)
             raise
@@ -187,6 +194,21 @@ class Searcher:
             hints = suggestions(request, parsed, self.lexicon, lambda r: self._total(engine, r, deadline))
         return SearchResult(request, run.total, hits, facet_values(run.counts, request), notices, hints,
                             complete=run.complete)
+
+    def _with_partial(self, engine: EngineSearcher, request: SearchRequest, plan: ParsedQuery,
+                      result: SearchResult, deadline: Deadline | None) -> SearchResult:
+        """`result` with the best passages that match only some of the query (a page of
+        them, ranked like hits, each saying what it lacks) and how many there are."""
+        found = engine.partial(plan, request, max(RERANK_DEPTH, request.per_page), deadline)
+        ranked = rerank([Candidate(engine.stored(n), s) for s, n in found.best], plan)[:request.per_page]
+        hits = []
+        for cand in ranked:
+            matcher = TextMatcher(cand.fields["text"])
+            missing = tuple(syntax.to_text(node) for node in plan.conjuncts()
+                            if matcher.satisfies(node, plan, cand.fields["doc_id"]) < MATCH_ALIAS)
+            hits.append(replace(self._hit(cand.fields, cand.final or cand.score, plan), missing=missing))
+        return replace(result, partial=tuple(hits), partial_total=found.total,
+                       complete=result.complete and found.complete)
 
     def _raise_if_damaged(self, exc: Exception) -> None:
         """IndexDamaged from `exc` if the files being served have changed on disk

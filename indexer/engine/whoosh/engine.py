@@ -136,20 +136,17 @@ class WhooshSearcher:
     def __init__(self, index: WhooshIndex, searcher: BoundedSearcher):
         self._index = index
         self._searcher = searcher
-        self._last: tuple = (None, None, None)  # (plan, strict, queries): one search asks size, cost, run
+        self._last: tuple = (None, None, None)  # (plan, ranked, queries): one search asks size, cost, run
 
     def _queries(self, plan: ParsedQuery, request: SearchRequest) -> tuple[wq.Query, wq.Query | None]:
-        """The plan as whoosh queries (required, optional), made once for the plan a search runs."""
-        strict = request.sort != "relevance"
-        last_plan, last_strict, queries = self._last
-        if last_plan is plan and last_strict == strict:
+        """The plan as whoosh queries (what matches, what only adds to the score),
+        made once for the plan a search runs."""
+        ranked = request.sort == "relevance"
+        last_plan, last_ranked, queries = self._last
+        if last_plan is plan and last_ranked == ranked:
             return queries
-        if strict:
-            # In date order there are no tiers to keep apart: only passages with every term.
-            queries = to_whoosh(plan, strict=True), None
-        else:
-            queries = to_whoosh(plan, boosts=False), optional_query(plan)
-        self._last = (plan, strict, queries)
+        queries = to_whoosh(plan, strict=True), optional_query(plan) if ranked else None
+        self._last = (plan, ranked, queries)
         return queries
 
     def size(self, plan: ParsedQuery, request: SearchRequest) -> int:
@@ -169,12 +166,31 @@ class WhooshSearcher:
             required, optional = self._queries(plan, request)
             if request.sort != "relevance":
                 return self._by_date(required, columns, request, limit)
-            found = matching.run(self._searcher, required, optional,
-                                 counting.passes_filters(columns, request), limit)
-            total, counts = counting.count(found.docnums, columns, request)
-            return Run(found.best, total, counts, found.complete)
+            return self._ranked(required, optional, columns, request, limit)
         finally:
             self._searcher.deadline = None
+
+    def partial(self, plan: ParsedQuery, request: SearchRequest, limit: int,
+                deadline: Deadline | None = None) -> Run:
+        """The soft AND of the plan's terms (each matched term adds COORD, so more
+        terms rank first) without the passages that match all of it."""
+        if not plan.has_partials:
+            return Run([], 0, counting.no_counts())
+        columns = self._index.columns(self._searcher.reader())
+        self._searcher.deadline = deadline
+        try:
+            some = wq.AndNot(to_whoosh(plan, boosts=False), to_whoosh(plan, strict=True))
+            run = self._ranked(some, optional_query(plan), columns, request, limit)
+            return Run(run.best, run.total, counting.no_counts(), run.complete)
+        finally:
+            self._searcher.deadline = None
+
+    def _ranked(self, required: wq.Query, optional: wq.Query | None, columns: FacetColumns,
+                request: SearchRequest, limit: int) -> Run:
+        found = matching.run(self._searcher, required, optional,
+                             counting.passes_filters(columns, request), limit)
+        total, counts = counting.count(found.docnums, columns, request)
+        return Run(found.best, total, counts, found.complete)
 
     def _by_date(self, q: wq.Query, columns: FacetColumns, request: SearchRequest, limit: int) -> Run:
         """Passages in reading order of reports by date, ordered from the facet columns
@@ -189,7 +205,7 @@ class WhooshSearcher:
         columns = self._index.columns(self._searcher.reader())
         self._searcher.deadline = deadline
         try:
-            docnums, _complete = self._docs(to_whoosh(plan, boosts=False))
+            docnums, _complete = self._docs(to_whoosh(plan, strict=True))
         finally:
             self._searcher.deadline = None
         return counting.count(docnums, columns, request)[0]

@@ -1,8 +1,9 @@
 """A query plan (`indexer.query.plan.ParsedQuery`) as whoosh queries.
 
-Top-level terms are a soft AND: each matched term adds COORD through its own
-matcher (`Coordinated`), so a passage with every term scores above one with
-fewer, and one with some of them is still found. Exclusions are AndNot; the
+What matches is the plan's boolean meaning (`strict`). For the partial
+matches (`WhooshSearcher.partial`), the top-level terms are a soft AND: each
+matched term adds COORD through its own matcher (`Coordinated`), so a passage
+with more of the terms scores above one with fewer. Exclusions are AndNot; the
 terms in headings and titles and their jieba words only add (`optional_query`).
 """
 
@@ -113,7 +114,7 @@ def partial_query(node, parsed: ParsedQuery, boost: float = PARTIAL_BOOST) -> wq
 def to_whoosh(parsed: ParsedQuery, strict: bool = False, boosts: bool = True) -> wq.Query:
     """Soft AND over the top-level terms (each matched term adds COORD), minus
     exclusions, plus optional matches in headings, titles and jieba words.
-    `strict`: every top-level term required (for results in date order);
+    `strict`: every top-level term required (what matches);
     `boosts=False`: without the optional clauses, which change scores but not
     which passages match (for counting)."""
     if parsed.empty:

@@ -1,0 +1,12 @@
+"""The arrays engine: the plan run over memory-mapped numpy postings and columns.
+
+Whoosh's matchers visit every matching passage in Python (≈ 20 µs each), which
+at a city archive's size (200k passages) makes common searches take seconds.
+Here every step is a vectorised operation over a whole posting list or column:
+
+- `tokens.py`: a passage's character grams (the same as `indexer.text.grams`) as two lists;
+- `segment.py`: one build's postings and columns, written with numpy and memory-mapped;
+- `evaluate.py`: a query plan as masks over the passages, and their BM25 scores;
+- `engine.py`: the engine of `indexer.engine.protocol`, with whoosh as the store of
+  the passages' stored fields (one whoosh document per passage, numbered alike).
+"""

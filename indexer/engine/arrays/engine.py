@@ -1,0 +1,356 @@
+"""The arrays engine behind `indexer.engine.protocol`.
+
+Its part of a build is the folder `arrays/`:
+- `segments.json`: the segments in order, each the passages one build added
+  (`segment.py`); a passage's number is its segment's offset plus its place in it;
+- `deleted/<segment>.npy`: the passages of that segment deleted since (replaced
+  or removed reports), written anew by every build (segments are hard-linked
+  from the build before and never written into);
+- `store/`: a whoosh index of the passages' stored fields only, written with
+  whoosh's NO_MERGE so that its document numbers are the segments' numbers
+  (whoosh numbers deleted documents too until it merges, and it never merges here).
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh import writing
+from whoosh.fields import ID, STORED, Schema
+
+from indexer.engine.arrays.evaluate import Evaluator, Postings
+from indexer.engine.arrays.segment import CODED, Segment, SegmentWriter
+from indexer.engine.counting import FACET_FILTERS, no_counts
+from indexer.engine.deadline import Deadline, SearchTimeout
+from indexer.engine.protocol import Run
+from indexer.index import store
+from indexer.index.records import PassageRecord
+from indexer.models import SearchRequest
+from indexer.query.plan import ParsedQuery
+from indexer.text.dates import day_number
+from indexer.text.words import taiwan_dictionary
+
+FOLDER = "arrays"
+# Bump when what a segment holds or how it is read changes.
+ARRAYS_VERSION = "1"
+_STORED = ("passage_id", "ordinal", "title", "heading", "text", "date", "prior", "city", "year", "kind",
+           "agency", "countries")
+
+
+def _store_schema() -> Schema:
+    return Schema(doc_id=ID(stored=True), **{name: STORED() for name in _STORED})
+
+
+class ArraysEngine:
+    name = "arrays"
+
+    def settings(self) -> dict:
+        return {"arrays_version": ARRAYS_VERSION, "numpy": version("numpy"),
+                "whoosh": version("whoosh-reloaded")}
+
+    def writer(self, build: Path, base: Path | None, passages: int) -> ArraysWriter:
+        folder = build / FOLDER
+        if base is not None:
+            store.link_tree(base / FOLDER, folder)
+            ix = whoosh_index.open_dir(str(folder / "store"))
+        else:
+            (folder / "store").mkdir(parents=True)
+            ix = whoosh_index.create_in(str(folder / "store"), _store_schema())
+        return ArraysWriter(folder, ix)
+
+    def open(self, build: Path) -> ArraysIndex:
+        return ArraysIndex(build / FOLDER)
+
+
+class ArraysWriter:
+    def __init__(self, folder: Path, ix):
+        self._folder = folder
+        self._ix = ix
+        self._store = ix.writer()
+        self._segment = SegmentWriter()
+        self._deleted: set[str] = set()
+
+    def delete(self, doc_id: str) -> None:
+        self._store.delete_by_term("doc_id", doc_id)
+        self._deleted.add(doc_id)
+
+    def add(self, records: Iterable[PassageRecord]) -> None:
+        records = list(records)
+        for r in records:
+            self._store.add_document(doc_id=r.doc_id, passage_id=r.passage_id, ordinal=r.ordinal, title=r.title,
+                                     heading=r.heading, text=r.text, date=r.date, prior=r.prior, city=r.city,
+                                     year=r.year, kind=r.kind, agency=r.agency, countries=",".join(r.countries))
+        self._segment.add(records)
+
+    def commit(self) -> None:
+        listing = self._folder / "segments.json"
+        segments = store.read_json(listing) if listing.is_file() else []
+        deleted_dir = self._folder / "deleted"
+        deleted_dir.mkdir(exist_ok=True)
+        for entry in segments:
+            _write_deleted(deleted_dir, entry["name"], self._folder / entry["name"], self._deleted)
+        if self._segment.passages:
+            name = f"s{len(segments) + 1:05d}-{os.urandom(3).hex()}"
+            self._segment.write(self._folder / name)
+            segments.append({"name": name, "passages": self._segment.passages})
+        self._store.commit(mergetype=writing.NO_MERGE)
+        self._ix.close()
+        store.write_json(listing, segments)
+
+    def cancel(self) -> None:
+        self._store.cancel()
+        self._ix.close()
+
+
+def _write_deleted(deleted_dir: Path, name: str, folder: Path, doc_ids: set[str]) -> None:
+    """The segment's deleted passages: those deleted before, and the passages of `doc_ids`.
+    Written through a new file: the old one is a hard link into the build being served."""
+    path = deleted_dir / f"{name}.npy"
+    before = np.load(path, allow_pickle=False) if path.is_file() else np.zeros(0, np.uint32)
+    if not doc_ids:
+        return
+    segment = Segment(folder)
+    codes = [i for i, d in enumerate(segment.values["doc"]) if d in doc_ids]
+    now = np.flatnonzero(np.isin(segment.columns["doc"], codes)).astype(np.uint32)
+    merged = np.union1d(before, now).astype(np.uint32)
+    if len(merged) == len(before):
+        return
+    tmp = path.with_name(f".{name}.{os.getpid()}.tmp.npy")
+    np.save(tmp, merged, allow_pickle=False)
+    os.replace(tmp, path)
+
+
+class Columns:
+    """Every passage's filter and facet values across segments, codes into tables shared by all."""
+
+    def __init__(self, segments: list[Segment]):
+        self.tables: dict[str, list[str]] = {}
+        self.codes: dict[str, np.ndarray] = {}
+        for name in (*CODED, "country"):
+            table = sorted({v for s in segments for v in s.values[name]})
+            self.tables[name] = table
+            index = {v: i for i, v in enumerate(table)}
+            if name == "country":
+                continue
+            self.codes[name] = _concat([np.array([index[v] for v in s.values[name]], dtype=np.int32)[
+                np.asarray(s.columns[name])] if s.passages else np.zeros(0, np.int32) for s in segments])
+        index = {v: i for i, v in enumerate(self.tables["country"])}
+        starts, codes, base = [], [], 0
+        for s in segments:
+            lut = np.array([index[v] for v in s.values["country"]], dtype=np.int32)
+            start = np.asarray(s.columns["country_start"])
+            starts.append(start[:-1] + base)
+            codes.append(lut[np.asarray(s.columns["country_code"])] if len(lut) else np.zeros(0, np.int32))
+            base += int(start[-1])
+        self.country_start = np.r_[_concat(starts).astype(np.int64), base]
+        self.country_code = _concat(codes)
+        for name in ("length", "ordinal", "span_start", "span_end"):
+            self.codes[name] = _concat([np.asarray(s.columns[name]) for s in segments])
+
+    def code(self, name: str, value: str) -> int:
+        table = self.tables[name]
+        i = bisect.bisect_left(table, value)
+        return i if i < len(table) and table[i] == value else -1
+
+    def country_passages(self, code: int) -> np.ndarray:
+        at = np.flatnonzero(self.country_code == code)
+        return np.searchsorted(self.country_start, at, side="right") - 1
+
+
+def _concat(chunks: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(chunks) if chunks else np.zeros(0, np.int32)
+
+
+class ArraysIndex:
+    def __init__(self, folder: Path):
+        listing = store.read_json(folder / "segments.json")
+        self.segments = [Segment(folder / entry["name"]) for entry in listing]
+        for entry, segment in zip(listing, self.segments, strict=True):
+            if segment.passages != entry["passages"]:
+                raise ValueError(f"segment {entry['name']} holds {segment.passages} passages, "
+                                 f"not {entry['passages']}")
+        self.columns = Columns(self.segments)
+        live = np.ones(sum(s.passages for s in self.segments), dtype=bool)
+        offset = 0
+        for entry, segment in zip(listing, self.segments, strict=True):
+            path = folder / "deleted" / f"{entry['name']}.npy"
+            if path.is_file():
+                live[offset + np.load(path, allow_pickle=False).astype(np.int64)] = False
+            offset += segment.passages
+        self.postings = Postings(self.segments, live, self.columns.codes["doc"], self.columns.tables["doc"],
+                                 self.columns.codes["length"])
+        self._store = whoosh_index.open_dir(str(folder / "store"))
+        if self._store.doc_count_all() != len(live):
+            raise ValueError(f"the store holds {self._store.doc_count_all()} passages, the arrays {len(live)}")
+        self._filters: dict[tuple, dict[str, np.ndarray]] = {}
+        self._lock = threading.Lock()
+
+    def searcher(self) -> ArraysSearcher:
+        return ArraysSearcher(self, self._store.searcher())
+
+    def words(self) -> Iterator[str]:
+        """The dictionary's words (the engine keeps no jieba words of its own; suggestions
+        offer only words that find something)."""
+        with open(taiwan_dictionary(), encoding="utf-8") as lines:
+            for line in lines:
+                word = line.split(" ", 1)[0].strip()
+                if word:
+                    yield word
+
+    def warm(self) -> None:
+        for column in self.columns.codes.values():
+            column.sum()
+
+    def filters(self, request: SearchRequest) -> dict[str, np.ndarray]:
+        """{facet: mask of the passages its filter keeps}, for the filters the request sets."""
+        key = (request.city, request.kind, request.agency, request.country, request.date_from, request.date_to)
+        with self._lock:
+            cached = self._filters.get(key)
+        if cached is not None:
+            return cached
+        cols = self.columns
+        masks: dict[str, np.ndarray] = {}
+        for facet in ("city", "kind", "agency"):
+            value = getattr(request, facet)
+            if value:
+                masks[facet] = cols.codes[facet] == cols.code(facet, value)
+        if request.country:
+            mask = np.zeros(len(self.postings.live), dtype=bool)
+            mask[cols.country_passages(cols.code("country", request.country))] = True
+            masks["country"] = mask
+        day_from, day_to = day_number(request.date_from), day_number(request.date_to)
+        if day_from or day_to:
+            end = cols.codes["span_end"]
+            mask = end > 0
+            if day_to is not None:
+                mask &= cols.codes["span_start"] <= day_to
+            if day_from is not None:
+                mask &= end >= day_from
+            masks["year"] = mask
+        with self._lock:
+            if len(self._filters) > 256:
+                self._filters.clear()
+            self._filters[key] = masks
+        return masks
+
+
+class ArraysSearcher:
+    def __init__(self, index: ArraysIndex, store_searcher):
+        self._index = index
+        self._store = store_searcher
+
+    def size(self, plan: ParsedQuery, request: SearchRequest) -> int:
+        """Gram runs the plan reads: every spelling and other name of every term, and a
+        long term's words."""
+        return sum(sum(len(runs) for runs in unit.forms) + sum(len(r) for _a, r, _d in unit.alias_forms)
+                   + sum(len(runs) for runs in unit.parts) for unit in plan.units.values())
+
+    def cost(self, plan: ParsedQuery, request: SearchRequest) -> int:
+        grams = {g for unit in plan.units.values()
+                 for runs in (*unit.forms, *(r for _a, r, _d in unit.alias_forms), *unit.parts)
+                 for run in runs for g in run}
+        return sum(self._index.postings.frequency(g) for g in grams)
+
+    def _counts(self, match: np.ndarray, masks: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, Counter]]:
+        """(the matches that pass every filter, {facet: counts under every filter but its own})."""
+        cols = self._index.columns
+        everything = match.copy()
+        for mask in masks.values():
+            everything &= mask
+        counts: dict[str, Counter] = {}
+        for facet in FACET_FILTERS:
+            kept = match.copy()
+            for name, mask in masks.items():
+                if name != facet:
+                    kept &= mask
+            if facet == "country":
+                docs = np.flatnonzero(kept)
+                starts, ends = cols.country_start[docs], cols.country_start[docs + 1]
+                lengths = ends - starts
+                at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+                tally = np.bincount(cols.country_code[at], minlength=len(cols.tables["country"]))
+                table = cols.tables["country"]
+            else:
+                column = "year" if facet == "year" else facet
+                tally = np.bincount(cols.codes[column][kept], minlength=len(cols.tables[column]))
+                table = cols.tables[column]
+            counts[facet] = Counter({table[i]: int(tally[i]) for i in np.flatnonzero(tally) if table[i]})
+        return everything, counts
+
+    def run(self, plan: ParsedQuery | None, request: SearchRequest, limit: int,
+            deadline: Deadline | None = None) -> Run:
+        masks = self._index.filters(request)
+        try:
+            if plan is None:
+                match = self._index.postings.live
+                evaluator = None
+            else:
+                evaluator = Evaluator(self._index.postings, plan, deadline)
+                match = evaluator.full()
+            kept, counts = self._counts(match, masks)
+            docs = np.flatnonzero(kept)
+            if evaluator is None or request.sort != "relevance":
+                best = [(0.0, int(d)) for d in self._date_order(docs, request.sort != "oldest")[:limit]]
+            else:
+                best = _best(evaluator.scores()[docs], docs, limit)
+            return Run(best, len(docs), counts)
+        except SearchTimeout:
+            return Run([], 0, no_counts(), complete=False)
+
+    def partial(self, plan: ParsedQuery, request: SearchRequest, limit: int,
+                deadline: Deadline | None = None) -> Run:
+        if not plan.has_partials:
+            return Run([], 0, no_counts())
+        try:
+            evaluator = Evaluator(self._index.postings, plan, deadline)
+            some, held = evaluator.partial(evaluator.full())
+            for mask in self._index.filters(request).values():
+                some &= mask
+            docs = np.flatnonzero(some)
+            return Run(_best(evaluator.scores(held)[docs], docs, limit), len(docs), no_counts())
+        except SearchTimeout:
+            return Run([], 0, no_counts(), complete=False)
+
+    def count(self, plan: ParsedQuery, request: SearchRequest, deadline: Deadline | None = None) -> int:
+        try:
+            match = Evaluator(self._index.postings, plan, deadline).full()
+        except SearchTimeout:
+            return 0
+        for mask in self._index.filters(request).values():
+            match = match & mask
+        return int(match.sum())
+
+    def _date_order(self, docs: np.ndarray, newest: bool) -> np.ndarray:
+        """Passages by their reports' dates (newest or oldest first), each report's in
+        reading order, undated reports last."""
+        codes = self._index.columns.codes
+        end = codes["span_end"][docs].astype(np.int64)
+        order = np.lexsort((codes["ordinal"][docs], codes["doc"][docs], -end if newest else end, end == 0))
+        return docs[order]
+
+    def stored(self, number: int) -> dict:
+        return self._store.stored_fields(number)
+
+    def close(self) -> None:
+        self._store.close()
+
+
+def _best(scores: np.ndarray, docs: np.ndarray, limit: int) -> list[tuple[float, int]]:
+    """(score, passage) of the best `limit`, best first, ties by passage number."""
+    if len(docs) > limit:
+        top = np.argpartition(-scores, limit - 1)[:limit] if limit else np.zeros(0, np.int64)
+        # the limit-th score may be shared beyond the cut: take every tie, then cut in order
+        threshold = scores[top].min() if len(top) else np.inf
+        top = np.flatnonzero(scores >= threshold)
+    else:
+        top = np.arange(len(docs))
+    order = np.lexsort((docs[top], -scores[top]))[:limit]
+    return [(float(scores[top[i]]), int(docs[top[i]])) for i in order]

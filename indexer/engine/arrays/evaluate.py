@@ -1,0 +1,237 @@
+"""A query plan over the arrays: which passages match, how many, and how well.
+
+Every step is one numpy operation over a posting list or a column:
+
+- a gram's passages are its postings in every segment, offset to the build's
+  numbering; a run of grams at consecutive positions (a term longer than a
+  bigram, a phrase) is found by intersecting (passage, position − i) keys of
+  its i-th gram, restricted first to the passages that hold every gram;
+- terms, spellings, other names, OR, AND and exclusions are boolean masks over
+  the passages, which is what makes totals and facets bincounts;
+- the score is BM25 (whoosh's formula and parameters) summed over the grams of
+  the positive terms, plus COORD per top-level term for partial matches.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.engine.arrays.segment import Segment, term_key
+from indexer.engine.deadline import Deadline
+from indexer.query import syntax
+from indexer.query.plan import ParsedQuery, Runs, Unit
+from indexer.weights import ALIAS_BOOST, COORD, PARTIAL_BOOST
+
+# whoosh's BM25F defaults (whoosh.scoring.BM25F), so both engines rank alike.
+B, K1 = 0.75, 1.2
+
+
+@dataclass
+class Part:
+    """A gram's postings in one segment."""
+
+    segment: Segment
+    offset: int  # the segment's first passage in the build's numbering
+    start: int
+    end: int
+
+
+class Postings:
+    """The build's segments seen as one: passages numbered across segments, deleted ones masked out."""
+
+    def __init__(self, segments: list[Segment], live: np.ndarray, docs: np.ndarray, doc_ids: list[str],
+                 lengths: np.ndarray):
+        self.segments = segments
+        self.offsets = np.cumsum([0] + [s.passages for s in segments])[:-1].tolist()
+        self.live = live  # bool per passage: not deleted
+        self.passages = len(live)
+        self.docs = docs  # each passage's report, as its place in `doc_ids`
+        self._doc_code = {d: i for i, d in enumerate(doc_ids)}
+        self.lengths = lengths.astype(np.float32)
+        count = int(live.sum())
+        self.avg_length = float(lengths[live].mean()) if count else 1.0
+        self.doc_count = count
+        self._parts: dict[str, list[Part]] = {}
+
+    def doc_codes(self, doc_ids) -> np.ndarray:
+        return np.array([self._doc_code[d] for d in doc_ids if d in self._doc_code], dtype=np.int64)
+
+    def parts(self, gram: str) -> list[Part]:
+        found = self._parts.get(gram)
+        if found is None:
+            key = term_key(gram)
+            found = []
+            for segment, offset in zip(self.segments, self.offsets, strict=True):
+                term = segment.term(key)
+                if term is not None:
+                    start, end = segment.postings(term)
+                    found.append(Part(segment, offset, start, end))
+            if len(self._parts) > 4096:
+                self._parts.clear()
+            self._parts[gram] = found
+        return found
+
+    def frequency(self, gram: str) -> int:
+        return sum(p.end - p.start for p in self.parts(gram))
+
+    def passages_of(self, gram: str) -> np.ndarray:
+        """The passages holding `gram`, ascending (deleted ones included)."""
+        chunks = [p.segment.post_doc[p.start:p.end].astype(np.int64) + p.offset for p in self.parts(gram)]
+        return np.concatenate(chunks) if chunks else np.zeros(0, np.int64)
+
+    def frequencies(self, gram: str) -> np.ndarray:
+        """How often `gram` occurs in each of `passages_of(gram)`."""
+        chunks = [np.diff(p.segment.post_pos[p.start:p.end + 1]) for p in self.parts(gram)]
+        return np.concatenate(chunks) if chunks else np.zeros(0, np.int64)
+
+    def keys(self, gram: str, shift: int, within: np.ndarray) -> np.ndarray:
+        """(passage << 32) + position + shift for every occurrence of `gram` in a passage
+        of the mask `within`, ascending."""
+        out = []
+        for p in self.parts(gram):
+            docs = p.segment.post_doc[p.start:p.end].astype(np.int64) + p.offset
+            chosen = np.flatnonzero(within[docs])
+            if not len(chosen):
+                continue
+            bounds = p.segment.post_pos
+            starts = bounds[p.start + chosen].astype(np.int64)
+            counts = bounds[p.start + chosen + 1].astype(np.int64) - starts
+            at = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+            positions = p.segment.positions[at].astype(np.int64)
+            out.append((np.repeat(docs[chosen], counts) << 32) + positions + shift)
+        return np.concatenate(out) if out else np.zeros(0, np.int64)
+
+
+class Evaluator:
+    """One plan's masks and scores over a Postings; each unit is evaluated once."""
+
+    def __init__(self, postings: Postings, parsed: ParsedQuery, deadline: Deadline | None = None):
+        self.p = postings
+        self.parsed = parsed
+        self.deadline = deadline
+        self._units: dict[str, np.ndarray] = {}
+
+    def _check(self) -> None:
+        if self.deadline is not None:
+            self.deadline.check()
+
+    # -- matching ----------------------------------------------------------
+
+    def _mask(self, docs: np.ndarray) -> np.ndarray:
+        mask = np.zeros(self.p.passages, dtype=bool)
+        mask[docs] = True
+        return mask
+
+    def run_mask(self, run: tuple[str, ...]) -> np.ndarray:
+        """Passages where the grams of `run` stand at consecutive positions."""
+        self._check()
+        if len(run) == 1:
+            return self._mask(self.p.passages_of(run[0]))
+        within = np.ones(self.p.passages, dtype=bool)
+        for gram in sorted(set(run), key=self.p.frequency):  # rarest first: the mask shrinks fastest
+            within &= self._mask(self.p.passages_of(gram))
+            if not within.any():
+                return within
+        self._check()
+        keys = None
+        for i, gram in enumerate(run):
+            mine = self.p.keys(gram, len(run) - i, within)
+            keys = mine if keys is None else np.intersect1d(keys, mine, assume_unique=True)
+            if not len(keys):
+                return np.zeros(self.p.passages, dtype=bool)
+        return self._mask(np.unique(keys >> 32))
+
+    def runs_mask(self, runs: Runs) -> np.ndarray:
+        mask = self.run_mask(runs[0])
+        for run in runs[1:]:
+            mask &= self.run_mask(run)
+        return mask
+
+    def unit_mask(self, unit: Unit) -> np.ndarray:
+        """Passages holding the unit in one of its spellings, or one of its other names where it holds."""
+        cached = self._units.get(unit.text)
+        if cached is not None:
+            return cached
+        mask = np.zeros(self.p.passages, dtype=bool)
+        for runs in unit.forms:
+            mask |= self.runs_mask(runs)
+        for _alias, runs, docs in unit.alias_forms:
+            found = self.runs_mask(runs)
+            if docs is not None:
+                found &= np.isin(self.p.docs, self.p.doc_codes(docs))
+            mask |= found
+        mask &= self.p.live
+        self._units[unit.text] = mask
+        return mask
+
+    def node_mask(self, node) -> np.ndarray:
+        """The strict boolean meaning of a node of the query tree."""
+        if isinstance(node, syntax.Term | syntax.Phrase):
+            return self.unit_mask(self.parsed.units[node.text])
+        if isinstance(node, syntax.Or):
+            mask = self.node_mask(node.nodes[0]).copy()
+            for child in node.nodes[1:]:
+                mask |= self.node_mask(child)
+            return mask
+        if isinstance(node, syntax.And):
+            positive = [n for n in node.nodes if not isinstance(n, syntax.Not)]
+            mask = self.node_mask(positive[0]).copy()
+            for child in positive[1:]:
+                mask &= self.node_mask(child)
+            for child in node.nodes:
+                if isinstance(child, syntax.Not):
+                    mask &= ~self.node_mask(child.node)
+            return mask
+        raise TypeError(f"unexpected node {node!r}")
+
+    def full(self) -> np.ndarray:
+        """Passages that match the whole plan."""
+        return self.node_mask(self.parsed.tree)
+
+    def partial(self, full: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(passages matching some but not all of the plan, how many top-level terms each holds)."""
+        held = np.zeros(self.p.passages, dtype=np.int16)
+        some = np.zeros(self.p.passages, dtype=bool)
+        for node in self.parsed.conjuncts():
+            mask = self.node_mask(node)
+            held += mask
+            some |= mask
+            if isinstance(node, syntax.Term):
+                for runs in self.parsed.units[node.text].parts:
+                    some |= self.runs_mask(runs)
+        for node in self.parsed.exclusions():
+            some &= ~self.node_mask(node)
+        return some & ~full & self.p.live, held
+
+    # -- scoring -----------------------------------------------------------
+
+    def scores(self, held: np.ndarray | None = None) -> np.ndarray:
+        """BM25 of every passage for the positive terms' grams (an alias's at ALIAS_BOOST,
+        a long term's words at PARTIAL_BOOST), plus COORD per top-level term held."""
+        weights: dict[str, float] = {}
+        for text in self.parsed.terms:
+            unit = self.parsed.units[text]
+            for weight, forms in ((1.0, unit.forms), (ALIAS_BOOST, [r for _a, r, _d in unit.alias_forms]),
+                                  (PARTIAL_BOOST if held is not None else 0.0, unit.parts)):
+                for runs in forms:
+                    for run in runs:
+                        for gram in run:
+                            weights[gram] = max(weights.get(gram, 0.0), weight)
+        score = np.zeros(self.p.passages, dtype=np.float32)
+        norm = K1 * ((1 - B) + B * self.p.lengths / self.p.avg_length)
+        for gram, weight in weights.items():
+            if not weight:
+                continue
+            self._check()
+            docs = self.p.passages_of(gram)
+            if not len(docs):
+                continue
+            tf = self.p.frequencies(gram).astype(np.float32)
+            idf = math.log(self.p.doc_count / (len(docs) + 1)) + 1.0
+            score[docs] += weight * idf * tf * (K1 + 1) / (tf + norm[docs])
+        if held is not None:
+            score += COORD * held
+        return score
