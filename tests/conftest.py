@@ -28,6 +28,22 @@ def index_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def engine_index_dir(tmp_path_factory):
+    """engine_index_dir(name): the bundled corpus indexed for that engine, once per session."""
+    from indexer.index.build import build_index
+
+    built: dict[str, Path] = {}
+
+    def get(name: str) -> Path:
+        if name not in built:
+            built[name] = tmp_path_factory.mktemp(f"index-{name}") / "index"
+            build_index(CORPUS, built[name], engine=name)
+        return built[name]
+
+    return get
+
+
+@pytest.fixture(scope="session")
 def app(index_dir):
     from web import create_app
 

@@ -45,9 +45,9 @@ class BuildSummary:
     repaired: str = ""  # what was damaged in the build served before, which was rebuilt from scratch
 
 
-def build_settings() -> dict:
+def build_settings(engine: str | None = None) -> dict:
     """What an index was built with; a change in any of these means rebuild."""
-    engine = get_engine()
+    engine = get_engine(engine)
     return {
         "engine": engine.name,
         **engine.settings(),
@@ -125,7 +125,7 @@ def _manifest_entry(report: Report) -> dict:
 
 
 def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progress | None = None,
-                force: bool = False) -> BuildSummary:
+                force: bool = False, engine: str | None = None) -> BuildSummary:
     """Index the reports under `corpus_dir` into `index_dir`, re-indexing only
     what was added, changed or removed since the build being served.
 
@@ -134,6 +134,7 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progres
     nothing changed nothing is built, unless `force`, which also rebuilds
     everything from scratch. Raises JiaoliuError if the corpus directory does
     not exist or holds no readable report, DiskFull if the disk fills up.
+    `engine`: the engine to build for (None: the JIAOLIU_ENGINE setting's).
     """
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     if not corpus_dir.is_dir():
@@ -141,7 +142,7 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progres
     started = time.perf_counter()
     with store.build_lock(index_dir):
         previous_build, previous_manifest, damaged = _previous(index_dir)
-        settings = build_settings()
+        settings = build_settings(engine)
         # A build made with other settings (analysis, dictionary …) cannot be extended,
         # nor can a damaged one: its files would be linked into the new build.
         base = None
@@ -171,7 +172,7 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progres
             return summary
         build = store.new_build_dir(index_dir)
         try:
-            _write_build(build, corpus_dir, plan, manifest, base[0] if base else None, progress)
+            _write_build(build, corpus_dir, plan, manifest, base[0] if base else None, progress, settings["engine"])
             store.publish(index_dir, build)  # raises only before the swap
         except BaseException as exc:
             store.discard(build)  # also on Ctrl-C: the previous build keeps serving
@@ -186,7 +187,7 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progres
 
 
 def _write_build(build: Path, corpus_dir: Path, plan: _Plan, manifest: dict, base: Path | None,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, engine: str) -> None:
     """Write a complete build: from scratch, or as the base build's files
     (hard-linked) with the removed and changed reports' passages deleted and
     the fresh ones added.  Each report's original file is kept in originals/."""
@@ -194,7 +195,7 @@ def _write_build(build: Path, corpus_dir: Path, plan: _Plan, manifest: dict, bas
         store.link_tree(base / "reports", build / "reports")
         if (base / "originals").is_dir():
             store.link_tree(base / "originals", build / "originals")
-    writer = get_engine().writer(build, base, sum(len(r.passages) for r in plan.fresh))
+    writer = get_engine(engine).writer(build, base, sum(len(r.passages) for r in plan.fresh))
     try:
         for doc_id in [*plan.removed, *plan.changed]:
             writer.delete(doc_id)

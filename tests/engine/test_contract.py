@@ -1,13 +1,13 @@
 """The contract every engine keeps (indexer/engine/protocol.py), checked on the
-bundled corpus against what the passages' own text says, and engine against
-engine once there are several.
+bundled corpus against what the passages' own text says, on every engine, and
+engine against engine.
 
-For a date-ordered request (every term required) the total is the number of
-passages whose text holds every term in one of its spellings or other names,
-as Ctrl-F over the folded text finds it (`TextMatcher`, which is also what
-highlights); the facets count those passages under the other filters; the
-order is the reports' date order. A relevance run finds at least those, scores
-them in order, and keeps to its limit.
+A run finds exactly the passages whose text holds every top-level term in one
+of its spellings or other names and none of the excluded ones, as Ctrl-F over
+the folded text finds it (`TextMatcher`, which is also what highlights); the
+total and the facets count those (the facets under the other filters); the
+order is the score's or the reports' dates. The partial run finds exactly the
+passages that hold some of the terms (or some words of a long term) but not all.
 """
 
 from __future__ import annotations
@@ -35,7 +35,26 @@ REQUESTS = [
     {"q": "日本", "city": "基隆市", "kind": "出國報告"},
     {"q": "ＭＯＵ"},  # full width
     {"q": "經團連"},  # an alias the reports define
+    {"q": "熊本 半導體"},
+    {"q": "視訊會議"},  # a long term: its words find partial matches
+    {"q": "八代 港口 締結"},  # no passage holds all three
+    {"q": "(臺中 OR 高雄) 日本 -疫情"},
+    {"q": "臺"},  # one character
+    {"q": "sushi tech"},
+    {"q": "熊本 -半導體", "country": "日本"},
+    {"q": "111年"},  # the other calendar's year is another name
 ]
+
+
+def _full(plan, passage, doc_id) -> bool:
+    return TextMatcher(passage.text).satisfies(plan.tree, plan, doc_id) >= 0.9
+
+
+def _some(plan, passage, doc_id) -> bool:
+    """Holds some of the plan (a top-level term, or a word of a long term), none of its exclusions."""
+    matcher = TextMatcher(passage.text)
+    return any(matcher.satisfies(node, plan, doc_id) > 0 for node in plan.conjuncts()) and not any(
+        matcher.satisfies(node, plan, doc_id) >= 0.9 for node in plan.exclusions())
 
 
 @pytest.fixture(scope="module")
@@ -50,12 +69,24 @@ def passages(index_dir):
     return rows
 
 
+def _open(engine_index_dir, name: str):
+    return get_engine(name).open(store.current_build(engine_index_dir(name))).searcher()
+
+
 @pytest.fixture(scope="module", params=ENGINES)
-def engine(request, index_dir):
-    index = get_engine(request.param).open(store.current_build(index_dir))
-    searcher = index.searcher()
+def engine(request, engine_index_dir):
+    searcher = _open(engine_index_dir, request.param)
     yield searcher
     searcher.close()
+
+
+@pytest.fixture(scope="module")
+def engines(engine_index_dir):
+    """Every engine's searcher, by name."""
+    opened = {name: _open(engine_index_dir, name) for name in ENGINES}
+    yield opened
+    for searcher in opened.values():
+        searcher.close()
 
 
 @pytest.fixture(scope="module")
@@ -81,34 +112,55 @@ def _passes(report, request) -> bool:
     return True
 
 
+def _keys(engine, run) -> set[tuple[str, str]]:
+    return {(engine.stored(n)["doc_id"], engine.stored(n)["passage_id"]) for _s, n in run.best}
+
+
+@pytest.mark.parametrize("sort", ["newest", "relevance"])
 @pytest.mark.parametrize("params", REQUESTS, ids=lambda p: " ".join(p.values()))
-def test_a_date_ordered_run_finds_exactly_what_the_text_holds(engine, passages, parse, params):
-    request = parse_search_request({**params, "sort": "newest"})
+def test_a_run_finds_exactly_what_the_text_holds(engine, passages, parse, params, sort):
+    request = parse_search_request({**params, "sort": sort})
     plan = parse(request.query)
     run = engine.run(plan, request, limit=10_000)
-    expected = {(r.doc_id, p.passage_id) for r, p in passages
-                if TextMatcher(p.text).satisfies(plan.tree, plan, r.doc_id) >= 0.9 and _passes(r, request)}
-    found = {(engine.stored(n)["doc_id"], engine.stored(n)["passage_id"]) for _s, n in run.best}
-    assert run.complete and found == expected and run.total == len(expected)
+    expected = {(r.doc_id, p.passage_id) for r, p in passages if _full(plan, p, r.doc_id) and _passes(r, request)}
+    assert run.complete and _keys(engine, run) == expected and run.total == len(expected)
+    assert engine.count(plan, request) == run.total
+    assert len(engine.run(plan, request, limit=3).best) == min(3, run.total)
     if not request.city:
         assert sum(run.counts["city"].values()) == run.total
-    dates = [engine.stored(n)["date"] or "" for _s, n in run.best]
-    assert [d for d in dates if d] == sorted((d for d in dates if d), reverse=True)
+    if sort == "newest":
+        dates = [engine.stored(n)["date"] or "" for _s, n in run.best]
+        assert [d for d in dates if d] == sorted((d for d in dates if d), reverse=True)
+    else:
+        scores = [s for s, _n in run.best]
+        assert scores == sorted(scores, reverse=True)
 
 
 @pytest.mark.parametrize("params", REQUESTS, ids=lambda p: " ".join(p.values()))
-def test_a_relevance_run_finds_every_full_match_best_first(engine, passages, parse, params):
+def test_the_partial_run_finds_exactly_the_passages_with_some_of_the_query(engine, passages, parse, params):
     request = parse_search_request(params)
     plan = parse(request.query)
-    strict = engine.run(plan, parse_search_request({**params, "sort": "newest"}), limit=10_000)
-    run = engine.run(plan, request, limit=10_000)
-    found = {n for _s, n in run.best}
-    assert {n for _s, n in strict.best} <= found
-    assert run.total == len(run.best) >= strict.total
+    run = engine.partial(plan, request, limit=10_000)
+    expected = {(r.doc_id, p.passage_id) for r, p in passages
+                if plan.has_partials and _passes(r, request) and _some(plan, p, r.doc_id)
+                and not _full(plan, p, r.doc_id)}
+    assert run.complete and _keys(engine, run) == expected and run.total == len(expected)
+    assert not any(run.counts.values())
     scores = [s for s, _n in run.best]
     assert scores == sorted(scores, reverse=True)
-    assert len(engine.run(plan, request, limit=3).best) == min(3, run.total)
-    assert engine.count(plan, request) == run.total
+
+
+@pytest.mark.parametrize("params", REQUESTS, ids=lambda p: " ".join(p.values()))
+def test_every_engine_counts_alike(engines, parse, params):
+    request = parse_search_request(params)
+    plan = parse(request.query)
+    seen = {}
+    for name, engine in engines.items():
+        run, partial = engine.run(plan, request, limit=10_000), engine.partial(plan, request, limit=10_000)
+        seen[name] = (run.total, {k: dict(v) for k, v in run.counts.items()}, _keys(engine, run),
+                      partial.total, _keys(engine, partial))
+    first, *others = seen.values()
+    assert all(other == first for other in others), seen
 
 
 def test_every_passage_is_listed_without_a_plan(engine, passages):

@@ -42,8 +42,13 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
+def index_dir(engine_index_dir):
+    return engine_index_dir("whoosh")
+
+
+@pytest.fixture(scope="module")
 def searcher(index_dir):
-    s = Searcher(index_dir)
+    s = Searcher(index_dir, engine="whoosh")
     yield s
     s.close()
 
@@ -64,14 +69,14 @@ def columns(whoosh_searcher):
 
 @pytest.fixture(scope="module")
 def parse(index_dir):
-    return Searcher(index_dir).parse
+    return Searcher(index_dir, engine="whoosh").parse
 
 
 @pytest.mark.parametrize("params", QUERIES, ids=lambda p: " ".join(p.values()))
 def test_total_and_facets_equal_a_separate_unscored_run(searcher, whoosh_searcher, columns, params):
     request = parse_search_request(params)
     result = searcher.search(request)
-    matching = whoosh_searcher.docs_for_query(to_whoosh(searcher.parse(request.query), boosts=False))
+    matching = whoosh_searcher.docs_for_query(to_whoosh(searcher.parse(request.query), strict=True))
     total, counts = counting.count(matching, columns, request)
     assert result.total == total
     assert {k: {v.value: v.count for v in vs if v.count} for k, vs in result.facets.items()} == {
@@ -124,7 +129,7 @@ def test_coordinated_adds_coord_to_the_terms_own_score(whoosh_searcher):
 @pytest.mark.parametrize("query", ["八代", '"姊妹市"', "臺中 高雄 交流", "交流 -疫情"])
 def test_bm25f_with_cached_lengths_scores_as_whoosh_does(index_dir, query):
     ix = whoosh_index.open_dir(str(store.current_build(index_dir) / "whoosh"))
-    q = to_whoosh(Searcher(index_dir).parse(query))
+    q = to_whoosh(Searcher(index_dir, engine="whoosh").parse(query))
     with ix.searcher() as plain, ix.searcher(weighting=BM25F()) as cached:
         expected = [(hit.docnum, hit.score) for hit in plain.search(q, limit=None)]
         got = [(hit.docnum, hit.score) for hit in cached.search(q, limit=None)]

@@ -28,7 +28,7 @@ from indexer.engine.whoosh.bounded import BoundedSearcher, clause_count, posting
 from indexer.engine.whoosh.columns import FacetColumns
 from indexer.engine.whoosh.schema import ANALYSIS_VERSION, make_schema
 from indexer.engine.whoosh.scoring import BM25F
-from indexer.engine.whoosh.translate import optional_query, to_whoosh
+from indexer.engine.whoosh.translate import AndNot, optional_query, to_whoosh
 from indexer.index import store
 from indexer.index.records import PassageRecord
 from indexer.models import SearchRequest, passage_key
@@ -179,7 +179,7 @@ class WhooshSearcher:
         columns = self._index.columns(self._searcher.reader())
         self._searcher.deadline = deadline
         try:
-            some = wq.AndNot(to_whoosh(plan, boosts=False), to_whoosh(plan, strict=True))
+            some = AndNot(to_whoosh(plan, boosts=False), to_whoosh(plan, strict=True))
             run = self._ranked(some, optional_query(plan), columns, request, limit)
             return Run(run.best, run.total, counting.no_counts(), run.complete)
         finally:

@@ -10,7 +10,7 @@ terms in headings and titles and their jieba words only add (`optional_query`).
 from __future__ import annotations
 
 from whoosh import query as wq
-from whoosh.matching import NullMatcherClass, WrappingMatcher
+from whoosh.matching import AndNotMatcher, NullMatcherClass, WrappingMatcher
 
 from indexer.query.plan import ParsedQuery, Runs, Unit, syntax
 from indexer.text.spellings import spellings
@@ -73,6 +73,25 @@ class _PlusMatcher(WrappingMatcher):
         return self.child.score() + self.add
 
 
+class _AndNotMatcher(AndNotMatcher):
+    """whoosh's AndNotMatcher checks its first match against the excluded side only
+    when both sides start on the same document: when the excluded side starts
+    earlier, a first match that is excluded is kept (與八代市 -兩市 kept a passage
+    holding 兩市; tests/engine/test_sampled_totals.py found it). This one moves the
+    excluded side up to the first match before checking it."""
+
+    def _find_first(self):
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
+
+
+class AndNot(wq.AndNot):
+    """wq.AndNot with the first match checked (`_AndNotMatcher`)."""
+
+    def matcher(self, searcher, context=None):
+        return _AndNotMatcher(self.a.matcher(searcher, context), self.b.matcher(searcher, searcher.boolean_context()))
+
+
 def _runs_query(field: str, runs: Runs) -> wq.Query:
     parts = [wq.Term(field, run[0]) if len(run) == 1 else wq.Phrase(field, list(run)) for run in runs]
     return parts[0] if len(parts) == 1 else wq.And(parts)
@@ -100,7 +119,7 @@ def node_query(node, parsed: ParsedQuery, field: str = "grams") -> wq.Query:
         positive = [node_query(n, parsed, field) for n in node.nodes if not isinstance(n, syntax.Not)]
         negative = [node_query(n.node, parsed, field) for n in node.nodes if isinstance(n, syntax.Not)]
         q = wq.And(positive) if len(positive) > 1 else positive[0]
-        return wq.AndNot(q, wq.Or(negative)) if negative else q
+        return AndNot(q, wq.Or(negative)) if negative else q
     raise TypeError(f"unexpected node {node!r}")
 
 
@@ -127,7 +146,7 @@ def to_whoosh(parsed: ParsedQuery, strict: bool = False, boosts: bool = True) ->
     required = wq.Or([Coordinated(c) for c in conjuncts] + partial)
     exclusions = [node_query(n, parsed) for n in parsed.exclusions()]
     if exclusions:
-        required = wq.AndNot(required, wq.Or(exclusions))
+        required = AndNot(required, wq.Or(exclusions))
     if not boosts:
         return required
     optional = optional_query(parsed)
