@@ -33,6 +33,7 @@ from pathlib import Path
 
 import yaml
 
+from indexer.engine import ENGINES
 from indexer.errors import JiaoliuError
 from indexer.evaluate import (
     METRICS,
@@ -95,7 +96,8 @@ def jiaoliu_run(searcher: Searcher, corpus: Corpus, queries: list[dict]):
     for query in queries:
         try:
             request = request_for(query)
-            hits = searcher.search(request).hits
+            result = searcher.search(request)
+            hits = (*result.hits, *result.partial)  # as the page lists them: partial matches follow
         except Exception as exc:  # the engine is being changed: report, never stop the evaluation
             errors[query["id"]] = f"{type(exc).__name__}: {exc}"
             run[query["id"]] = []
@@ -200,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--failures", type=int, nargs="?", const=12, default=0, metavar="N",
                     help="list the N worst jiaoliu queries (default 12)")
     ap.add_argument("--json", action="store_true", help="end with one line of JSON")
+    ap.add_argument("--engine", choices=ENGINES, help="the engine to build for and search with (default: the setting's)")
     ap.add_argument("--save", type=Path, metavar="DIR", help="write qrels.json and run-<system>.json here")
     args = ap.parse_args(argv)
 
@@ -208,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     kinds = {q["id"]: q["kind"] for q in queries}
     with tempfile.TemporaryDirectory(prefix="jiaoliu-eval-") as tmp:
         try:
-            summary = build_index(args.corpus, Path(tmp) / "index", force=True)
+            summary = build_index(args.corpus, Path(tmp) / "index", force=True, engine=args.engine)
         except JiaoliuError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1

@@ -102,6 +102,10 @@ class EngineIndex(Protocol):
 
 class Engine(Protocol):
     name: str
+    # The folder of a build whose files the engine memory-maps (None: none): a file
+    # truncated under a running server would kill it (SIGBUS) on the next read, so
+    # the Searcher checks their sizes before every search.
+    mapped: str | None
 
     def settings(self) -> dict:
         """What the engine's part of a build depends on (versions); a change means rebuild."""

@@ -37,7 +37,7 @@ def test_the_bundled_corpus_indexes_and_searches(index_dir):
     assert len(manifest["reports"]) == 5
     assert manifest["skipped"] == []
     assert manifest["passages"] == sum(r["passages"] for r in manifest["reports"])
-    assert set(manifest["settings"]) >= {"analysis_version", "dictionary", "jieba", "whoosh"}
+    assert set(manifest["settings"]) >= {"engine", "dictionary", "jieba", "whoosh"}
     assert "keelung-2022-yatsushiro-visit" in _search(index_dir, "八代")
 
 
@@ -213,22 +213,24 @@ def test_building_from_nothing_is_a_clear_error(tmp_path, setup):
 
 
 def test_a_parallel_build_searches_like_a_single_one(corpus, tmp_path, monkeypatch):
-    """Large builds analyse in several processes, one segment each; updates go on top."""
+    """Large whoosh builds analyse in several processes, one segment each; updates go on top."""
     import indexer.engine.whoosh.engine as whoosh_engine
 
     shutil.copy(TAIPEI, corpus / "taipei.txt")
-    build_index(corpus, tmp_path / "single")
+    build_index(corpus, tmp_path / "single", engine="whoosh")
     monkeypatch.setattr(whoosh_engine, "PARALLEL_FROM", 1)
-    build_index(corpus, tmp_path / "parallel")
+    build_index(corpus, tmp_path / "parallel", engine="whoosh")
     for query in ("八代", "市長峰會", "熊本 -八代", '"SusHi Tech"'):
-        single = Searcher(tmp_path / "single").search(parse_search_request({"q": query, "per_page": "100"}))
-        parallel = Searcher(tmp_path / "parallel").search(parse_search_request({"q": query, "per_page": "100"}))
+        single = Searcher(tmp_path / "single", engine="whoosh").search(
+            parse_search_request({"q": query, "per_page": "100"}))
+        parallel = Searcher(tmp_path / "parallel", engine="whoosh").search(
+            parse_search_request({"q": query, "per_page": "100"}))
         assert {(h.doc_id, h.passage_id) for h in parallel.hits} == {(h.doc_id, h.passage_id) for h in single.hits}
         assert parallel.total == single.total
         assert [f.to_dict() for f in parallel.facets["city"]] == [f.to_dict() for f in single.facets["city"]]
     (corpus / "taipei.txt").unlink()
-    build_index(corpus, tmp_path / "parallel")
-    assert _search(tmp_path / "parallel", '"市長峰會"') == set()
+    build_index(corpus, tmp_path / "parallel", engine="whoosh")
+    assert not Searcher(tmp_path / "parallel", engine="whoosh").search(parse_search_request({"q": '"市長峰會"'})).hits
 
 
 def test_a_mixed_folder_indexes_every_good_file_and_skips_each_bad_one_with_its_reason(tmp_path):

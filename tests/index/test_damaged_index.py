@@ -30,8 +30,14 @@ def built(tmp_path) -> tuple[Path, Path]:
     return corpus, index
 
 
+def _engine_folder(index: Path) -> Path:
+    """The folder of the build's engine (each engine's folder is named after it)."""
+    build = store.current_build(index)
+    return build / store.read_json(build / "manifest.json")["settings"]["engine"]
+
+
 def _largest_segment_file(index: Path) -> Path:
-    files = [p for p in (store.current_build(index) / "whoosh").iterdir() if p.is_file()]
+    files = [p for p in _engine_folder(index).rglob("*") if p.is_file()]
     return max(files, key=lambda p: p.stat().st_size)
 
 
@@ -114,5 +120,5 @@ def test_every_file_of_a_build_is_recorded_with_its_size(built):
     build = store.current_build(index)
     manifest = store.read_json(build / "manifest.json")
     assert manifest["files"] == store.file_sizes(build)
-    assert any(name.startswith("whoosh/") for name in manifest["files"])
+    assert any(name.startswith(manifest["settings"]["engine"] + "/") for name in manifest["files"])
     assert store.damage(build, manifest) is None

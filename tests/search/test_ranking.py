@@ -46,8 +46,9 @@ def searcher(tmp_path_factory):
 
 
 def _ranked(searcher, query):
+    """The hits, then the partial matches, as the page lists them."""
     result = searcher.search(parse_search_request({"q": query, "per_page": "50"}))
-    return [(hit.doc_id, hit.heading) for hit in result.hits]
+    return [(hit.doc_id, hit.heading) for hit in (*result.hits, *result.partial)]
 
 
 def test_the_whole_query_as_written_ranks_above_scattered_parts(searcher):

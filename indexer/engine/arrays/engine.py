@@ -27,7 +27,7 @@ from whoosh import writing
 from whoosh.fields import ID, STORED, Schema
 
 from indexer.engine.arrays.evaluate import Evaluator, Postings
-from indexer.engine.arrays.segment import CODED, Segment, SegmentWriter
+from indexer.engine.arrays.segment import CODED, LENGTHS, Segment, SegmentWriter
 from indexer.engine.counting import FACET_FILTERS, no_counts
 from indexer.engine.deadline import Deadline, SearchTimeout
 from indexer.engine.protocol import Run
@@ -51,6 +51,7 @@ def _store_schema() -> Schema:
 
 class ArraysEngine:
     name = "arrays"
+    mapped = FOLDER + "/"
 
     def settings(self) -> dict:
         return {"arrays_version": ARRAYS_VERSION, "numpy": version("numpy"),
@@ -152,7 +153,7 @@ class Columns:
             base += int(start[-1])
         self.country_start = np.r_[_concat(starts).astype(np.int64), base]
         self.country_code = _concat(codes)
-        for name in ("length", "ordinal", "span_start", "span_end"):
+        for name in (*LENGTHS.values(), "ordinal", "span_start", "span_end"):
             self.codes[name] = _concat([np.asarray(s.columns[name]) for s in segments])
 
     def code(self, name: str, value: str) -> int:
@@ -186,7 +187,7 @@ class ArraysIndex:
                 live[offset + np.load(path, allow_pickle=False).astype(np.int64)] = False
             offset += segment.passages
         self.postings = Postings(self.segments, live, self.columns.codes["doc"], self.columns.tables["doc"],
-                                 self.columns.codes["length"])
+                                 {field: self.columns.codes[name] for field, name in LENGTHS.items()})
         self._store = whoosh_index.open_dir(str(folder / "store"))
         if self._store.doc_count_all() != len(live):
             raise ValueError(f"the store holds {self._store.doc_count_all()} passages, the arrays {len(live)}")

@@ -9,7 +9,8 @@ Every step is one numpy operation over a posting list or a column:
 - terms, spellings, other names, OR, AND and exclusions are boolean masks over
   the passages, which is what makes totals and facets bincounts;
 - the score is BM25 (whoosh's formula and parameters) summed over the grams of
-  the positive terms, plus COORD per top-level term for partial matches.
+  the positive terms in the text, the heading path and the report's title
+  (boosted as the weights say), plus COORD per top-level term for partial matches.
 """
 
 from __future__ import annotations
@@ -19,14 +20,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.engine.arrays.segment import Segment, term_key
+from indexer.engine.arrays.segment import FIELDS, Segment, term_key
 from indexer.engine.deadline import Deadline
 from indexer.query import syntax
 from indexer.query.plan import ParsedQuery, Runs, Unit
-from indexer.weights import ALIAS_BOOST, COORD, PARTIAL_BOOST
+from indexer.weights import ALIAS_BOOST, COORD, HEADING_FIELD_BOOST, PARTIAL_BOOST, TITLE_FIELD_BOOST
 
 # whoosh's BM25F defaults (whoosh.scoring.BM25F), so both engines rank alike.
 B, K1 = 0.75, 1.2
+# A term in the passage's heading path or its report's title adds its BM25 there, so boosted.
+FIELD_BOOSTS = {"text": 1.0, "heading": HEADING_FIELD_BOOST, "title": TITLE_FIELD_BOOST}
 
 
 @dataclass
@@ -43,17 +46,18 @@ class Postings:
     """The build's segments seen as one: passages numbered across segments, deleted ones masked out."""
 
     def __init__(self, segments: list[Segment], live: np.ndarray, docs: np.ndarray, doc_ids: list[str],
-                 lengths: np.ndarray):
+                 lengths: dict[str, np.ndarray]):
         self.segments = segments
         self.offsets = np.cumsum([0] + [s.passages for s in segments])[:-1].tolist()
         self.live = live  # bool per passage: not deleted
         self.passages = len(live)
         self.docs = docs  # each passage's report, as its place in `doc_ids`
         self._doc_code = {d: i for i, d in enumerate(doc_ids)}
-        self.lengths = lengths.astype(np.float32)
         count = int(live.sum())
-        self.avg_length = float(lengths[live].mean()) if count else 1.0
         self.doc_count = count
+        # BM25's length normalisation per field: K1 * (1 - B + B * length / average length)
+        self.norms = {field: K1 * ((1 - B) + B * length / (float(length[live].mean() or 1.0) if count else 1.0))
+                      for field, length in lengths.items()}
         self._parts: dict[str, list[Part]] = {}
 
     def doc_codes(self, doc_ids) -> np.ndarray:
@@ -221,17 +225,18 @@ class Evaluator:
                         for gram in run:
                             weights[gram] = max(weights.get(gram, 0.0), weight)
         score = np.zeros(self.p.passages, dtype=np.float32)
-        norm = K1 * ((1 - B) + B * self.p.lengths / self.p.avg_length)
         for gram, weight in weights.items():
             if not weight:
                 continue
             self._check()
-            docs = self.p.passages_of(gram)
-            if not len(docs):
-                continue
-            tf = self.p.frequencies(gram).astype(np.float32)
-            idf = math.log(self.p.doc_count / (len(docs) + 1)) + 1.0
-            score[docs] += weight * idf * tf * (K1 + 1) / (tf + norm[docs])
+            for field, boost in FIELD_BOOSTS.items():
+                term = FIELDS[field] + gram
+                docs = self.p.passages_of(term)
+                if not len(docs):
+                    continue
+                tf = self.p.frequencies(term).astype(np.float32)
+                idf = math.log(self.p.doc_count / (len(docs) + 1)) + 1.0
+                score[docs] += boost * weight * idf * tf * (K1 + 1) / (tf + self.p.norms[field][docs])
         if held is not None:
             score += COORD * held
         return score

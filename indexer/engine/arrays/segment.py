@@ -9,8 +9,8 @@ cache, and opening one costs milliseconds):
 - the postings: `post_doc` (the passage, segment-local, ascending within a term)
   and `post_pos[p] … post_pos[p+1]`, that posting's slice of `positions`
   (the grams' positions, as `indexer.text.grams` numbers them);
-- the columns, one value per passage: `length` (grams in the passage's text,
-  for BM25), `prior`, `ordinal`, `span_start`/`span_end` (YYYYMMDD, 0 when
+- the columns, one value per passage: `length`, `heading_length`, `title_length`
+  (grams in the passage's text, heading path and report title, for BM25), `prior`, `ordinal`, `span_start`/`span_end` (YYYYMMDD, 0 when
   undated), `doc` / `city` / `year` / `kind` / `agency` as codes into
   `values.json`, and the countries as `country_start` / `country_code`.
 
@@ -33,6 +33,11 @@ from indexer.index.records import PassageRecord
 from indexer.text.fold import fold
 
 CODED = ("doc", "city", "year", "kind", "agency")
+# The fields a passage's grams come from: its text (what matches), its heading path and
+# its report's title (which only add to the score). A heading or title gram is stored as
+# the field's prefix + the gram, in the same lexicon.
+FIELDS = {"text": "", "heading": "h\x1f", "title": "t\x1f"}
+LENGTHS = {"text": "length", "heading": "heading_length", "title": "title_length"}
 
 
 def term_key(term: str) -> tuple[int, int]:
@@ -51,20 +56,36 @@ class SegmentWriter:
         self._terms = array("i")
         self._docs = array("i")
         self._positions = array("i")
-        self._columns: dict[str, list] = {name: [] for name in (*CODED, "length", "prior", "ordinal",
+        self._columns: dict[str, list] = {name: [] for name in (*CODED, *LENGTHS.values(), "prior", "ordinal",
                                                                 "span_start", "span_end", "countries")}
         self.passages = 0
+        self._title: tuple[str, list[int], list[int]] = ("", [], [])  # the last title's grams, reused
+
+    def _grams(self, text: str, prefix: str) -> tuple[list[int], list[int]]:
+        """The term numbers and positions of `text`'s grams, the terms under `prefix`."""
+        vocab = self._vocab
+        texts, positions = gram_lists(fold(text))
+        return [vocab.setdefault(prefix + t, len(vocab)) for t in texts], positions
+
+    def _title_grams(self, title: str) -> tuple[list[int], list[int]]:
+        # A report's passages come one after another and share its title.
+        if self._title[0] != title:
+            self._title = (title, *self._grams(title, FIELDS["title"]))
+        return self._title[1], self._title[2]
 
     def add(self, records: Iterable[PassageRecord]) -> None:
-        vocab = self._vocab
         cols = self._columns
         for r in records:
-            texts, positions = gram_lists(fold(r.text))
-            self._terms.extend([vocab.setdefault(t, len(vocab)) for t in texts])
-            self._docs.extend([self.passages] * len(texts))
-            self._positions.extend(positions)
+            lengths = {}
+            for field, (terms, positions) in (("text", self._grams(r.text, "")),
+                                              ("heading", self._grams(r.heading, FIELDS["heading"])),
+                                              ("title", self._title_grams(r.title))):
+                self._terms.extend(terms)
+                self._docs.extend([self.passages] * len(terms))
+                self._positions.extend(positions)
+                lengths[LENGTHS[field]] = len(terms)
             for name, value in (("doc", r.doc_id), ("city", r.city), ("year", r.year), ("kind", r.kind),
-                                ("agency", r.agency), ("length", len(texts)), ("prior", r.prior),
+                                ("agency", r.agency), *lengths.items(), ("prior", r.prior),
                                 ("ordinal", r.ordinal), ("countries", r.countries)):
                 cols[name].append(value)
             start, end = r.span or (0, 0)
@@ -108,7 +129,8 @@ class SegmentWriter:
         values["country"] = countries
         arrays["country_start"] = np.cumsum([0] + [len(cs) for cs in cols["countries"]], dtype=np.int64)
         arrays["country_code"] = np.array([code[c] for cs in cols["countries"] for c in cs], dtype=np.int32)
-        arrays["length"] = np.array(cols["length"], dtype=np.int32)
+        for name in LENGTHS.values():
+            arrays[name] = np.array(cols[name], dtype=np.int32)
         arrays["prior"] = np.array(cols["prior"], dtype=np.float32)
         for name in ("ordinal", "span_start", "span_end"):
             arrays[name] = np.array(cols[name], dtype=np.int32)
@@ -130,7 +152,7 @@ class Segment:
         self.post_doc = load("post_doc")
         self.post_pos = load("post_pos")
         self.positions = load("positions")
-        self.columns = {name: load(name) for name in (*CODED, "length", "prior", "ordinal", "span_start",
+        self.columns = {name: load(name) for name in (*CODED, *LENGTHS.values(), "prior", "ordinal", "span_start",
                                                        "span_end", "country_start", "country_code")}
         self.values: dict[str, list[str]] = json.loads((folder / "values.json").read_text(encoding="utf-8"))
         self.passages = len(self.columns["length"])

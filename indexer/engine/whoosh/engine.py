@@ -42,6 +42,7 @@ WRITER = {"limitmb": 256, "compound": False}
 
 class WhooshEngine:
     name = "whoosh"
+    mapped = None  # whoosh reads its files through its own file objects
 
     def settings(self) -> dict:
         """What this engine's part of a build depends on; a change means rebuild."""
