@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from indexer.models import FacetValue, SearchRequest
-from indexer.query.request import query_string
+from indexer.query.request import query_string, value_links
 
 
 def facet_values(counts: dict[str, Counter], request: SearchRequest) -> dict[str, tuple[FacetValue, ...]]:
@@ -16,11 +16,9 @@ def facet_values(counts: dict[str, Counter], request: SearchRequest) -> dict[str
         found = dict(counts[name])
         if chosen and chosen not in found:
             found[chosen] = 0
-        return tuple(
-            FacetValue(value, n, value == chosen,
-                       query_string(request, page=None, **{name: None if value == chosen else value}))
-            for value, n in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
-        )
+        link = value_links(request, name, page=None)
+        return tuple(FacetValue(value, n, value == chosen, link(None if value == chosen else value))
+                     for value, n in sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
 
     years = []
     for year, n in sorted(counts["year"].items(), reverse=True):

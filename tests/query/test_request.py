@@ -9,7 +9,7 @@ import pytest
 
 from indexer.errors import BadRequest
 from indexer.models import SearchRequest
-from indexer.query.request import parse_search_request, query_string
+from indexer.query.request import parse_search_request, query_string, value_links
 
 
 @pytest.mark.parametrize(
@@ -115,3 +115,16 @@ def test_facet_filters_and_sort(params, field, expected):
 def test_facet_filters_and_sort_refused(params, message):
     with pytest.raises(BadRequest, match=message):
         parse_search_request(params)
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "八代"},
+    {"q": "熊本 半導體", "city": "臺中市", "from": "2020-01-01", "sort": "newest", "page": "3", "per_page": "50"},
+    {"q": "a&b=c", "agency": "臺北市政府 觀光傳播局", "country": "日本"},
+    {},
+])
+@pytest.mark.parametrize("name", ["city", "kind", "agency", "country"])
+@pytest.mark.parametrize("value", ["基隆市", "a b&c=d", "出國報告", None, ""])
+def test_value_links_are_the_query_strings_they_stand_for(params, name, value):
+    request = parse_search_request(params)
+    assert value_links(request, name, page=None)(value) == query_string(request, page=None, **{name: value or None})

@@ -261,30 +261,33 @@ class ArraysSearcher:
         return sum(self._index.postings.frequency(g) for g in grams)
 
     def _counts(self, match: np.ndarray, masks: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, Counter]]:
-        """(the matches that pass every filter, {facet: counts under every filter but its own})."""
+        """(the matches that pass every filter, {facet: counts under every filter but its own}).
+        Facets whose filters are the same (all of them, without any filter) share one selection."""
         cols = self._index.columns
-        everything = match.copy()
-        for mask in masks.values():
-            everything &= mask
+        chosen: dict[frozenset, np.ndarray] = {}
+
+        def selected(names: frozenset) -> np.ndarray:
+            if names not in chosen:
+                kept = match
+                for name in names:
+                    kept = kept & masks[name]
+                chosen[names] = np.flatnonzero(kept)
+            return chosen[names]
+
         counts: dict[str, Counter] = {}
         for facet in FACET_FILTERS:
-            kept = match.copy()
-            for name, mask in masks.items():
-                if name != facet:
-                    kept &= mask
+            docs = selected(frozenset(masks) - {facet})
             if facet == "country":
-                docs = np.flatnonzero(kept)
                 starts, ends = cols.country_start[docs], cols.country_start[docs + 1]
                 lengths = ends - starts
                 at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
                 tally = np.bincount(cols.country_code[at], minlength=len(cols.tables["country"]))
                 table = cols.tables["country"]
             else:
-                column = "year" if facet == "year" else facet
-                tally = np.bincount(cols.codes[column][kept], minlength=len(cols.tables[column]))
-                table = cols.tables[column]
+                tally = np.bincount(cols.codes[facet][docs], minlength=len(cols.tables[facet]))
+                table = cols.tables[facet]
             counts[facet] = Counter({table[i]: int(tally[i]) for i in np.flatnonzero(tally) if table[i]})
-        return everything, counts
+        return selected(frozenset(masks)), counts
 
     def run(self, plan: ParsedQuery | None, request: SearchRequest, limit: int,
             deadline: Deadline | None = None) -> Run:
@@ -296,12 +299,11 @@ class ArraysSearcher:
             else:
                 evaluator = Evaluator(self._index.postings, plan, deadline)
                 match = evaluator.full()
-            kept, counts = self._counts(match, masks)
-            docs = np.flatnonzero(kept)
+            docs, counts = self._counts(match, masks)
             if evaluator is None or request.sort != "relevance":
                 best = [(0.0, int(d)) for d in self._date_order(docs, request.sort != "oldest")[:limit]]
             else:
-                best = _best(evaluator.scores()[docs], docs, limit)
+                best = _best(evaluator.scores(docs), docs, limit)
             return Run(best, len(docs), counts)
         except SearchTimeout:
             return Run([], 0, no_counts(), complete=False)
@@ -316,7 +318,7 @@ class ArraysSearcher:
             for mask in self._index.filters(request).values():
                 some &= mask
             docs = np.flatnonzero(some)
-            return Run(_best(evaluator.scores(held)[docs], docs, limit), len(docs), no_counts())
+            return Run(_best(evaluator.scores(docs, held), docs, limit), len(docs), no_counts())
         except SearchTimeout:
             return Run([], 0, no_counts(), complete=False)
 

@@ -146,7 +146,7 @@ class Evaluator:
             keys = mine if keys is None else np.intersect1d(keys, mine, assume_unique=True)
             if not len(keys):
                 return np.zeros(self.p.passages, dtype=bool)
-        return self._mask(np.unique(keys >> 32))
+        return self._mask(keys >> 32)  # a passage once per place it matches: the mask takes them all
 
     def runs_mask(self, runs: Runs) -> np.ndarray:
         mask = self.run_mask(runs[0])
@@ -212,9 +212,10 @@ class Evaluator:
 
     # -- scoring -----------------------------------------------------------
 
-    def scores(self, held: np.ndarray | None = None) -> np.ndarray:
-        """BM25 of every passage for the positive terms' grams (an alias's at ALIAS_BOOST,
-        a long term's words at PARTIAL_BOOST), plus COORD per top-level term held."""
+    def scores(self, docs: np.ndarray, held: np.ndarray | None = None) -> np.ndarray:
+        """BM25 of the passages `docs` (ascending) for the positive terms' grams (an alias's
+        at ALIAS_BOOST, a long term's words at PARTIAL_BOOST), plus COORD per top-level
+        term held; only the postings of `docs` are scored."""
         weights: dict[str, float] = {}
         for text in self.parsed.terms:
             unit = self.parsed.units[text]
@@ -224,19 +225,24 @@ class Evaluator:
                     for run in runs:
                         for gram in run:
                             weights[gram] = max(weights.get(gram, 0.0), weight)
-        score = np.zeros(self.p.passages, dtype=np.float32)
+        score = np.zeros(len(docs), dtype=np.float32)
+        wanted = self._mask(docs)
         for gram, weight in weights.items():
             if not weight:
                 continue
             self._check()
             for field, boost in FIELD_BOOSTS.items():
                 term = FIELDS[field] + gram
-                docs = self.p.passages_of(term)
-                if not len(docs):
+                holding = self.p.passages_of(term)
+                if not len(holding):
                     continue
-                tf = self.p.frequencies(term).astype(np.float32)
-                idf = math.log(self.p.doc_count / (len(docs) + 1)) + 1.0
-                score[docs] += boost * weight * idf * tf * (K1 + 1) / (tf + self.p.norms[field][docs])
+                idf = math.log(self.p.doc_count / (len(holding) + 1)) + 1.0
+                chosen = np.flatnonzero(wanted[holding])
+                if not len(chosen):
+                    continue
+                tf = self.p.frequencies(term)[chosen].astype(np.float32)
+                at = holding[chosen]
+                score[np.searchsorted(docs, at)] += boost * weight * idf * tf * (K1 + 1) / (tf + self.p.norms[field][at])
         if held is not None:
-            score += COORD * held
+            score += COORD * held[docs]
         return score
