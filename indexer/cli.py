@@ -23,7 +23,7 @@ from indexer import settings
 from indexer.errors import BadRequest, IndexNotFound, JiaoliuError
 from indexer.index.build import BuildSummary, build_index
 from indexer.ingest.ids import safe_text
-from indexer.models import Snippet
+from indexer.models import Hit, Snippet
 from indexer.query.request import parse_search_request
 from indexer.search.searcher import Searcher
 
@@ -38,8 +38,13 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("--index", default=settings.get("JIAOLIU_INDEX"), help="index folder")
     index.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
 
-    search = sub.add_parser("search", help="search the index")
-    search.add_argument("query", help='words must all occur; "quote" a phrase with spaces')
+    search = sub.add_parser(
+        "search", help="search the index",
+        description="Count and list the passages that hold every word of QUERY (in any of its spellings); "
+                    "on the last page, the passages that hold only some of the words follow under 部分符合, "
+                    "each with what it lacks (缺少：…), and are not counted.")
+    search.add_argument("query", help='words separated by spaces, all of which a passage must hold to be '
+                        'counted; OR between words for either, -word to exclude, "quote" a phrase with spaces')
     search.add_argument("--city", default="", help="臺北市, 台中, 高雄 …")
     search.add_argument("--from", dest="date_from", default="", help="2022-09-02, 2022, 111/9/2, 民國111年 …")
     search.add_argument("--to", dest="date_to", default="", help="same forms as --from")
@@ -49,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--sort", default="relevance", help="relevance (default), newest or oldest")
     search.add_argument("--limit", type=int, default=10, help="hits per page, 1–100 (default 10)")
     search.add_argument("--page", type=int, default=1, help="page of hits, from 1")
-    search.add_argument("--json", action="store_true", help="print the same JSON as /api/search")
+    search.add_argument("--json", action="store_true", help="print the same JSON as /api/search, partial "
+                        "matches in `partial` (without the HTML `snippet`)")
     search.add_argument("--index", default=settings.get("JIAOLIU_INDEX"), help="index folder")
 
     serve = sub.add_parser("serve", help="run the web app (builds the index first if there is none)")
@@ -144,15 +150,30 @@ def cmd_search(args) -> int:
         print(f"note: {notice}", file=sys.stderr)
     print(f"{result.total} passages match {request.query!r}" + (f" (page {request.page})" if request.page > 1
                                                                   else ""))
+    if not result.total and result.partial:
+        print("no passage holds every word; those holding some of them follow under 部分符合")
     for hint in result.suggestions:
         print(f"  try: {hint.text} ({hint.total} passages)")
     for n, hit in enumerate(result.hits, (request.page - 1) * request.per_page + 1):
-        print(f"\n{n}. {hit.title} · {hit.city or '?'} · {hit.date or '?'}")
-        if hit.heading:
-            print(f"   {hit.heading}")
-        print(f"   {terminal_snippet(hit.snippet, colour=sys.stdout.isatty())}")
-        print(f"   {hit.url}")
+        _print_hit(n, hit)
+    if result.partial:
+        counted = f"the {result.total} above" if result.total else "the total"
+        shown = f"; the best {len(result.partial)}" if result.partial_total > len(result.partial) else ""
+        print(f"\n部分符合: {result.partial_total} passages hold only some of the words "
+              f"(not counted in {counted}){shown}")
+        for n, hit in enumerate(result.partial, 1):
+            _print_hit(n, hit)
     return 0
+
+
+def _print_hit(n: int, hit: Hit) -> None:
+    print(f"\n{n}. {printable(hit.title)} · {hit.city or '?'} · {hit.date or '?'}")
+    if hit.missing:
+        print(f"   缺少：{printable('、'.join(hit.missing))}")
+    if hit.heading:
+        print(f"   {printable(hit.heading)}")
+    print(f"   {terminal_snippet(hit.snippet, colour=sys.stdout.isatty())}")
+    print(f"   {hit.url}")
 
 
 def cmd_serve(args) -> int:

@@ -47,8 +47,55 @@ def test_search_json_is_the_api_shape(index_dir, capsys):
     assert main(["search", "FGN", "--json", "--index", str(index_dir)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {"query", "total", "page", "per_page", "hits", "facets", "notices", "suggestions",
-                         "complete"}
+                         "complete", "partial_total", "partial"}
     assert data["hits"][0]["url"].startswith("/reports/taichung-2025-kyushu-startup-exchange#")
+
+
+# The partial step shares the search's time limit with the spelling suggestions;
+# these tests read what is printed, so they run without the limit.
+@pytest.mark.parametrize("args, shown, absent", [
+    (["熊本 半導體"], ["8 passages match '熊本 半導體'\n",
+                     "\n部分符合: 17 passages hold only some of the words (not counted in the 8 above); the best 10\n",
+                     "   缺少：半導體\n"], ["no passage holds every word"]),
+    (["八代 港口 締結"], ["0 passages match '八代 港口 締結'\nno passage holds every word; those holding some of "
+                       "them follow under 部分符合\n",
+                       "\n部分符合: 21 passages hold only some of the words (not counted in the total); the best 10\n",
+                       "   缺少：港口\n"], []),
+    (["熊本 半導體", "--limit", "5", "--page", "2"],
+     ["(page 2)", "not counted in the 8 above); the best 5\n"], []),
+    (["八代"], ["12 passages match '八代'\n"], ["部分符合", "缺少"]),
+    (["熊本 半導體", "--limit", "5"], ["8 passages match"], ["部分符合", "缺少"]),  # not the last page
+])
+def test_search_lists_partial_matches_after_the_full_ones(index_dir, capsys, monkeypatch, args, shown, absent):
+    monkeypatch.setenv("JIAOLIU_SEARCH_SECONDS", "0")
+    assert main(["search", *args, "--index", str(index_dir)]) == 0
+    out = capsys.readouterr().out
+    for text in shown:
+        assert text in out
+    for text in absent:
+        assert text not in out
+    if "部分符合:" in out:
+        full, partial = out.split("\n部分符合:")
+        assert "缺少" not in full and partial.count("缺少：") == partial.count("/reports/") > 0
+
+
+def test_search_json_has_the_partial_matches(index_dir, capsys, monkeypatch):
+    monkeypatch.setenv("JIAOLIU_SEARCH_SECONDS", "0")
+    assert main(["search", "熊本 半導體", "--json", "--index", str(index_dir)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["total"], data["partial_total"], len(data["partial"])) == (8, 17, 10)
+    assert all(hit["missing"] == [] for hit in data["hits"])
+    assert {tuple(hit["missing"]) for hit in data["partial"]} <= {("半導體",), ("熊本",)}
+    for hit in data["partial"]:
+        assert "snippet" not in hit and {"snippet_text", "snippet_marks", "missing"} <= set(hit)
+
+
+def test_search_help_says_what_is_counted(capsys):
+    with pytest.raises(SystemExit):
+        main(["search", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Count and list the passages that hold every word of QUERY" in out
+    assert "only some of the words follow under 部分符合" in out and "are not counted" in out
 
 
 def test_search_without_an_index_says_how_to_build_one(tmp_path, capsys):

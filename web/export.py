@@ -1,6 +1,10 @@
 """The result list as CSV (GET /api/search.csv): its columns, its limit, and
 the cells and file name made safe for a spreadsheet.
 
+Its rows are the passages that match the whole query, the ones counted in a
+search's `total` (`Searcher.export` takes a result's `hits`); the partial matches
+listed apart under 部分符合 are never exported.
+
 Pure functions; `web.api` serves them and `web.openapi` describes them.
 """
 

@@ -64,6 +64,10 @@ def _schemas() -> dict:
         url={"type": "string", "pattern": "^/reports/[^/#]+#[^/#]+$",
              "description": "/reports/<doc_id>#<passage_id>, percent-encoded."},
         score={"type": "number"},
+        missing={"type": "array", "items": STRING,
+                 "description": "For a hit in `partial`: the query's top-level terms this passage lacks, as "
+                                "typed (e.g. [\"半導體\"] for 熊本 半導體). Empty for a hit in `hits`, which has "
+                                "them all."},
     )
     facet_value = _object(
         value=STRING,
@@ -80,11 +84,15 @@ def _schemas() -> dict:
     )
     search_result = _object(
         query={"type": "string", "maxLength": MAX_QUERY_CHARS},
-        total=COUNT,
+        total={**COUNT, "description": "How many passages match the whole query: every top-level term "
+                                        "(in any of its spellings or aliases) and none of the excluded ones, "
+                                        "under the filters. Pages, facets and the year counts count these only."},
         page={"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
         per_page={"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-        hits={"type": "array", "maxItems": MAX_PER_PAGE, "items": _ref("schemas", "Hit")},
-        facets=_object(**{name: {"type": "array", "items": _ref("schemas", "FacetValue")} for name in FACETS}),
+        hits={"type": "array", "maxItems": MAX_PER_PAGE, "items": _ref("schemas", "Hit"),
+              "description": "This page of the passages counted in `total`."},
+        facets={**_object(**{name: {"type": "array", "items": _ref("schemas", "FacetValue")} for name in FACETS}),
+                "description": "Counts of the passages counted in `total`, per value."},
         notices={"type": "array", "items": STRING,
                  "description": "e.g. that malformed query syntax was searched literally."},
         suggestions={"type": "array", "items": _ref("schemas", "Suggestion"),
@@ -92,6 +100,15 @@ def _schemas() -> dict:
         complete={"type": "boolean",
                   "description": "False when the search reached its time limit (JIAOLIU_SEARCH_SECONDS): "
                                  "`total` and `hits` are the matches found until then, and a notice says so."},
+        partial_total={**COUNT, "description": "How many passages, under the same filters, match only some of "
+                                                "the query: some top-level terms (or, for a long term, some of "
+                                                "its words) but not all. Never part of `total`, pages or facets. "
+                                                "0 when the query has one short term, or when `partial` is not "
+                                                "given (not on the last page)."},
+        partial={"type": "array", "maxItems": MAX_PER_PAGE, "items": _ref("schemas", "Hit"),
+                 "description": "On the last page of `hits` (also when `total` is 0), the best passages that "
+                                "match only some of the query, most terms first, at most `per_page`; each "
+                                "says in `missing` what it lacks. Empty on earlier pages."},
     )
     report_summary = _object(
         doc_id=STRING,
@@ -232,12 +249,15 @@ def _paths() -> dict:
             "503": _ref("responses", "HtmlNoIndex"),
         }),
         "/api/search": _get("Search passages", SEARCH, {
-            "200": _json("SearchResult", "One page of hits, with facets."), **api_errors,
+            "200": _json("SearchResult", "One page of the passages matching the whole query, with facets; "
+                                         "on the last page, also the best partial matches (`partial`)."),
+            **api_errors,
         }),
         "/api/search.csv": _get(
             "The result list as CSV", FILTERS, {"200": csv_response, **api_errors},
             description=f"The same search as /api/search, from its first hit, at most {EXPORT_LIMIT} rows "
-                        f"(page and per_page are ignored). Columns: {', '.join(CSV_COLUMNS)} "
+                        "(page and per_page are ignored); only passages matching the whole query, never the "
+                        f"partial matches. Columns: {', '.join(CSV_COLUMNS)} "
                         "(title, date, city, heading, absolute passage link, ids).",
         ),
         "/api/reports": _get("Every report, newest first", (), {

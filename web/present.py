@@ -38,11 +38,13 @@ def snippet_html(snippet: Snippet) -> Markup:
 
 
 def result_json(result) -> dict:
-    """A SearchResult as /api/search answers it: its `to_dict()`, each hit with its
-    snippet also as escaped HTML whose only tags are <mark> (`snippet`)."""
+    """A SearchResult as /api/search answers it: its `to_dict()`, each hit (full and
+    partial alike, so a client reads both lists the same way) with its snippet also
+    as escaped HTML whose only tags are <mark> (`snippet`)."""
     data = result.to_dict()
-    for hit, row in zip(result.hits, data["hits"], strict=True):
-        row["snippet"] = str(snippet_html(hit.snippet))
+    for key in ("hits", "partial"):
+        for hit, row in zip(getattr(result, key), data[key], strict=True):
+            row["snippet"] = str(snippet_html(hit.snippet))
     return data
 
 

@@ -14,6 +14,8 @@ PAGES = {
     "results": "/?q=國際",
     "filtered": "/?q=國際&city=高雄市&from=2022&to=2022&sort=newest&per_page=20",
     "no hits": "/?q=熊本&city=花蓮縣",
+    "partial matches": "/?q=熊本 半導體",
+    "no full match": "/?q=八代 港口 締結",
     "error": "/?q=八代&from=abc&to=111/13/1",
     "report": "/reports/keelung-2022-yatsushiro-visit?q=八代#p-",
     "report without query": "/reports/kaohsiung-2022-pandemic-city-diplomacy",

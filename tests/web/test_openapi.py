@@ -73,6 +73,8 @@ KNOWN_REQUESTS = [
     ("/api/search", {"q": "八代", "sort": "oldest", "per_page": "100"}),
     ("/api/search", {"q": "八带"}),  # nothing found: spelling suggestions
     ("/api/search", {"q": "八代", "city": "臺北市"}),  # nothing found: fewer filters
+    ("/api/search", {"q": "熊本 半導體"}),  # partial matches after the full ones
+    ("/api/search", {"q": "八代 港口 締結"}),  # partial matches only
     ("/api/search", {}),
     ("/api/search.csv", {"q": "八代", "from": "2022"}),
     ("/", {"q": "八代", "city": "基隆"}),

@@ -4,8 +4,9 @@ and the report page's controls."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
 
@@ -322,3 +323,85 @@ def test_unknown_pages_are_html_404(client, path):
     response = client.get(path)
     assert response.status_code == 404
     assert response.mimetype == "text/html" and 'lang="zh-Hant-TW"' in response.get_data(as_text=True)
+
+
+# --- passages with only some of the words -----------------------------------------------
+
+NO_FULL_MATCH = "沒有任何段落同時含有全部字詞"
+
+
+def partial_section(page: Page) -> str:
+    """The HTML of the 部分符合 section ('' when there is none)."""
+    start = page.body.find('<section class="partial"')
+    return page.body[start:page.body.index("</section>", start)] if start >= 0 else ""
+
+
+@pytest.mark.parametrize("q, heading, note, labels, no_full_match", [
+    ("熊本 半導體", "「熊本 半導體」共 8 筆", "另有 17 段只含部分字詞，不計入上方的 8 筆；以下是最相關的 10 段。",
+     {"缺少：半導體", "缺少：熊本"}, False),
+    ("視訊會議", "「視訊會議」共 4 筆", "另有 14 段只含部分字詞，不計入上方的 4 筆；以下是最相關的 10 段。",
+     {"缺少：視訊會議"}, False),
+    ("八代 港口 締結", "「八代 港口 締結」共 0 筆", "有 21 段只含部分字詞，不計入總數；以下是最相關的 10 段。",
+     {"缺少：八代", "缺少：港口", "缺少：締結", "缺少：八代、港口", "缺少：八代、締結", "缺少：港口、締結"}, True),
+])
+def test_partial_matches_are_shown_apart_and_not_counted(patient_client, q, heading, note, labels, no_full_match):
+    page = get(patient_client, q=q)
+    data = patient_client.get("/api/search", query_string={"q": q}).json
+    assert heading in page.body  # the total counts full matches only
+    section = partial_section(page)
+    assert '<h3 id="partial-heading">部分符合</h3>' in section and note in section
+    shown = re.findall(r'<p class="hit-missing">([^<]*)</p>', section)
+    assert len(shown) == len(data["partial"]) == 10 and set(shown) <= labels
+    assert shown == ["缺少：" + "、".join(hit["missing"]) for hit in data["partial"]]
+    # Each partial hit is a card like a hit: its title (one level below the section's
+    # heading), linked to its passage with the query, and its marked snippet.
+    for hit in data["partial"]:
+        path, _, fragment = hit["url"].partition("#")
+        assert f'<a href="{path}?{urlencode({"q": q})}#{fragment}">' in section
+        assert hit["snippet"] in section
+    assert section.count('<h4 class="hit-title">') == 10 and "<h3 class=\"hit-title\">" not in section
+    # After every full match and after the pager, which pages the full matches.
+    assert page.body.rfind('class="hit"') < page.body.find('<section class="partial"')
+    assert (NO_FULL_MATCH in page.body) == no_full_match
+    assert "partial-hit" not in page.body[:page.body.find('<section class="partial"')]
+
+
+def test_no_full_match_still_offers_suggestions(patient_client):
+    page = get(patient_client, q="八代 港口 締結")
+    data = patient_client.get("/api/search", query_string={"q": "八代 港口 締結"}).json
+    assert data["suggestions"] and data["partial"]
+    for suggestion in data["suggestions"]:
+        assert suggestion["url"].replace("&", "&amp;") in page.body
+    assert page.body.index(NO_FULL_MATCH) < page.body.index('class="suggestions"') < page.body.index(
+        '<section class="partial"')
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "八代"},  # one short term
+    {"q": "熊本 半導體", "per_page": "5"},  # page 1 of 2: not the last page
+    {"q": "熊本", "city": "花蓮縣"},  # nothing at all
+])
+def test_no_partial_section_without_partial_matches(client, params):
+    page = get(client, **params)
+    assert page.status == 200
+    assert "partial-heading" not in page.ids and "部分符合" not in page.body.replace(
+        "只含部分詞的段落另列於「部分符合」", "")  # the form's hint names the section
+    assert NO_FULL_MATCH not in page.body
+
+
+def test_page_counts_count_full_matches_only(client):
+    last = get(client, q="熊本 半導體", per_page="5", page="2")
+    assert "「熊本 半導體」共 8 筆，第 2 / 2 頁" in last.body
+    assert "另有 17 段只含部分字詞，不計入上方的 8 筆；以下是最相關的 5 段。" in partial_section(last)
+    assert [query(a["href"]).get("page") for a in last.anchors if a.get("aria-label", "").startswith("第 ")] == ["1"]
+    past = get(client, q="熊本 半導體", per_page="5", page="3")
+    assert "這一頁沒有段落：共 8 筆，只到第 2 頁。" in past.body and NO_FULL_MATCH not in past.body
+    assert "不計入上方的 8 筆" in partial_section(past)
+
+
+def test_the_query_hint_says_what_spaces_mean(client):
+    page = get(client)
+    hint = page.body[page.body.index('id="q-hint"'):]
+    hint = hint[hint.index(">") + 1:hint.index("</p>")]
+    assert hint == '空格＝每個詞都須出現（只含部分詞的段落另列於「部分符合」）；OR＝或；-詞＝排除；"引號"＝完整片語'
+    assert "q-hint" in page.by_id("q")["aria-describedby"].split()

@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from web import create_app
+from web.present import marked
 
 HIT_KEYS = {"doc_id", "passage_id", "title", "city", "date", "heading", "text", "snippet", "snippet_text",
-            "snippet_marks", "url", "score"}
+            "snippet_marks", "url", "score", "missing"}
 
 
 class _Page(HTMLParser):
@@ -57,17 +58,68 @@ def reports(app):
 def test_search_json_has_exactly_the_contracted_keys(client):
     data = client.get("/api/search?q=八代").json
     assert set(data) == {"query", "total", "page", "per_page", "hits", "facets", "notices", "suggestions",
-                         "complete"}
+                         "complete", "partial_total", "partial"}
     assert (data["query"], data["page"], data["per_page"]) == ("八代", 1, 10)
     assert data["total"] >= len(data["hits"]) > 0
     for hit in data["hits"]:
         assert set(hit) == HIT_KEYS
+        assert hit["missing"] == []
         assert hit["url"] == "/reports/" + quote(hit["doc_id"], safe="") + "#" + quote(hit["passage_id"], safe="")
         assert re.fullmatch(r"\d{4}(-\d\d){0,2}", hit["date"] or "2000")
     assert {"city", "year"} <= set(data["facets"])
     for values in data["facets"].values():
         for value in values:
             assert {"value", "count"} <= set(value)
+
+
+# What a search counts: passages with every top-level term. Those with only some
+# come apart, on the last page: (query, total, partial_total, terms the partial ones lack).
+PARTIAL = [
+    ("熊本 半導體", 8, 17, {("半導體",), ("熊本",)}),
+    ("視訊會議", 4, 14, {("視訊會議",)}),  # a long term found by its words 視訊, 會議
+    ("八代 港口 締結", 0, 21, {("八代",), ("港口",), ("締結",), ("八代", "港口"), ("八代", "締結"), ("港口", "締結")}),
+    ("八代", 12, 0, set()),  # one short term: nothing to match partly
+]
+
+
+@pytest.mark.parametrize("q, total, partial_total, missing", PARTIAL)
+def test_partial_matches_come_apart_from_the_total(patient_client, all_hits, q, total, partial_total, missing):
+    data = patient_client.get("/api/search", query_string={"q": q, "per_page": 100}).json
+    assert (data["total"], data["partial_total"]) == (total, partial_total)
+    assert len(data["partial"]) == min(partial_total, 100)
+    assert {tuple(hit["missing"]) for hit in data["partial"]} <= missing
+    assert all(hit["missing"] for hit in data["partial"])
+    # Never counted: no partial passage is a hit, and the facets count the hits alone.
+    full = {(hit["doc_id"], hit["passage_id"]) for hit in all_hits(patient_client, q=q)}
+    assert len(full) == total
+    assert not full & {(hit["doc_id"], hit["passage_id"]) for hit in data["partial"]}
+    assert sum(value["count"] for value in data["facets"]["city"]) == total
+
+
+def test_partial_hits_have_the_shape_of_hits(client):
+    data = client.get("/api/search", query_string={"q": "熊本 半導體"}).json
+    assert data["partial"]
+    for hit in data["partial"]:
+        assert set(hit) == HIT_KEYS
+        assert str(marked(hit["snippet_text"], [tuple(span) for span in hit["snippet_marks"]])) == hit["snippet"]
+        assert set(re.findall(r"<[^>]*>", hit["snippet"])) <= {"<mark>", "</mark>"}
+    # The snippet marks the term the passage has, never the one it lacks.
+    lacking = [hit for hit in data["partial"] if hit["missing"] == ["半導體"]]
+    assert lacking and all("<mark>熊本</mark>" in hit["snippet"] and "<mark>半導體" not in hit["snippet"]
+                           for hit in lacking)
+
+
+@pytest.mark.parametrize("page, per_page, partial", [
+    (1, 5, False),  # 8 full matches: page 1 of 2 is not the last
+    (2, 5, True),
+    (1, 8, False),  # a last page the full matches fill: partial ones only when they leave room
+    (3, 5, True),  # past the end: no hits, the partial ones still
+])
+def test_partial_matches_come_on_the_last_page_only(client, page, per_page, partial):
+    data = client.get("/api/search", query_string={"q": "熊本 半導體", "page": page, "per_page": per_page}).json
+    assert data["total"] == 8
+    assert bool(data["partial"]) == bool(data["partial_total"]) == partial
+    assert len(data["partial"]) <= per_page
 
 
 def test_snippets_are_escaped_html_with_only_mark_tags(client, all_hits):
