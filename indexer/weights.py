@@ -23,7 +23,11 @@ TITLE_FIELD_BOOST = 0.5
 
 # -- the second stage (indexer.search.rank), over the engine's best RERANK_DEPTH --
 
-RERANK_DEPTH = 200  # pages beyond keep the engine's order
+# How many of the engine's best the second stage reorders (pages beyond keep the engine's
+# order): whoosh ranks by BM25 alone, so the second stage must look deep; the arrays
+# engine ranks by most of the second stage's own relevance, so the best few suffice
+# (docs/PERFORMANCE.md, "How deep the second stage looks").
+RERANK_DEPTH = {"whoosh": 200, "arrays": 30}
 # A term matched as written counts 1 towards a passage's tier, through another name
 # MATCH_ALIAS, some of a long term's words up to MATCH_PARTIAL (spans.TextMatcher).
 MATCH_ALIAS = 0.9

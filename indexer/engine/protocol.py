@@ -43,8 +43,9 @@ class Run:
     """What one run of a plan found.
 
     `best`: (score, passage number) of the best `limit` passages that pass every
-    filter, best first; for a date-ordered request, the first `limit` in that
-    order, with score 0. `total`: passages that match and pass every filter.
+    filter, best first in the engine's order; the score is what the second stage
+    (`indexer.search.rank`) scales (BM25, and COORD per term for partial matches).
+    For a date-ordered request, the first `limit` in that order, with score 0. `total`: passages that match and pass every filter.
     `counts`: facet → value → passages, each facet under every filter but its own.
     `complete`: False when the deadline stopped the run; the rest is what it found.
     """
@@ -102,6 +103,8 @@ class EngineIndex(Protocol):
 
 class Engine(Protocol):
     name: str
+    # How many of a run's best the second stage reorders (indexer.weights.RERANK_DEPTH).
+    rerank_depth: int
     # The folder of a build whose files the engine memory-maps (None: none): a file
     # truncated under a running server would kill it (SIGBUS) on the next read, so
     # the Searcher checks their sizes before every search.

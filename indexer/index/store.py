@@ -60,15 +60,13 @@ def file_sizes(build: Path) -> dict[str, int]:
             if path.is_file() and path.name not in _NOT_CHECKED and not path.name.startswith(".")}
 
 
-def damage(build: Path, manifest: dict, under: str = "") -> str | None:
+def damage(build: Path, manifest: dict) -> str | None:
     """What is wrong with a build's files, or None when each is there at the size
     the manifest recorded. A truncated or removed segment made every search fail
     while the incremental build kept linking it into the next build; a size check
     is a stat per file, cheap enough for every open. (Builds from before sizes
-    were recorded are not checked.) `under`: only the files whose path starts so."""
+    were recorded are not checked.)"""
     for name, size in manifest.get("files", {}).items():
-        if not name.startswith(under):
-            continue
         try:
             actual = (build / name).stat().st_size
         except OSError:

@@ -3,19 +3,26 @@ chosen, and the query string that toggles it (the page and the API show the same
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 
 from indexer.models import FacetValue, SearchRequest
 from indexer.query.request import query_string, value_links
 
 
+# A facet lists at most this many values, those with the most passages (and the chosen
+# one): a column of hundreds of agencies helps nobody choose, and each value's link
+# cost a search more than the search itself (docs/PERFORMANCE.md).
+MAX_VALUES = 50
+
+
 def facet_values(counts: dict[str, Counter], request: SearchRequest) -> dict[str, tuple[FacetValue, ...]]:
-    """{facet: values, most passages first (years newest first)}; a chosen value is
-    kept, with 0, when nothing has it, so that it can be unchosen."""
+    """{facet: values, most passages first (years newest first)}, at most MAX_VALUES
+    each; a chosen value is kept, with 0 when nothing has it, so that it can be unchosen."""
     def values(name: str, chosen: str | None) -> tuple[FacetValue, ...]:
-        found = dict(counts[name])
+        found = dict(heapq.nsmallest(MAX_VALUES, counts[name].items(), key=lambda kv: (-kv[1], kv[0])))
         if chosen and chosen not in found:
-            found[chosen] = 0
+            found[chosen] = counts[name].get(chosen, 0)
         link = value_links(request, name, page=None)
         return tuple(FacetValue(value, n, value == chosen, link(None if value == chosen else value))
                      for value, n in sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -35,7 +35,7 @@ from indexer.search.facets import facet_values
 from indexer.search.rank import Candidate, rerank
 from indexer.search.spans import TextMatcher, match_spans, snippet
 from indexer.search.suggest import Lexicon, suggestions
-from indexer.weights import MATCH_ALIAS, RERANK_DEPTH
+from indexer.weights import MATCH_ALIAS
 
 
 class Searcher:
@@ -83,6 +83,9 @@ class Searcher:
                                f"{exc}); repair it with: jiaoliu index --index {self.index_dir}") from exc
         self.build = build
         self.engine = engine
+        # the manifest's part that _check_mapped reads before every search
+        self._mapped_files = {"files": {name: size for name, size in manifest.get("files", {}).items()
+                                        if engine.mapped and name.startswith(engine.mapped)}}
         self.index: EngineIndex = index
         self.catalog = catalog
         self._by_id = {entry["doc_id"]: entry for entry in self.catalog}
@@ -170,7 +173,7 @@ class Searcher:
             if plan is None or request.sort != "relevance":
                 run = engine.run(plan, request, wanted, deadline)
             else:
-                run = engine.run(plan, request, max(RERANK_DEPTH, wanted), deadline)
+                run = engine.run(plan, request, max(self.engine.rerank_depth, wanted), deadline)
             result = self._result(engine, request, parsed, run, notices, deadline)
             if plan is not None and run.complete and run.total < wanted and plan.has_partials:
                 result = self._with_partial(engine, request, plan, result, deadline)
@@ -189,9 +192,9 @@ class Searcher:
         start, wanted = (request.page - 1) * request.per_page, request.page * request.per_page
         if parsed.empty or request.sort != "relevance":
             ranked = [Candidate(engine.stored(n), 0.0) for _s, n in run.best[start:wanted]]
-        elif start < RERANK_DEPTH:
-            ranked = rerank([Candidate(engine.stored(n), s) for s, n in run.best[:RERANK_DEPTH]], parsed)
-            ranked += [Candidate(engine.stored(n), s) for s, n in run.best[RERANK_DEPTH:wanted]]
+        elif start < (depth := self.engine.rerank_depth):
+            ranked = rerank([Candidate(engine.stored(n), s) for s, n in run.best[:depth]], parsed)
+            ranked += [Candidate(engine.stored(n), s) for s, n in run.best[depth:wanted]]
             ranked = ranked[start:wanted]
         else:  # a page past the reranked head: only its own passages are read
             ranked = [Candidate(engine.stored(n), s) for s, n in run.best[start:wanted]]
@@ -206,7 +209,7 @@ class Searcher:
                       result: SearchResult, deadline: Deadline | None) -> SearchResult:
         """`result` with the best passages that match only some of the query (a page of
         them, ranked like hits, each saying what it lacks) and how many there are."""
-        found = engine.partial(plan, request, max(RERANK_DEPTH, request.per_page), deadline)
+        found = engine.partial(plan, request, max(self.engine.rerank_depth, request.per_page), deadline)
         ranked = rerank([Candidate(engine.stored(n), s) for s, n in found.best], plan)[:request.per_page]
         hits = []
         for cand in ranked:
@@ -222,7 +225,7 @@ class Searcher:
         reading a truncated mapped file kills the process (SIGBUS), which no except
         clause catches. A stat per file: about 2 µs each."""
         if self.engine.mapped:
-            problem = store.damage(self.build, self.manifest, under=self.engine.mapped)
+            problem = store.damage(self.build, self._mapped_files)
             if problem:
                 raise IndexDamaged(f"the index in {self.index_dir} is damaged ({problem}); "
                                    f"repair it with: jiaoliu index --index {self.index_dir}")

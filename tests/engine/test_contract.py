@@ -21,6 +21,7 @@ from indexer.index import store
 from indexer.query.request import parse_search_request
 from indexer.search.searcher import Searcher
 from indexer.search.spans import TextMatcher
+from indexer.weights import COORD
 
 REQUESTS = [
     {"q": "八代"},
@@ -131,9 +132,8 @@ def test_a_run_finds_exactly_what_the_text_holds(engine, passages, parse, params
     if sort == "newest":
         dates = [engine.stored(n)["date"] or "" for _s, n in run.best]
         assert [d for d in dates if d] == sorted((d for d in dates if d), reverse=True)
-    else:
-        scores = [s for s, _n in run.best]
-        assert scores == sorted(scores, reverse=True)
+    else:  # best first in the engine's own order: a shorter run is the head of a longer one
+        assert engine.run(plan, request, limit=3).best == run.best[:3]
 
 
 @pytest.mark.parametrize("params", REQUESTS, ids=lambda p: " ".join(p.values()))
@@ -146,8 +146,8 @@ def test_the_partial_run_finds_exactly_the_passages_with_some_of_the_query(engin
                 and not _full(plan, p, r.doc_id)}
     assert run.complete and _keys(engine, run) == expected and run.total == len(expected)
     assert not any(run.counts.values())
-    scores = [s for s, _n in run.best]
-    assert scores == sorted(scores, reverse=True)
+    held = [s // COORD for s, _n in run.best]  # more of the terms first
+    assert held == sorted(held, reverse=True)
 
 
 @pytest.mark.parametrize("params", REQUESTS, ids=lambda p: " ".join(p.values()))

@@ -199,7 +199,7 @@ def test_a_bad_search_seconds_setting_is_named(monkeypatch, raw):
 
 
 def test_pages_past_the_reranked_head_continue_the_same_order(monkeypatch, searcher):
-    monkeypatch.setattr(search_module, "RERANK_DEPTH", 20)  # the corpus has fewer than 200 passages
+    monkeypatch.setattr(searcher.engine, "rerank_depth", 20)  # the corpus has fewer than 200 passages
     whole = [(h.doc_id, h.passage_id) for h in searcher.export(_request(q="市 年"), limit=1000)]
     paged = []
     for page in range(1, 1 + -(-len(whole) // 30)):

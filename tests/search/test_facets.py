@@ -108,3 +108,16 @@ def test_date_order_lists_reports_in_reading_order_and_undated_last(newest):
 
     order = date_order([0, 1, 2, 3, 4], Columns(), newest)
     assert order == ([3, 0, 2, 4, 1] if newest else [2, 4, 3, 0, 1])
+
+
+def test_a_facet_lists_its_most_frequent_values_and_the_chosen_one(monkeypatch):
+    from collections import Counter
+
+    from indexer.search import facets
+
+    monkeypatch.setattr(facets, "MAX_VALUES", 3)
+    counts = {name: Counter() for name in ("city", "year", "kind", "agency", "country")}
+    counts["agency"] = Counter({f"機關{i:02d}": 100 - i for i in range(10)})
+    shown = facets.facet_values(counts, parse_search_request({"q": "八代", "agency": "機關09"}))["agency"]
+    assert [(v.value, v.count, v.selected) for v in shown] == [
+        ("機關00", 100, False), ("機關01", 99, False), ("機關02", 98, False), ("機關09", 91, True)]

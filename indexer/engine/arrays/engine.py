@@ -37,6 +37,7 @@ from indexer.models import SearchRequest
 from indexer.query.plan import ParsedQuery
 from indexer.text.dates import day_number
 from indexer.text.words import taiwan_dictionary
+from indexer.weights import RERANK_DEPTH
 
 FOLDER = "arrays"
 # Bump when what a segment holds or how it is read changes.
@@ -51,6 +52,7 @@ def _store_schema() -> Schema:
 
 class ArraysEngine:
     name = "arrays"
+    rerank_depth = RERANK_DEPTH["arrays"]
     mapped = FOLDER + "/"
 
     def settings(self) -> dict:
@@ -153,8 +155,9 @@ class Columns:
             base += int(start[-1])
         self.country_start = np.r_[_concat(starts).astype(np.int64), base]
         self.country_code = _concat(codes)
-        for name in (*LENGTHS.values(), "ordinal", "span_start", "span_end"):
+        for name in (*LENGTHS.values(), "chars", "ordinal", "span_start", "span_end"):
             self.codes[name] = _concat([np.asarray(s.columns[name]) for s in segments])
+        self.prior = _concat([np.asarray(s.columns["prior"]) for s in segments]).astype(np.float32)
 
     def code(self, name: str, value: str) -> int:
         table = self.tables[name]
@@ -187,7 +190,8 @@ class ArraysIndex:
                 live[offset + np.load(path, allow_pickle=False).astype(np.int64)] = False
             offset += segment.passages
         self.postings = Postings(self.segments, live, self.columns.codes["doc"], self.columns.tables["doc"],
-                                 {field: self.columns.codes[name] for field, name in LENGTHS.items()})
+                                 {field: self.columns.codes[name] for field, name in LENGTHS.items()},
+                                 self.columns.prior, self.columns.codes["chars"])
         self._store = whoosh_index.open_dir(str(folder / "store"))
         if self._store.doc_count_all() != len(live):
             raise ValueError(f"the store holds {self._store.doc_count_all()} passages, the arrays {len(live)}")
@@ -303,7 +307,7 @@ class ArraysSearcher:
             if evaluator is None or request.sort != "relevance":
                 best = [(0.0, int(d)) for d in self._date_order(docs, request.sort != "oldest")[:limit]]
             else:
-                best = _best(evaluator.scores(docs), docs, limit)
+                best = _best(*evaluator.relevance(docs), docs, limit)
             return Run(best, len(docs), counts)
         except SearchTimeout:
             return Run([], 0, no_counts(), complete=False)
@@ -318,7 +322,7 @@ class ArraysSearcher:
             for mask in self._index.filters(request).values():
                 some &= mask
             docs = np.flatnonzero(some)
-            return Run(_best(evaluator.scores(docs, held), docs, limit), len(docs), no_counts())
+            return Run(_best(*evaluator.relevance(docs, held), docs, limit), len(docs), no_counts())
         except SearchTimeout:
             return Run([], 0, no_counts(), complete=False)
 
@@ -346,14 +350,14 @@ class ArraysSearcher:
         self._store.close()
 
 
-def _best(scores: np.ndarray, docs: np.ndarray, limit: int) -> list[tuple[float, int]]:
-    """(score, passage) of the best `limit`, best first, ties by passage number."""
+def _best(order: np.ndarray, scores: np.ndarray, docs: np.ndarray, limit: int) -> list[tuple[float, int]]:
+    """(score, passage) of the best `limit` by `order`, best first, ties by passage number."""
     if len(docs) > limit:
-        top = np.argpartition(-scores, limit - 1)[:limit] if limit else np.zeros(0, np.int64)
-        # the limit-th score may be shared beyond the cut: take every tie, then cut in order
-        threshold = scores[top].min() if len(top) else np.inf
-        top = np.flatnonzero(scores >= threshold)
+        top = np.argpartition(-order, limit - 1)[:limit] if limit else np.zeros(0, np.int64)
+        # the limit-th value may be shared beyond the cut: take every tie, then cut in order
+        threshold = order[top].min() if len(top) else np.inf
+        top = np.flatnonzero(order >= threshold)
     else:
         top = np.arange(len(docs))
-    order = np.lexsort((docs[top], -scores[top]))[:limit]
-    return [(float(scores[top[i]]), int(docs[top[i]])) for i in order]
+    ranked = top[np.lexsort((docs[top], -order[top]))][:limit]
+    return [(float(scores[i]), int(docs[i])) for i in ranked]

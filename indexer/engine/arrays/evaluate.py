@@ -24,7 +24,16 @@ from indexer.engine.arrays.segment import FIELDS, Segment, term_key
 from indexer.engine.deadline import Deadline
 from indexer.query import syntax
 from indexer.query.plan import ParsedQuery, Runs, Unit
-from indexer.weights import ALIAS_BOOST, COORD, HEADING_FIELD_BOOST, PARTIAL_BOOST, TITLE_FIELD_BOOST
+from indexer.weights import (
+    ALIAS_BOOST,
+    COORD,
+    DENSITY_BONUS,
+    DENSITY_SCALE,
+    HEADING_BONUS,
+    HEADING_FIELD_BOOST,
+    PARTIAL_BOOST,
+    TITLE_FIELD_BOOST,
+)
 
 # whoosh's BM25F defaults (whoosh.scoring.BM25F), so both engines rank alike.
 B, K1 = 0.75, 1.2
@@ -46,13 +55,15 @@ class Postings:
     """The build's segments seen as one: passages numbered across segments, deleted ones masked out."""
 
     def __init__(self, segments: list[Segment], live: np.ndarray, docs: np.ndarray, doc_ids: list[str],
-                 lengths: dict[str, np.ndarray]):
+                 lengths: dict[str, np.ndarray], prior: np.ndarray, chars: np.ndarray):
         self.segments = segments
         self.offsets = np.cumsum([0] + [s.passages for s in segments])[:-1].tolist()
         self.live = live  # bool per passage: not deleted
         self.passages = len(live)
         self.docs = docs  # each passage's report, as its place in `doc_ids`
         self._doc_code = {d: i for i, d in enumerate(doc_ids)}
+        self.prior = prior  # how much of each passage is prose (indexer.ingest.prior)
+        self.chars = chars  # each passage's length in characters
         count = int(live.sum())
         self.doc_count = count
         # BM25's length normalisation per field: K1 * (1 - B + B * length / average length)
@@ -129,9 +140,11 @@ class Evaluator:
         mask[docs] = True
         return mask
 
-    def run_mask(self, run: tuple[str, ...]) -> np.ndarray:
-        """Passages where the grams of `run` stand at consecutive positions."""
+    def run_mask(self, run: tuple[str, ...], field: str = "text") -> np.ndarray:
+        """Passages where the grams of `run` stand at consecutive positions (in the text,
+        or in another field)."""
         self._check()
+        run = tuple(FIELDS[field] + gram for gram in run)
         if len(run) == 1:
             return self._mask(self.p.passages_of(run[0]))
         within = np.ones(self.p.passages, dtype=bool)
@@ -148,10 +161,10 @@ class Evaluator:
                 return np.zeros(self.p.passages, dtype=bool)
         return self._mask(keys >> 32)  # a passage once per place it matches: the mask takes them all
 
-    def runs_mask(self, runs: Runs) -> np.ndarray:
-        mask = self.run_mask(runs[0])
+    def runs_mask(self, runs: Runs, field: str = "text") -> np.ndarray:
+        mask = self.run_mask(runs[0], field)
         for run in runs[1:]:
-            mask &= self.run_mask(run)
+            mask &= self.run_mask(run, field)
         return mask
 
     def unit_mask(self, unit: Unit) -> np.ndarray:
@@ -212,15 +225,52 @@ class Evaluator:
 
     # -- scoring -----------------------------------------------------------
 
-    def scores(self, docs: np.ndarray, held: np.ndarray | None = None) -> np.ndarray:
+    def relevance(self, docs: np.ndarray, held: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The second stage's relevance (`indexer.search.rank`) as far as arrays can tell it,
+        so that the second stage need only reorder the best few: BM25 scaled to [0, 1]
+        and by the prior, a term in the heading, and the share of the text the terms
+        cover (proximity and the whole query as written are left to the second stage).
+        With `held`, COORD per top-level term held comes first (partial matches).
+        Returns (relevance, BM25): the order, and the score the second stage scales."""
+        if not len(docs):
+            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.float32)
+        bm25 = self.scores(docs, parts=held is not None)
+        prior = self.p.prior[docs]
+        score = prior * bm25 / (float(bm25.max()) or 1.0)
+        heading = np.zeros(len(docs), dtype=bool)
+        matched = np.zeros(len(docs), dtype=np.float32)
+        wanted = self._mask(docs)
+        for text in self.parsed.terms:
+            unit = self.parsed.units[text]
+            if not unit.forms:
+                continue
+            heading |= self.runs_mask(unit.forms[0], "heading")[docs]
+            matched += len(text) * self._occurrences(unit.forms[0], docs, wanted)
+        score += HEADING_BONUS * heading
+        score += DENSITY_BONUS * prior * np.minimum(1.0, DENSITY_SCALE * matched / np.maximum(self.p.chars[docs], 1))
+        if held is not None:
+            score += COORD * held[docs]
+            bm25 = bm25 + COORD * held[docs]
+        return score, bm25
+
+    def _occurrences(self, runs: Runs, docs: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+        """About how often a form occurs in each of `docs`: its rarest gram's count."""
+        counts = np.zeros(len(docs), dtype=np.float32)
+        gram = min((g for run in runs for g in run), key=self.p.frequency)
+        holding = self.p.passages_of(gram)
+        chosen = np.flatnonzero(wanted[holding])
+        counts[np.searchsorted(docs, holding[chosen])] = self.p.frequencies(gram)[chosen]
+        return counts
+
+    def scores(self, docs: np.ndarray, parts: bool = False) -> np.ndarray:
         """BM25 of the passages `docs` (ascending) for the positive terms' grams (an alias's
-        at ALIAS_BOOST, a long term's words at PARTIAL_BOOST), plus COORD per top-level
-        term held; only the postings of `docs` are scored."""
+        at ALIAS_BOOST, with `parts` a long term's words at PARTIAL_BOOST); only the
+        postings of `docs` are scored."""
         weights: dict[str, float] = {}
         for text in self.parsed.terms:
             unit = self.parsed.units[text]
             for weight, forms in ((1.0, unit.forms), (ALIAS_BOOST, [r for _a, r, _d in unit.alias_forms]),
-                                  (PARTIAL_BOOST if held is not None else 0.0, unit.parts)):
+                                  (PARTIAL_BOOST if parts else 0.0, unit.parts)):
                 for runs in forms:
                     for run in runs:
                         for gram in run:
@@ -243,6 +293,4 @@ class Evaluator:
                 tf = self.p.frequencies(term)[chosen].astype(np.float32)
                 at = holding[chosen]
                 score[np.searchsorted(docs, at)] += boost * weight * idf * tf * (K1 + 1) / (tf + self.p.norms[field][at])
-        if held is not None:
-            score += COORD * held[docs]
         return score

@@ -10,7 +10,8 @@ cache, and opening one costs milliseconds):
   and `post_pos[p] … post_pos[p+1]`, that posting's slice of `positions`
   (the grams' positions, as `indexer.text.grams` numbers them);
 - the columns, one value per passage: `length`, `heading_length`, `title_length`
-  (grams in the passage's text, heading path and report title, for BM25), `prior`, `ordinal`, `span_start`/`span_end` (YYYYMMDD, 0 when
+  (grams in the passage's text, heading path and report title, for BM25), `chars`
+  (the text's length), `prior`, `ordinal`, `span_start`/`span_end` (YYYYMMDD, 0 when
   undated), `doc` / `city` / `year` / `kind` / `agency` as codes into
   `values.json`, and the countries as `country_start` / `country_code`.
 
@@ -56,8 +57,8 @@ class SegmentWriter:
         self._terms = array("i")
         self._docs = array("i")
         self._positions = array("i")
-        self._columns: dict[str, list] = {name: [] for name in (*CODED, *LENGTHS.values(), "prior", "ordinal",
-                                                                "span_start", "span_end", "countries")}
+        self._columns: dict[str, list] = {name: [] for name in (*CODED, *LENGTHS.values(), "chars", "prior",
+                                                                "ordinal", "span_start", "span_end", "countries")}
         self.passages = 0
         self._title: tuple[str, list[int], list[int]] = ("", [], [])  # the last title's grams, reused
 
@@ -85,7 +86,7 @@ class SegmentWriter:
                 self._positions.extend(positions)
                 lengths[LENGTHS[field]] = len(terms)
             for name, value in (("doc", r.doc_id), ("city", r.city), ("year", r.year), ("kind", r.kind),
-                                ("agency", r.agency), *lengths.items(), ("prior", r.prior),
+                                ("agency", r.agency), *lengths.items(), ("chars", len(r.text)), ("prior", r.prior),
                                 ("ordinal", r.ordinal), ("countries", r.countries)):
                 cols[name].append(value)
             start, end = r.span or (0, 0)
@@ -132,7 +133,7 @@ class SegmentWriter:
         for name in LENGTHS.values():
             arrays[name] = np.array(cols[name], dtype=np.int32)
         arrays["prior"] = np.array(cols["prior"], dtype=np.float32)
-        for name in ("ordinal", "span_start", "span_end"):
+        for name in ("chars", "ordinal", "span_start", "span_end"):
             arrays[name] = np.array(cols[name], dtype=np.int32)
         for name, data in arrays.items():
             np.save(folder / f"{name}.npy", data, allow_pickle=False)
@@ -152,7 +153,7 @@ class Segment:
         self.post_doc = load("post_doc")
         self.post_pos = load("post_pos")
         self.positions = load("positions")
-        self.columns = {name: load(name) for name in (*CODED, *LENGTHS.values(), "prior", "ordinal", "span_start",
+        self.columns = {name: load(name) for name in (*CODED, *LENGTHS.values(), "chars", "prior", "ordinal", "span_start",
                                                        "span_end", "country_start", "country_code")}
         self.values: dict[str, list[str]] = json.loads((folder / "values.json").read_text(encoding="utf-8"))
         self.passages = len(self.columns["length"])

@@ -33,6 +33,7 @@ from indexer.index import store
 from indexer.index.records import PassageRecord
 from indexer.models import SearchRequest, passage_key
 from indexer.query.plan import ParsedQuery
+from indexer.weights import RERANK_DEPTH
 
 FOLDER = "whoosh"
 # From this many new passages on, a build analyses them in several processes.
@@ -42,6 +43,7 @@ WRITER = {"limitmb": 256, "compound": False}
 
 class WhooshEngine:
     name = "whoosh"
+    rerank_depth = RERANK_DEPTH["whoosh"]
     mapped = None  # whoosh reads its files through its own file objects
 
     def settings(self) -> dict:
