@@ -129,11 +129,12 @@ def value_links(request: SearchRequest, name: str, **changes: object) -> Callabl
     before = urlencode({k: params[k] for k in keys[:at]})
     after = urlencode({k: params[k] for k in keys[at + 1:]})
     unset = "?" + urlencode(to_params(request, **{**changes, name: None}))
+    key = quote_plus(name)
 
     def link(value: str | None) -> str:
         if value in (None, ""):
             return unset
-        middle = f"{quote_plus(name)}={quote_plus(str(value))}"
+        middle = f"{key}={quote_plus(str(value))}"
         return "?" + "&".join(part for part in (before, middle, after) if part)
 
     return link

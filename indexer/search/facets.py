@@ -9,7 +9,6 @@ from collections import Counter
 from indexer.models import FacetValue, SearchRequest
 from indexer.query.request import query_string, value_links
 
-
 # A facet lists at most this many values, those with the most passages (and the chosen
 # one): a column of hundreds of agencies helps nobody choose, and each value's link
 # cost a search more than the search itself (docs/PERFORMANCE.md).

@@ -140,14 +140,15 @@ class Evaluator:
         mask[docs] = True
         return mask
 
-    def run_mask(self, run: tuple[str, ...], field: str = "text") -> np.ndarray:
+    def run_mask(self, run: tuple[str, ...], field: str = "text", within: np.ndarray | None = None) -> np.ndarray:
         """Passages where the grams of `run` stand at consecutive positions (in the text,
-        or in another field)."""
+        or in another field), of those in `within` if given."""
         self._check()
         run = tuple(FIELDS[field] + gram for gram in run)
         if len(run) == 1:
-            return self._mask(self.p.passages_of(run[0]))
-        within = np.ones(self.p.passages, dtype=bool)
+            mask = self._mask(self.p.passages_of(run[0]))
+            return mask if within is None else mask & within
+        within = np.ones(self.p.passages, dtype=bool) if within is None else within.copy()
         for gram in sorted(set(run), key=self.p.frequency):  # rarest first: the mask shrinks fastest
             within &= self._mask(self.p.passages_of(gram))
             if not within.any():
@@ -161,10 +162,10 @@ class Evaluator:
                 return np.zeros(self.p.passages, dtype=bool)
         return self._mask(keys >> 32)  # a passage once per place it matches: the mask takes them all
 
-    def runs_mask(self, runs: Runs, field: str = "text") -> np.ndarray:
-        mask = self.run_mask(runs[0], field)
+    def runs_mask(self, runs: Runs, field: str = "text", within: np.ndarray | None = None) -> np.ndarray:
+        mask = self.run_mask(runs[0], field, within)
         for run in runs[1:]:
-            mask &= self.run_mask(run, field)
+            mask &= self.run_mask(run, field, mask)
         return mask
 
     def unit_mask(self, unit: Unit) -> np.ndarray:
@@ -234,17 +235,17 @@ class Evaluator:
         Returns (relevance, BM25): the order, and the score the second stage scales."""
         if not len(docs):
             return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.float32)
-        bm25 = self.scores(docs, parts=held is not None)
+        wanted = self._mask(docs)
+        bm25 = self.scores(docs, wanted, parts=held is not None)
         prior = self.p.prior[docs]
         score = prior * bm25 / (float(bm25.max()) or 1.0)
         heading = np.zeros(len(docs), dtype=bool)
         matched = np.zeros(len(docs), dtype=np.float32)
-        wanted = self._mask(docs)
         for text in self.parsed.terms:
             unit = self.parsed.units[text]
             if not unit.forms:
                 continue
-            heading |= self.runs_mask(unit.forms[0], "heading")[docs]
+            heading |= self.runs_mask(unit.forms[0], "heading", wanted)[docs]
             matched += len(text) * self._occurrences(unit.forms[0], docs, wanted)
         score += HEADING_BONUS * heading
         score += DENSITY_BONUS * prior * np.minimum(1.0, DENSITY_SCALE * matched / np.maximum(self.p.chars[docs], 1))
@@ -262,10 +263,10 @@ class Evaluator:
         counts[np.searchsorted(docs, holding[chosen])] = self.p.frequencies(gram)[chosen]
         return counts
 
-    def scores(self, docs: np.ndarray, parts: bool = False) -> np.ndarray:
-        """BM25 of the passages `docs` (ascending) for the positive terms' grams (an alias's
-        at ALIAS_BOOST, with `parts` a long term's words at PARTIAL_BOOST); only the
-        postings of `docs` are scored."""
+    def scores(self, docs: np.ndarray, wanted: np.ndarray, parts: bool = False) -> np.ndarray:
+        """BM25 of the passages `docs` (ascending; `wanted` their mask) for the positive
+        terms' grams (an alias's at ALIAS_BOOST, with `parts` a long term's words at
+        PARTIAL_BOOST); only the postings of `docs` are scored."""
         weights: dict[str, float] = {}
         for text in self.parsed.terms:
             unit = self.parsed.units[text]
@@ -276,7 +277,6 @@ class Evaluator:
                         for gram in run:
                             weights[gram] = max(weights.get(gram, 0.0), weight)
         score = np.zeros(len(docs), dtype=np.float32)
-        wanted = self._mask(docs)
         for gram, weight in weights.items():
             if not weight:
                 continue
