@@ -12,15 +12,14 @@ from pathlib import Path
 from indexer.engine import get_engine
 from indexer.errors import DiskFull, IndexNotFound, JiaoliuError, UnreadableReport
 from indexer.index import store
+from indexer.index.reading import read_all
 from indexer.index.records import passage_records
-from indexer.ingest.aliases import find_aliases
 from indexer.ingest.corpus import (
     REPORT_SUFFIXES,
     content_hash,
     list_corpus,
     open_report,
     read_bytes,
-    read_report,
 )
 from indexer.ingest.extract import EXTRACT_VERSION
 from indexer.models import Report
@@ -85,28 +84,45 @@ class _Plan:
     removed: list[str] = field(default_factory=list)  # doc_ids gone from the corpus
     skipped: list[tuple[str, str]] = field(default_factory=list)
     changed: set[str] = field(default_factory=set)  # doc_ids of fresh reports that replace old ones
+    aliases: dict[str, list] = field(default_factory=dict)  # doc_id → the aliases its text defines
 
 
 def _plan(corpus_dir: Path, previous: dict | None, previous_ids: dict[str, str],
           progress: Progress | None) -> _Plan:
-    """Hash every file; read and parse only the ones that are new or changed."""
+    """Hash every file; read and parse only the ones that are new or changed
+    (in several processes when they are many, `reading.read_all`)."""
     plan = _Plan()
     known = {entry["path"]: entry for entry in previous["reports"]} if previous else {}
     files = list_corpus(corpus_dir, previous_ids)
-    for done, file in enumerate(files, 1):
+    tasks = []
+    done = 0
+    for file in files:
         try:
             if file.problem:
                 raise file.problem
             data = read_bytes(file.path, corpus_dir)
-            entry = known.get(file.name)
-            if entry is not None and entry["sha256"] == content_hash(data) and entry["doc_id"] == file.doc_id:
-                plan.kept.append(entry)
-            else:
-                plan.fresh.append(read_report(file.path, corpus_dir, data, doc_id=file.doc_id))
         except UnreadableReport as exc:
             plan.skipped.append((file.name, str(exc)))
+            done += 1
+            continue
+        entry = known.get(file.name)
+        if entry is not None and entry["sha256"] == content_hash(data) and entry["doc_id"] == file.doc_id:
+            plan.kept.append(entry)
+            done += 1
+            if progress:
+                progress(done, len(files), f"reading {file.name}")
+        else:
+            tasks.append((file.name, file.path, corpus_dir, data, file.doc_id))
+    for read in read_all(tasks):
+        done += 1
+        if read.report is None:
+            plan.skipped.append((read.name, read.problem))
+        else:
+            plan.fresh.append(read.report)
+            plan.aliases[read.report.doc_id] = read.aliases
         if progress:
-            progress(done, len(files), f"reading {file.name}")
+            progress(done, len(files), f"reading {read.name}")
+    plan.skipped.sort(key=lambda skip: skip[0])
     kept_ids = {entry["doc_id"] for entry in plan.kept}
     fresh_ids = {report.doc_id for report in plan.fresh}
     for entry in known.values():
@@ -216,7 +232,7 @@ def _write_build(build: Path, corpus_dir: Path, plan: _Plan, manifest: dict, bas
     old_catalog = store.read_json(base / "catalog.json") if base else []
     store.write_json(build / "aliases.json", [a for a in old_aliases if a["doc_id"] in kept] + [
         {"short": a.short, "full": a.full, "kind": a.kind, "doc_id": r.doc_id}
-        for r in plan.fresh for a in find_aliases(r.body)
+        for r in plan.fresh for a in plan.aliases[r.doc_id]
     ])
     store.write_json(build / "catalog.json", [c for c in old_catalog if c["doc_id"] in kept] + [
         {"doc_id": r.doc_id, **r.metadata.to_dict()} for r in plan.fresh

@@ -233,6 +233,33 @@ def test_a_parallel_build_searches_like_a_single_one(corpus, tmp_path, monkeypat
     assert not Searcher(tmp_path / "parallel", engine="whoosh").search(parse_search_request({"q": '"市長峰會"'})).hits
 
 
+def test_files_read_and_segments_written_in_several_processes_search_like_one(corpus, tmp_path, monkeypatch):
+    """Many new files are read by forked processes, many new passages written as one
+    arrays segment per core: the same reports, aliases, hits, totals and facets."""
+    import indexer.engine.arrays.parallel as arrays_parallel
+    import indexer.index.reading as reading
+
+    shutil.copy(TAIPEI, corpus / "taipei.txt")
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    single = build_index(corpus, tmp_path / "single", engine="arrays")
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(arrays_parallel, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(arrays_parallel.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(reading.os, "cpu_count", lambda: 2)
+    parallel = build_index(corpus, tmp_path / "parallel", engine="arrays")
+    assert parallel.skipped == single.skipped and len(parallel.skipped) == 1
+    built = store.current_build(tmp_path / "parallel")
+    assert len(store.read_json(built / "arrays" / "segments.json")) == 2  # one per report here
+    for name in ("aliases.json", "catalog.json"):
+        assert store.read_json(built / name) == store.read_json(store.current_build(tmp_path / "single") / name)
+    for query in ("八代", "市長峰會", "熊本 -八代", '"SusHi Tech"', "經團連", "八代 東京"):
+        one, two = (Searcher(tmp_path / name).search(parse_search_request({"q": query, "per_page": "100"}))
+                    for name in ("single", "parallel"))
+        assert [(h.doc_id, h.passage_id) for h in two.hits] == [(h.doc_id, h.passage_id) for h in one.hits]
+        assert (two.total, two.partial_total) == (one.total, one.partial_total)
+        assert two.facets == one.facets
+
+
 def test_a_mixed_folder_indexes_every_good_file_and_skips_each_bad_one_with_its_reason(tmp_path):
     from conftest import make_docx, make_html, make_odt, make_pdf
 

@@ -27,7 +27,8 @@ from whoosh import writing
 from whoosh.fields import ID, STORED, Schema
 
 from indexer.engine.arrays.evaluate import Evaluator, Postings
-from indexer.engine.arrays.segment import CODED, LENGTHS, Segment, SegmentWriter
+from indexer.engine.arrays.parallel import write_segments
+from indexer.engine.arrays.segment import CODED, LENGTHS, Segment
 from indexer.engine.counting import FACET_FILTERS, no_counts
 from indexer.engine.deadline import Deadline, SearchTimeout
 from indexer.engine.protocol import Run
@@ -78,7 +79,7 @@ class ArraysWriter:
         self._folder = folder
         self._ix = ix
         self._store = ix.writer()
-        self._segment = SegmentWriter()
+        self._records: list[PassageRecord] = []
         self._deleted: set[str] = set()
 
     def delete(self, doc_id: str) -> None:
@@ -91,7 +92,7 @@ class ArraysWriter:
             self._store.add_document(doc_id=r.doc_id, passage_id=r.passage_id, ordinal=r.ordinal, title=r.title,
                                      heading=r.heading, text=r.text, date=r.date, prior=r.prior, city=r.city,
                                      year=r.year, kind=r.kind, agency=r.agency, countries=",".join(r.countries))
-        self._segment.add(records)
+        self._records.extend(records)
 
     def commit(self) -> None:
         listing = self._folder / "segments.json"
@@ -100,10 +101,7 @@ class ArraysWriter:
         deleted_dir.mkdir(exist_ok=True)
         for entry in segments:
             _write_deleted(deleted_dir, entry["name"], self._folder / entry["name"], self._deleted)
-        if self._segment.passages:
-            name = f"s{len(segments) + 1:05d}-{os.urandom(3).hex()}"
-            self._segment.write(self._folder / name)
-            segments.append({"name": name, "passages": self._segment.passages})
+        segments += write_segments(self._records, self._folder, len(segments) + 1)
         self._store.commit(mergetype=writing.NO_MERGE)
         self._ix.close()
         store.write_json(listing, segments)
