@@ -115,7 +115,7 @@ class SegmentWriter:
             "term_hash": keys[by_hash, 0], "term_check": keys[by_hash, 1],
             "term_start": term_start.astype(np.int64),
             "post_doc": docs[starts].astype(np.uint32),
-            "post_pos": np.r_[starts, len(positions)].astype(np.int64),
+            "post_pos": np.r_[starts, len(positions)].astype(np.uint32 if len(positions) < 2**32 else np.int64),
             "positions": positions.astype(pos_type),
         }
         values: dict[str, list[str]] = {}
