@@ -34,7 +34,8 @@ from indexer.query.plan import ParsedQuery, parse_query
 from indexer.search.facets import facet_values
 from indexer.search.rank import Candidate, rerank
 from indexer.search.spans import TextMatcher, match_spans, snippet
-from indexer.search.suggest import Lexicon, suggestions
+from indexer.search.suggest import Lexicon, Probe, suggestions
+from indexer.text.words import get_tokenizer
 from indexer.weights import MATCH_ALIAS, RERANK_DEPTH
 
 
@@ -93,8 +94,10 @@ class Searcher:
 
     def warm(self) -> None:
         """Read what the first search would (the facet columns: about a second at 200k
-        passages), so that a server's first answers are as quick as the rest."""
+        passages; jieba's dictionary, which long terms and spellings use: about a
+        second), so that a server's first answers are as quick as the rest."""
         self.index.warm()
+        get_tokenizer()
 
     def refresh(self) -> bool:
         """Switch to a newer build if one was published; True if it did."""
@@ -198,7 +201,10 @@ class Searcher:
         hits = tuple(self._hit(c.fields, c.final or c.score, parsed) for c in ranked)
         hints = ()
         if run.total == 0 and run.complete and not parsed.empty:
-            hints = suggestions(request, parsed, self.lexicon, lambda r: self._total(engine, r, deadline))
+            def count(changed: SearchRequest) -> int:
+                return self._total(engine, changed, deadline)
+
+            hints = suggestions(request, parsed, self.lexicon, count, Probe(engine, count, deadline))
         return SearchResult(request, run.total, hits, facet_values(run.counts, request), notices, hints,
                             complete=run.complete)
 
