@@ -175,7 +175,8 @@ class Searcher:
             else:
                 run = engine.run(plan, request, max(RERANK_DEPTH, wanted), deadline)
             result = self._result(engine, request, parsed, run, notices, deadline)
-            if plan is not None and run.complete and run.total < wanted and plan.has_partials:
+            # On the last page of the full matches, a full one too (page 1 when there are none), or past it.
+            if plan is not None and run.complete and run.total <= wanted and plan.has_partials:
                 result = self._with_partial(engine, request, plan, result, deadline)
         except Exception as exc:
             self._raise_if_damaged(exc)

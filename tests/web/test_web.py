@@ -112,7 +112,10 @@ def test_partial_hits_have_the_shape_of_hits(client):
 @pytest.mark.parametrize("page, per_page, partial", [
     (1, 5, False),  # 8 full matches: page 1 of 2 is not the last
     (2, 5, True),
-    (1, 8, False),  # a last page the full matches fill: partial ones only when they leave room
+    (1, 8, True),  # a last page the full matches fill: the partial ones after them all the same
+    (1, 10, True),
+    (1, 7, False),  # 8 full matches: page 1 of 2
+    (2, 7, True),
     (3, 5, True),  # past the end: no hits, the partial ones still
 ])
 def test_partial_matches_come_on_the_last_page_only(client, page, per_page, partial):
