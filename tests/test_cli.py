@@ -65,6 +65,9 @@ def test_search_json_is_the_api_shape(index_dir, capsys):
      ["(page 2)", "not counted in the 8 above); the best 5\n"], []),
     (["八代"], ["12 passages match '八代'\n"], ["部分符合", "缺少"]),
     (["熊本 半導體", "--limit", "5"], ["8 passages match"], ["部分符合", "缺少"]),  # not the last page
+    (["熊本 半導體", "--limit", "8"],  # a last page the full matches fill
+     ["8 passages match", "部分符合: 17 passages hold only some of the words (not counted in the 8 above); "
+                          "the best 8\n"], []),
 ])
 def test_search_lists_partial_matches_after_the_full_ones(index_dir, capsys, monkeypatch, args, shown, absent):
     monkeypatch.setenv("JIAOLIU_SEARCH_SECONDS", "0")

@@ -6,7 +6,8 @@ against this one by tests/engine/test_contract.py:
 
 - `Engine`: writes its part of a build (`writer`) and opens it (`open`);
 - `EngineIndex`: one opened build, shared by threads; hands each thread an
-  `EngineSearcher`, and lists the jieba words it holds (for suggestions);
+  `EngineSearcher`, and lists words it holds, its Latin and digit words among
+  them (for spelling suggestions; CJK ones are found in the passages' text);
 - `EngineSearcher`: runs a query plan (`indexer.query.plan.ParsedQuery`) under a
   request's filters: the best N passages, the exact total, every facet's counts
   (each under the other filters), or the passages in date order; the passages
@@ -95,7 +96,8 @@ class EngineIndex(Protocol):
         """A searcher for the calling thread (searchers are not shared between threads)."""
 
     def words(self) -> Iterator[str]:
-        """The jieba words the build holds."""
+        """Words the build holds: at least every Latin and digit word of its passages'
+        text, alone or inside longer words (2014iclei); what else is ignored."""
 
     def warm(self) -> None:
         """Read ahead what the first search would."""

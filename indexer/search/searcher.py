@@ -34,7 +34,8 @@ from indexer.query.plan import ParsedQuery, parse_query
 from indexer.search.facets import facet_values
 from indexer.search.rank import Candidate, rerank
 from indexer.search.spans import TextMatcher, match_spans, snippet
-from indexer.search.suggest import Lexicon, suggestions
+from indexer.search.suggest import Lexicon, Probe, suggestions
+from indexer.text.words import get_tokenizer
 from indexer.weights import MATCH_ALIAS
 
 
@@ -96,8 +97,10 @@ class Searcher:
 
     def warm(self) -> None:
         """Read what the first search would (the facet columns: about a second at 200k
-        passages), so that a server's first answers are as quick as the rest."""
+        passages; jieba's dictionary, which long terms and spellings use: about a
+        second), so that a server's first answers are as quick as the rest."""
         self.index.warm()
+        get_tokenizer()
 
     def refresh(self) -> bool:
         """Switch to a newer build if one was published; True if it did."""
@@ -175,7 +178,8 @@ class Searcher:
             else:
                 run = engine.run(plan, request, max(self.engine.rerank_depth, wanted), deadline)
             result = self._result(engine, request, parsed, run, notices, deadline)
-            if plan is not None and run.complete and run.total < wanted and plan.has_partials:
+            # On the last page of the full matches, a full one too (page 1 when there are none), or past it.
+            if plan is not None and run.complete and run.total <= wanted and plan.has_partials:
                 result = self._with_partial(engine, request, plan, result, deadline)
         except Exception as exc:
             self._raise_if_damaged(exc)
@@ -201,7 +205,10 @@ class Searcher:
         hits = tuple(self._hit(c.fields, c.final or c.score, parsed) for c in ranked)
         hints = ()
         if run.total == 0 and run.complete and not parsed.empty:
-            hints = suggestions(request, parsed, self.lexicon, lambda r: self._total(engine, r, deadline))
+            def count(changed: SearchRequest) -> int:
+                return self._total(engine, changed, deadline)
+
+            hints = suggestions(request, parsed, self.lexicon, count, Probe(engine, count, deadline))
         return SearchResult(request, run.total, hits, facet_values(run.counts, request), notices, hints,
                             complete=run.complete)
 

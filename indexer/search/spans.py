@@ -67,15 +67,25 @@ def match_spans(text: str, parsed: ParsedQuery, doc_id: str | None = None) -> li
     """Character spans of `text` where a positive term of the query matches, merged and sorted.
 
     Highlights agree with hits: 台 in the query marks 臺 in the text, 经济 marks
-    經濟, and an alias marks the name it stands for.
+    經濟, and an alias marks the name it stands for. A long term that the text
+    lacks marks those of its words it has, which found it as a partial match
+    (視訊會議: 視訊, 會議).
+
+    >>> from indexer.query.plan import parse_query
+    >>> text = "以視訊方式召開會議"
+    >>> [text[s:e] for s, e in match_spans(text, parse_query("視訊會議"))]
+    ['視訊', '會議']
     """
     if parsed.empty:
         return []
     matcher = TextMatcher(text)
     spans: list[tuple[int, int]] = []
     for term in parsed.terms:
-        literal, via_alias = matcher.unit_spans(parsed.units[term], doc_id)
+        unit = parsed.units[term]
+        literal, via_alias = matcher.unit_spans(unit, doc_id)
         spans.extend(literal + via_alias)
+        if not (literal or via_alias):
+            spans.extend(s for part in matcher.part_spans(unit) for s in part)
     return _merge(spans)
 
 

@@ -33,6 +33,8 @@ _CJK = (
     "\uac00-\ud7af"  # hangul
     "\U00020000-\U0003134f"
 )
+# One CJK character, as a regex (what makes unigrams and bigrams).
+CJK_CHAR = f"[{_CJK}]"
 # Letters and digits are separate words (2014ICLEI → 2014, iclei), so each can be searched.
 _ALL_CJK = re.compile(rf"[{_CJK}]+")
 _PIECES = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W\d{_CJK}_]+|\d+)|(?P<space>\s+)|(?P<other>.)", re.S)
@@ -69,6 +71,24 @@ def grams(folded: str) -> Iterator[Gram]:
             pos += 1
         elif kind == "other":
             pos += 1
+
+
+def is_cjk(text: str) -> bool:
+    """Whether `text` is one run of CJK characters (what makes unigrams and bigrams).
+
+    >>> is_cjk("八代市"), is_cjk("iclei"), is_cjk("2014")
+    (True, False, False)
+    """
+    return bool(_ALL_CJK.fullmatch(text))
+
+
+def latin_words(folded: str) -> list[str]:
+    """The Latin and digit words of folded text, as the grams have them.
+
+    >>> latin_words("2014iclei減災 cities’")
+    ['2014', 'iclei', 'cities']
+    """
+    return [piece.group() for piece in _PIECES.finditer(folded) if piece.lastgroup == "word"]
 
 
 def phrase_units(query: str) -> list[list[str]]:

@@ -57,6 +57,11 @@ def test_malformed_or_empty_queries_give_a_notice(query, notice):
         ("成松 由紀夫議長", '"成松 由紀夫"', "<mark>成松 由紀夫</mark>議長"),
         ("八代市、熊本縣", "市熊", "八代市、熊本縣"),  # never across punctuation
         ("<b>八代</b>", "八代", "&lt;b&gt;<mark>八代</mark>&lt;/b&gt;"),
+        # a long term the text lacks: the words that found it as a partial match
+        ("以視訊方式召開會議", "視訊會議", "以<mark>視訊</mark>方式召開<mark>會議</mark>"),
+        ("本次會議", "視訊會議", "本次<mark>會議</mark>"),
+        ("視訊會議後另開會議", "視訊會議", "<mark>視訊會議</mark>後另開會議"),  # the term itself: only it
+        ("熊本視訊會議與會議", "熊本 視訊會議", "<mark>熊本視訊會議</mark>與會議"),
     ],
 )
 def test_marks_land_on_the_original_characters(text, query, marked):

@@ -112,7 +112,10 @@ def test_partial_hits_have_the_shape_of_hits(client):
 @pytest.mark.parametrize("page, per_page, partial", [
     (1, 5, False),  # 8 full matches: page 1 of 2 is not the last
     (2, 5, True),
-    (1, 8, False),  # a last page the full matches fill: partial ones only when they leave room
+    (1, 8, True),  # a last page the full matches fill: the partial ones after them all the same
+    (1, 10, True),
+    (1, 7, False),  # 8 full matches: page 1 of 2
+    (2, 7, True),
     (3, 5, True),  # past the end: no hits, the partial ones still
 ])
 def test_partial_matches_come_on_the_last_page_only(client, page, per_page, partial):
@@ -120,6 +123,17 @@ def test_partial_matches_come_on_the_last_page_only(client, page, per_page, part
     assert data["total"] == 8
     assert bool(data["partial"]) == bool(data["partial_total"]) == partial
     assert len(data["partial"]) <= per_page
+
+
+def test_partial_hits_of_a_long_term_mark_the_words_they_have(client, all_hits):
+    data = client.get("/api/search", query_string={"q": "視訊會議", "per_page": 100}).json
+    assert data["partial"]
+    for hit in data["partial"]:  # found by 視訊 or 會議: those are marked, in the snippet's window
+        words = {hit["snippet_text"][s:e] for s, e in hit["snippet_marks"]}
+        assert words and words <= {"視訊", "會議"}
+        assert "<mark>視訊</mark>" in hit["snippet"] or "<mark>會議</mark>" in hit["snippet"]
+    for hit in all_hits(client, q="視訊會議"):  # full hits: the whole term only
+        assert {hit["snippet_text"][s:e] for s, e in hit["snippet_marks"]} == {"視訊會議"}
 
 
 def test_snippets_are_escaped_html_with_only_mark_tags(client, all_hits):

@@ -28,7 +28,7 @@ from whoosh.fields import ID, STORED, Schema
 
 from indexer.engine.arrays.evaluate import Evaluator, Postings
 from indexer.engine.arrays.parallel import write_segments
-from indexer.engine.arrays.segment import CODED, LENGTHS, Segment
+from indexer.engine.arrays.segment import CODED, LATIN, LENGTHS, Segment
 from indexer.engine.counting import FACET_FILTERS, no_counts
 from indexer.engine.deadline import Deadline, SearchTimeout
 from indexer.engine.protocol import Run
@@ -37,12 +37,11 @@ from indexer.index.records import PassageRecord
 from indexer.models import SearchRequest
 from indexer.query.plan import ParsedQuery
 from indexer.text.dates import day_number
-from indexer.text.words import taiwan_dictionary
 from indexer.weights import RERANK_DEPTH
 
 FOLDER = "arrays"
 # Bump when what a segment holds or how it is read changes.
-ARRAYS_VERSION = "1"
+ARRAYS_VERSION = "3"
 _STORED = ("passage_id", "ordinal", "title", "heading", "text", "date", "prior", "city", "year", "kind",
            "agency", "countries")
 
@@ -175,6 +174,7 @@ class ArraysIndex:
     def __init__(self, folder: Path):
         listing = store.read_json(folder / "segments.json")
         self.segments = [Segment(folder / entry["name"]) for entry in listing]
+        self._segment_folders = [folder / entry["name"] for entry in listing]
         for entry, segment in zip(listing, self.segments, strict=True):
             if segment.passages != entry["passages"]:
                 raise ValueError(f"segment {entry['name']} holds {segment.passages} passages, "
@@ -200,13 +200,13 @@ class ArraysIndex:
         return ArraysSearcher(self, self._store.searcher())
 
     def words(self) -> Iterator[str]:
-        """The dictionary's words (the engine keeps no jieba words of its own; suggestions
-        offer only words that find something)."""
-        with open(taiwan_dictionary(), encoding="utf-8") as lines:
-            for line in lines:
-                word = line.split(" ", 1)[0].strip()
-                if word:
-                    yield word
+        """The Latin and digit words of every segment's text (the engine keeps no jieba
+        words; suggestions find CJK spellings in the passages themselves)."""
+        for segment in self._segment_folders:
+            with open(segment / LATIN, encoding="utf-8") as lines:
+                for line in lines:
+                    if word := line.rstrip("\n"):
+                        yield word
 
     def warm(self) -> None:
         for column in self.columns.codes.values():

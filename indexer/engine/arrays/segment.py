@@ -13,7 +13,9 @@ cache, and opening one costs milliseconds):
   (grams in the passage's text, heading path and report title, for BM25), `chars`
   (the text's length), `prior`, `ordinal`, `span_start`/`span_end` (YYYYMMDD, 0 when
   undated), `doc` / `city` / `year` / `kind` / `agency` as codes into
-  `values.json`, and the countries as `country_start` / `country_code`.
+  `values.json`, and the countries as `country_start` / `country_code`;
+- `latin.txt`: the Latin and digit words of the passages' text, sorted, one a line
+  (the index's own spellings of them, for suggestions: `ArraysIndex.words`).
 
 Later builds never write into a segment: a passage deleted later is listed in
 the build's deletions (`engine.py`).
@@ -32,6 +34,7 @@ import numpy as np
 from indexer.engine.arrays.tokens import gram_lists
 from indexer.index.records import PassageRecord
 from indexer.text.fold import fold
+from indexer.text.grams import is_cjk
 
 CODED = ("doc", "city", "year", "kind", "agency")
 # The fields a passage's grams come from: its text (what matches), its heading path and
@@ -39,6 +42,8 @@ CODED = ("doc", "city", "year", "kind", "agency")
 # the field's prefix + the gram, in the same lexicon.
 FIELDS = {"text": "", "heading": "h\x1f", "title": "t\x1f"}
 LENGTHS = {"text": "length", "heading": "heading_length", "title": "title_length"}
+_PREFIXES = tuple(p for p in FIELDS.values() if p)
+LATIN = "latin.txt"  # the text's Latin and digit terms
 
 
 def term_key(term: str) -> tuple[int, int]:
@@ -138,6 +143,8 @@ class SegmentWriter:
         for name, data in arrays.items():
             np.save(folder / f"{name}.npy", data, allow_pickle=False)
         (folder / "values.json").write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
+        latin = sorted(t for t in self._vocab if not t.startswith(_PREFIXES) and not is_cjk(t))
+        (folder / LATIN).write_text("".join(f"{t}\n" for t in latin), encoding="utf-8")
 
 
 class Segment:
