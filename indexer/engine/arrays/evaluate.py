@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.engine.arrays.segment import FIELDS, Segment, term_key
+from indexer.engine.arrays.batch import term_key
+from indexer.engine.arrays.segment import FIELDS, Segment
 from indexer.engine.deadline import Deadline
 from indexer.query import syntax
 from indexer.query.plan import ParsedQuery, Runs, Unit

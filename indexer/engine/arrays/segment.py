@@ -23,18 +23,15 @@ the build's deletions (`engine.py`).
 
 from __future__ import annotations
 
-import hashlib
 import json
-from array import array
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
-from indexer.engine.arrays.tokens import gram_lists
+from indexer.engine.arrays.batch import FIELD_TAGS, Classes, batch_grams
 from indexer.index.records import PassageRecord
 from indexer.text.fold import fold
-from indexer.text.grams import is_cjk
 
 CODED = ("doc", "city", "year", "kind", "agency")
 # The fields a passage's grams come from: its text (what matches), its heading path and
@@ -42,83 +39,85 @@ CODED = ("doc", "city", "year", "kind", "agency")
 # the field's prefix + the gram, in the same lexicon.
 FIELDS = {"text": "", "heading": "h\x1f", "title": "t\x1f"}
 LENGTHS = {"text": "length", "heading": "heading_length", "title": "title_length"}
-_PREFIXES = tuple(p for p in FIELDS.values() if p)
 LATIN = "latin.txt"  # the text's Latin and digit terms
 
 
-def term_key(term: str) -> tuple[int, int]:
-    """A term's (hash, check): two 64-bit halves of its BLAKE2b digest. Python's own
-    hash() changes from process to process; the pair makes a collision between
-    two terms of an archive's lexicon (a few million) far less likely than a disk error."""
-    digest = hashlib.blake2b(term.encode("utf-8"), digest_size=16).digest()
-    return int.from_bytes(digest[:8], "little"), int.from_bytes(digest[8:], "little")
-
-
 class SegmentWriter:
-    """Collects passages, then writes them as one segment."""
+    """Collects passages, then writes them as one segment. Their grams are cut a batch
+    of BATCH passages at a time (`batch.batch_grams`)."""
+
+    BATCH = 2000
 
     def __init__(self):
-        self._vocab: dict[str, int] = {}
-        self._terms = array("i")
-        self._docs = array("i")
-        self._positions = array("i")
+        self._keys: list[np.ndarray] = []
+        self._checks: list[np.ndarray] = []
+        self._docs: list[np.ndarray] = []
+        self._positions: list[np.ndarray] = []
+        self._latin: set[str] = set()
+        self._classes = Classes()
+        self._words: dict[int, dict[str, tuple[int, int]]] = {tag: {} for tag in FIELD_TAGS.values()}
+        self._pending: list[PassageRecord] = []
         self._columns: dict[str, list] = {name: [] for name in (*CODED, *LENGTHS.values(), "chars", "prior",
                                                                 "ordinal", "span_start", "span_end", "countries")}
         self.passages = 0
-        self._title: tuple[str, list[int], list[int]] = ("", [], [])  # the last title's grams, reused
-
-    def _grams(self, text: str, prefix: str) -> tuple[list[int], list[int]]:
-        """The term numbers and positions of `text`'s grams, the terms under `prefix`."""
-        vocab = self._vocab
-        texts, positions = gram_lists(fold(text))
-        return [vocab.setdefault(prefix + t, len(vocab)) for t in texts], positions
-
-    def _title_grams(self, title: str) -> tuple[list[int], list[int]]:
-        # A report's passages come one after another and share its title.
-        if self._title[0] != title:
-            self._title = (title, *self._grams(title, FIELDS["title"]))
-        return self._title[1], self._title[2]
 
     def add(self, records: Iterable[PassageRecord]) -> None:
-        cols = self._columns
         for r in records:
-            lengths = {}
-            for field, (terms, positions) in (("text", self._grams(r.text, "")),
-                                              ("heading", self._grams(r.heading, FIELDS["heading"])),
-                                              ("title", self._title_grams(r.title))):
-                self._terms.extend(terms)
-                self._docs.extend([self.passages] * len(terms))
-                self._positions.extend(positions)
-                lengths[LENGTHS[field]] = len(terms)
+            self._pending.append(r)
+            if len(self._pending) >= self.BATCH:
+                self._flush()
+
+    def _flush(self) -> None:
+        batch, self._pending = self._pending, []
+        if not batch:
+            return
+        cols = self._columns
+        for field, prefix in FIELDS.items():
+            folded = [fold(getattr(r, field)) for r in batch]
+            grams = batch_grams(folded, FIELD_TAGS[prefix], self._classes, self._words[FIELD_TAGS[prefix]])
+            self._keys.append(grams.keys)
+            self._checks.append(grams.checks)
+            self._docs.append(grams.passages + self.passages)
+            self._positions.append(grams.positions)
+            cols[LENGTHS[field]].extend(np.bincount(grams.passages, minlength=len(batch)).tolist())
+            if field == "text":
+                self._latin.update(grams.words)
+        for r in batch:
             for name, value in (("doc", r.doc_id), ("city", r.city), ("year", r.year), ("kind", r.kind),
-                                ("agency", r.agency), *lengths.items(), ("chars", len(r.text)), ("prior", r.prior),
+                                ("agency", r.agency), ("chars", len(r.text)), ("prior", r.prior),
                                 ("ordinal", r.ordinal), ("countries", r.countries)):
                 cols[name].append(value)
             start, end = r.span or (0, 0)
             cols["span_start"].append(start)
             cols["span_end"].append(end)
-            self.passages += 1
+        self.passages += len(batch)
 
     def write(self, folder: Path) -> None:
+        self._flush()
         folder.mkdir(parents=True)
-        keys = np.array([term_key(t) for t in self._vocab], dtype=np.uint64).reshape(-1, 2)
-        by_hash = np.argsort(keys[:, 0], kind="stable")
-        rank = np.empty_like(by_hash)
-        rank[by_hash] = np.arange(len(by_hash))
-        terms = rank[np.frombuffer(self._terms, dtype=np.int32)] if len(self._terms) else np.zeros(0, np.int64)
-        docs = np.frombuffer(self._docs, dtype=np.int32)
-        positions = np.frombuffer(self._positions, dtype=np.int32)
-        order = np.argsort(terms, kind="stable")  # (doc, position) order kept within a term
-        terms, docs, positions = terms[order], docs[order], positions[order]
-        # A posting starts wherever the term or the passage changes.
-        starts = np.flatnonzero(np.r_[True, (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1])]) \
-            if len(terms) else np.zeros(0, np.int64)
-        post_terms = terms[starts]
-        term_start = np.searchsorted(post_terms, np.arange(len(keys) + 1))
+        keys, checks = _joined(self._keys, np.uint64), _joined(self._checks, np.uint64)
+        docs, positions = _joined(self._docs, np.int32), _joined(self._positions, np.int32)
+        self._keys = self._checks = self._docs = self._positions = []
+        # by term, keeping (passage, position) order within a term
+        order = np.argsort(keys, kind="stable")
+        sorted_keys, sorted_checks = keys[order], checks[order]
+        if np.any((sorted_keys[1:] == sorted_keys[:-1]) & (sorted_checks[1:] != sorted_checks[:-1])):
+            # two words share 61 bits of hash: keep them apart by their checks too
+            order = np.lexsort((checks, keys))
+            sorted_keys, sorted_checks = keys[order], checks[order]
+        keys, checks = sorted_keys, sorted_checks
+        docs, positions = docs[order], positions[order]
+        del order, sorted_keys, sorted_checks
+        term_change = np.empty(len(keys), dtype=bool)
+        if len(keys):
+            term_change[0] = True
+            term_change[1:] = (keys[1:] != keys[:-1]) | (checks[1:] != checks[:-1])
+        starts = np.flatnonzero(term_change | np.r_[True, docs[1:] != docs[:-1]]) if len(keys) else np.zeros(0, np.int64)
+        term_firsts = np.flatnonzero(term_change)
         pos_type = np.uint16 if len(positions) == 0 or positions.max() < 2**16 else np.uint32
         arrays = {
-            "term_hash": keys[by_hash, 0], "term_check": keys[by_hash, 1],
-            "term_start": term_start.astype(np.int64),
+            "term_hash": keys[term_firsts], "term_check": checks[term_firsts],
+            "term_start": np.r_[np.searchsorted(starts, term_firsts), len(starts)].astype(np.int64),
             "post_doc": docs[starts].astype(np.uint32),
             "post_pos": np.r_[starts, len(positions)].astype(np.uint32 if len(positions) < 2**32 else np.int64),
             "positions": positions.astype(pos_type),
@@ -143,8 +142,13 @@ class SegmentWriter:
         for name, data in arrays.items():
             np.save(folder / f"{name}.npy", data, allow_pickle=False)
         (folder / "values.json").write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
-        latin = sorted(t for t in self._vocab if not t.startswith(_PREFIXES) and not is_cjk(t))
-        (folder / LATIN).write_text("".join(f"{t}\n" for t in latin), encoding="utf-8")
+        (folder / LATIN).write_text("".join(f"{t}\n" for t in sorted(self._latin)), encoding="utf-8")
+
+
+
+
+def _joined(chunks: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=dtype)
 
 
 class Segment:
