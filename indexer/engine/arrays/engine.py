@@ -93,15 +93,19 @@ class ArraysWriter:
 
     def commit(self) -> None:
         listing = self._folder / "segments.json"
-        segments = store.read_json(listing) if listing.is_file() else []
-        deleted_dir = self._folder / "deleted"
-        deleted_dir.mkdir(exist_ok=True)
-        for entry in segments:
-            _write_deleted(deleted_dir, entry["name"], self._folder / entry["name"], self._deleted)
-        if self._segment.passages:
-            name = f"s{len(segments) + 1:05d}-{os.urandom(3).hex()}"
-            self._segment.write(self._folder / name)
-            segments.append({"name": name, "passages": self._segment.passages})
+        try:
+            segments = store.read_json(listing) if listing.is_file() else []
+            deleted_dir = self._folder / "deleted"
+            deleted_dir.mkdir(exist_ok=True)
+            for entry in segments:
+                _write_deleted(deleted_dir, entry["name"], self._folder / entry["name"], self._deleted)
+            if self._segment.passages:
+                name = f"s{len(segments) + 1:05d}-{os.urandom(3).hex()}"
+                self._segment.write(self._folder / name)
+                segments.append({"name": name, "passages": self._segment.passages})
+        except BaseException:
+            self.cancel()  # whoosh's write lock is released (and the next build in this process can run)
+            raise
         self._store.commit(mergetype=writing.NO_MERGE)
         self._ix.close()
         store.write_json(listing, segments)
@@ -191,6 +195,9 @@ class ArraysIndex:
         self._store = whoosh_index.open_dir(str(folder / "store"))
         if self._store.doc_count_all() != len(live):
             raise ValueError(f"the store holds {self._store.doc_count_all()} passages, the arrays {len(live)}")
+        if self._store.doc_count() != int(live.sum()):
+            raise ValueError(f"the store holds {self._store.doc_count()} passages not deleted, "
+                             f"the arrays {int(live.sum())}")
         self._filters: dict[tuple, dict[str, np.ndarray]] = {}
         self._lock = threading.Lock()
 
