@@ -9,6 +9,9 @@ Its part of a build is the folder `arrays/`:
 - `store/`: a whoosh index of the passages' stored fields only, written with
   whoosh's NO_MERGE so that its document numbers are the segments' numbers
   (whoosh numbers deleted documents too until it merges, and it never merges here).
+
+When the segments pile up (one per build) or too many of their passages are
+deleted, a build's commit rewrites them and the store as one (`merge.py`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.fields import ID, STORED, Schema
 
+from indexer.engine.arrays import merge
 from indexer.engine.arrays.evaluate import Evaluator, Postings
 from indexer.engine.arrays.segment import CODED, LENGTHS, Segment, SegmentWriter
 from indexer.engine.counting import FACET_FILTERS, no_counts
@@ -108,6 +112,8 @@ class ArraysWriter:
             raise
         self._store.commit(mergetype=writing.NO_MERGE)
         self._ix.close()
+        if merge.due(self._folder, segments):
+            segments = merge.compact(self._folder, segments, _store_schema())
         store.write_json(listing, segments)
 
     def cancel(self) -> None:
