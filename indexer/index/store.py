@@ -151,7 +151,7 @@ def link_tree(source: Path, target: Path) -> None:
         dest = target / path.relative_to(source)
         if path.is_dir():
             dest.mkdir(parents=True, exist_ok=True)
-        elif path.name != "WRITELOCK":
+        elif not path.name.endswith("WRITELOCK"):  # whoosh's lock (MAIN_WRITELOCK): each build has its own
             dest.parent.mkdir(parents=True, exist_ok=True)
             os.link(path, dest)
 

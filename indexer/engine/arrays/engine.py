@@ -9,6 +9,9 @@ Its part of a build is the folder `arrays/`:
 - `store/`: a whoosh index of the passages' stored fields only, written with
   whoosh's NO_MERGE so that its document numbers are the segments' numbers
   (whoosh numbers deleted documents too until it merges, and it never merges here).
+
+When the segments pile up (one per build) or too many of their passages are
+deleted, a build's commit rewrites them and the store as one (`merge.py`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.fields import ID, STORED, Schema
 
+from indexer.engine.arrays import merge
 from indexer.engine.arrays.evaluate import Evaluator, Postings
 from indexer.engine.arrays.parallel import write_segments
 from indexer.engine.arrays.segment import CODED, LATIN, LENGTHS, Segment
@@ -95,14 +99,20 @@ class ArraysWriter:
 
     def commit(self) -> None:
         listing = self._folder / "segments.json"
-        segments = store.read_json(listing) if listing.is_file() else []
-        deleted_dir = self._folder / "deleted"
-        deleted_dir.mkdir(exist_ok=True)
-        for entry in segments:
-            _write_deleted(deleted_dir, entry["name"], self._folder / entry["name"], self._deleted)
-        segments += write_segments(self._records, self._folder, len(segments) + 1)
+        try:
+            segments = store.read_json(listing) if listing.is_file() else []
+            deleted_dir = self._folder / "deleted"
+            deleted_dir.mkdir(exist_ok=True)
+            for entry in segments:
+                _write_deleted(deleted_dir, entry["name"], self._folder / entry["name"], self._deleted)
+            segments += write_segments(self._records, self._folder, len(segments) + 1)
+        except BaseException:
+            self.cancel()  # whoosh's write lock is released (and the next build in this process can run)
+            raise
         self._store.commit(mergetype=writing.NO_MERGE)
         self._ix.close()
+        if merge.due(self._folder, segments):
+            segments = merge.compact(self._folder, segments, _store_schema())
         store.write_json(listing, segments)
 
     def cancel(self) -> None:
@@ -193,6 +203,9 @@ class ArraysIndex:
         self._store = whoosh_index.open_dir(str(folder / "store"))
         if self._store.doc_count_all() != len(live):
             raise ValueError(f"the store holds {self._store.doc_count_all()} passages, the arrays {len(live)}")
+        if self._store.doc_count() != int(live.sum()):
+            raise ValueError(f"the store holds {self._store.doc_count()} passages not deleted, "
+                             f"the arrays {int(live.sum())}")
         self._filters: dict[tuple, dict[str, np.ndarray]] = {}
         self._lock = threading.Lock()
 

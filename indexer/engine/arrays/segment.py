@@ -155,6 +155,8 @@ class Segment:
     """A written segment, memory-mapped."""
 
     def __init__(self, folder: Path):
+        self.folder = folder
+
         def load(name: str) -> np.ndarray:
             return np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
 
