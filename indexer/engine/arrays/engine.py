@@ -31,7 +31,7 @@ from whoosh.fields import ID, STORED, Schema
 
 from indexer.engine.arrays import merge
 from indexer.engine.arrays.evaluate import Evaluator, Postings
-from indexer.engine.arrays.parallel import write_segments
+from indexer.engine.arrays.parallel import run_forked, segment_jobs
 from indexer.engine.arrays.segment import CODED, LATIN, LENGTHS, Segment
 from indexer.engine.counting import FACET_FILTERS, no_counts
 from indexer.engine.deadline import Deadline, SearchTimeout
@@ -78,23 +78,19 @@ class ArraysEngine:
 
 
 class ArraysWriter:
+    """Collects a build's deletions and new passages; `commit` writes the store and the
+    segments side by side (`parallel.py`)."""
+
     def __init__(self, folder: Path, ix):
         self._folder = folder
         self._ix = ix
-        self._store = ix.writer()
         self._records: list[PassageRecord] = []
         self._deleted: set[str] = set()
 
     def delete(self, doc_id: str) -> None:
-        self._store.delete_by_term("doc_id", doc_id)
         self._deleted.add(doc_id)
 
     def add(self, records: Iterable[PassageRecord]) -> None:
-        records = list(records)
-        for r in records:
-            self._store.add_document(doc_id=r.doc_id, passage_id=r.passage_id, ordinal=r.ordinal, title=r.title,
-                                     heading=r.heading, text=r.text, date=r.date, prior=r.prior, city=r.city,
-                                     year=r.year, kind=r.kind, agency=r.agency, countries=",".join(r.countries))
         self._records.extend(records)
 
     def commit(self) -> None:
@@ -105,18 +101,35 @@ class ArraysWriter:
             deleted_dir.mkdir(exist_ok=True)
             for entry in segments:
                 _write_deleted(deleted_dir, entry["name"], self._folder / entry["name"], self._deleted)
-            segments += write_segments(self._records, self._folder, len(segments) + 1)
-        except BaseException:
-            self.cancel()  # whoosh's write lock is released (and the next build in this process can run)
-            raise
-        self._store.commit(mergetype=writing.NO_MERGE)
-        self._ix.close()
+            entries, jobs = segment_jobs(self._records, self._folder, len(segments) + 1)
+            written = run_forked([self._write_store, *jobs], len(self._records))
+            if written[1:] != [entry["passages"] for entry in entries]:
+                raise RuntimeError(f"segments written with {written[1:]} passages, not {entries}")
+            segments += entries
+        finally:
+            self._ix.close()
         if merge.due(self._folder, segments):
             segments = merge.compact(self._folder, segments, _store_schema())
         store.write_json(listing, segments)
 
+    def _write_store(self) -> int:
+        """The store's deletions and new passages, committed without merging (its numbers
+        must stay the segments'); cancelled on any error, so that its lock is released."""
+        writer = self._ix.writer()
+        try:
+            for doc_id in sorted(self._deleted):
+                writer.delete_by_term("doc_id", doc_id)
+            for r in self._records:
+                writer.add_document(doc_id=r.doc_id, passage_id=r.passage_id, ordinal=r.ordinal, title=r.title,
+                                    heading=r.heading, text=r.text, date=r.date, prior=r.prior, city=r.city,
+                                    year=r.year, kind=r.kind, agency=r.agency, countries=",".join(r.countries))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=writing.NO_MERGE)
+        return len(self._records)
+
     def cancel(self) -> None:
-        self._store.cancel()
         self._ix.close()
 
 

@@ -1,17 +1,20 @@
-"""Writing a build's new passages as segments, in several processes when they are many.
+"""Writing a build's new passages, in several processes when they are many.
 
-Cutting a city archive's passages into grams and sorting the postings is
-Python and numpy work for one core; the passages split into one segment per
-core cost the same work in half the time on two (a search reads a few
-segments as fast as one). The processes are forked after the passages are
-collected, so they read them from the parent's memory instead of a pipe.
+Three pieces of work make a build's arrays part, each Python and numpy work for
+one core: cutting the passages into grams and sorting the postings (one
+segment per core: a search reads a few segments as fast as one) and writing
+the whoosh store of their stored fields. They run side by side in forked
+processes, which read the passages from the parent's memory instead of a pipe
+(a 200k-passage build: 75 s with the store written first, docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from indexer.engine.arrays.segment import SegmentWriter
 from indexer.index.records import PassageRecord
@@ -19,40 +22,49 @@ from indexer.index.records import PassageRecord
 # From this many new passages on, a build writes one segment per core.
 PARALLEL_FROM = 20_000
 
-_PENDING: list[PassageRecord] = []  # what the forked processes read
+T = TypeVar("T")
+_JOBS: list[Callable[[], object]] = []  # what the forked processes run, by number
 
 
-def _write(task: tuple[int, int, str]) -> int:
-    start, end, folder = task
-    return _write_local(_PENDING[start:end], folder)
+def _run(number: int) -> object:
+    return _JOBS[number]()
 
 
-def write_segments(records: list[PassageRecord], folder: Path, first: int) -> list[dict]:
-    """Write `records` as segments of `folder`, numbered from `first`, in order; returns
-    their entries for segments.json. Records of one report stay in one segment."""
+def run_forked(jobs: list[Callable[[], T]], passages: int) -> list[T]:
+    """Each job's result, in order; the jobs run in forked processes (one per core)
+    when they are about PARALLEL_FROM `passages` or more, else here one after another
+    (forking costs more than a small build)."""
+    cores = os.cpu_count() or 1
+    if len(jobs) < 2 or cores < 2 or passages < PARALLEL_FROM:
+        return [job() for job in jobs]
+    global _JOBS
+    _JOBS = list(jobs)
+    try:
+        with multiprocessing.get_context("fork").Pool(min(cores, len(jobs))) as pool:
+            return pool.map(_run, range(len(jobs)), chunksize=1)
+    finally:
+        _JOBS = []
+
+
+def segment_jobs(records: list[PassageRecord], folder: Path, first: int) -> tuple[list[dict], list[Callable[[], int]]]:
+    """The segments `records` make in `folder`, numbered from `first` (their entries for
+    segments.json, the passage counts still to fill in), and the jobs that write them."""
     if not records:
-        return []
+        return [], []
     parts = (os.cpu_count() or 1) if len(records) >= PARALLEL_FROM else 1
     bounds = _cuts(records, parts)
-    names = [f"s{first + i:05d}-{os.urandom(3).hex()}" for i in range(len(bounds) - 1)]
-    tasks = [(bounds[i], bounds[i + 1], str(folder / name)) for i, name in enumerate(names)]
-    if len(tasks) == 1:
-        counts = [_write_local(records, tasks[0][2])]
-    else:
-        global _PENDING
-        _PENDING = records
-        try:
-            with multiprocessing.get_context("fork").Pool(len(tasks)) as pool:
-                counts = pool.map(_write, tasks)
-        finally:
-            _PENDING = []
-    return [{"name": name, "passages": count} for name, count in zip(names, counts, strict=True)]
+    entries, jobs = [], []
+    for i in range(len(bounds) - 1):
+        name = f"s{first + i:05d}-{os.urandom(3).hex()}"
+        entries.append({"name": name, "passages": bounds[i + 1] - bounds[i]})
+        jobs.append(lambda start=bounds[i], end=bounds[i + 1], target=folder / name: _write(records[start:end], target))
+    return entries, jobs
 
 
-def _write_local(records: list[PassageRecord], folder: str) -> int:
+def _write(records: list[PassageRecord], folder: Path) -> int:
     writer = SegmentWriter()
     writer.add(records)
-    writer.write(Path(folder))
+    writer.write(folder)
     return writer.passages
 
 
