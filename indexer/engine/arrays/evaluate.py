@@ -98,10 +98,19 @@ class Postings:
         chunks = [p.segment.post_doc[p.start:p.end].astype(np.int64) + p.offset for p in self.parts(gram)]
         return np.concatenate(chunks) if chunks else np.zeros(0, np.int64)
 
-    def frequencies(self, gram: str) -> np.ndarray:
-        """How often `gram` occurs in each of `passages_of(gram)`."""
-        chunks = [np.diff(p.segment.post_pos[p.start:p.end + 1]) for p in self.parts(gram)]
-        return np.concatenate(chunks) if chunks else np.zeros(0, np.int64)
+    def within(self, gram: str, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the passages of the mask `wanted` that hold `gram`, how often it occurs in each)."""
+        docs, counts = [], []
+        for p in self.parts(gram):
+            holding = p.segment.post_doc[p.start:p.end].astype(np.int64) + p.offset
+            chosen = np.flatnonzero(wanted[holding])
+            if len(chosen):
+                bounds = p.segment.post_pos
+                docs.append(holding[chosen])
+                counts.append(bounds[p.start + chosen + 1].astype(np.int64) - bounds[p.start + chosen])
+        if not docs:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(docs), np.concatenate(counts)
 
     def keys(self, gram: str, shift: int, within: np.ndarray) -> np.ndarray:
         """(passage << 32) + position + shift for every occurrence of `gram` in a passage
@@ -257,12 +266,10 @@ class Evaluator:
 
     def _occurrences(self, runs: Runs, docs: np.ndarray, wanted: np.ndarray) -> np.ndarray:
         """About how often a form occurs in each of `docs`: its rarest gram's count."""
-        counts = np.zeros(len(docs), dtype=np.float32)
-        gram = min((g for run in runs for g in run), key=self.p.frequency)
-        holding = self.p.passages_of(gram)
-        chosen = np.flatnonzero(wanted[holding])
-        counts[np.searchsorted(docs, holding[chosen])] = self.p.frequencies(gram)[chosen]
-        return counts
+        counts = np.zeros(self.p.passages, dtype=np.float32)
+        holding, tf = self.p.within(min((g for run in runs for g in run), key=self.p.frequency), wanted)
+        counts[holding] = tf
+        return counts[docs]
 
     def scores(self, docs: np.ndarray, wanted: np.ndarray, parts: bool = False) -> np.ndarray:
         """BM25 of the passages `docs` (ascending; `wanted` their mask) for the positive
@@ -277,21 +284,18 @@ class Evaluator:
                     for run in runs:
                         for gram in run:
                             weights[gram] = max(weights.get(gram, 0.0), weight)
-        score = np.zeros(len(docs), dtype=np.float32)
+        score = np.zeros(self.p.passages, dtype=np.float32)  # dense: adding is then one scatter per term
         for gram, weight in weights.items():
             if not weight:
                 continue
             self._check()
             for field, boost in FIELD_BOOSTS.items():
                 term = FIELDS[field] + gram
-                holding = self.p.passages_of(term)
-                if not len(holding):
+                frequency = self.p.frequency(term)
+                if not frequency:
                     continue
-                idf = math.log(self.p.doc_count / (len(holding) + 1)) + 1.0
-                chosen = np.flatnonzero(wanted[holding])
-                if not len(chosen):
-                    continue
-                tf = self.p.frequencies(term)[chosen].astype(np.float32)
-                at = holding[chosen]
-                score[np.searchsorted(docs, at)] += boost * weight * idf * tf * (K1 + 1) / (tf + self.p.norms[field][at])
-        return score
+                idf = math.log(self.p.doc_count / (frequency + 1)) + 1.0
+                at, tf = self.p.within(term, wanted)
+                tf = tf.astype(np.float32)
+                score[at] += boost * weight * idf * tf * (K1 + 1) / (tf + self.p.norms[field][at])
+        return score[docs]
