@@ -167,7 +167,7 @@ class Evaluator:
         keys = None
         for i, gram in enumerate(run):
             mine = self.p.keys(gram, len(run) - i, within)
-            keys = mine if keys is None else np.intersect1d(keys, mine, assume_unique=True)
+            keys = mine if keys is None else _common(keys, mine)
             if not len(keys):
                 return np.zeros(self.p.passages, dtype=bool)
         return self._mask(keys >> 32)  # a passage once per place it matches: the mask takes them all
@@ -299,3 +299,13 @@ class Evaluator:
                 tf = tf.astype(np.float32)
                 score[at] += boost * weight * idf * tf * (K1 + 1) / (tf + self.p.norms[field][at])
         return score[docs]
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values both sorted arrays of distinct values hold, ascending: a binary search of
+    the shorter in the longer (np.intersect1d sorts both again, 3× slower here)."""
+    if len(a) > len(b):
+        a, b = b, a
+    at = np.searchsorted(b, a)
+    at[at == len(b)] = 0
+    return a[b[at] == a]
