@@ -265,7 +265,8 @@ class ArraysIndex:
                 mask &= end >= day_from
             masks["year"] = mask
         with self._lock:
-            if len(self._filters) > 256:
+            # a mask is a byte per passage: keep about 32 MB of them (16 requests of 5 filters at 400k)
+            if len(self._filters) >= max(4, 32_000_000 // (5 * max(1, len(self.postings.live)))):
                 self._filters.clear()
             self._filters[key] = masks
         return masks
