@@ -45,7 +45,15 @@ def test_a_signal_mid_build_leaves_the_previous_build_serving(served, sig):
     corpus, index, build = served
     for n in range(60):  # enough that the build is still writing when the signal comes
         (corpus / f"taipei-{n:02d}.txt").write_bytes(TAIPEI.read_bytes() + f"\n\n附錄 {n}。\n".encode())
-    child = subprocess.Popen([sys.executable, "-m", "indexer", "index", "--corpus", str(corpus),
+    # Each report written takes 50 ms more, so that the build is surely still writing when
+    # the signal comes (a build of these 60 small reports alone can end before it does).
+    slowed = ("import sys, time\n"
+              "from indexer.index import store\n"
+              "write = store.write_report\n"
+              "store.write_report = lambda *args: (time.sleep(0.05), write(*args))[1]\n"
+              "from indexer.cli import main\n"
+              "sys.exit(main(sys.argv[1:]))\n")
+    child = subprocess.Popen([sys.executable, "-c", slowed, "index", "--corpus", str(corpus),
                               "--index", str(index)], cwd=REPO, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
     try:
