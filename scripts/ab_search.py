@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/ab_search.py --index var/bench-200k/index --base 58f5bc6 [--queries 60] [--json]
     .venv/bin/python scripts/ab_search.py --index var/bench-200k/index --engine-a whoosh --engine-b whoosh
+    .venv/bin/python scripts/ab_search.py --index var/ix-whoosh --engine-a whoosh --index-b var/ix-arrays --engine-b arrays
 
 Two commits (--base COMMIT): the `indexer` package of that commit is taken out
 of git into a temporary folder as `indexer_base` (side "base") and searches
@@ -10,9 +11,10 @@ checkout's own). The base may be from before the stage packages (the flat
 layout).
 
 Two engines (--engine-a NAME --engine-b NAME): the installed package on both
-sides, as Searcher(index, engine=NAME) (names in indexer.engine.ENGINES); the
-index must hold both engines' parts. With --base too, the base searches with
-engine A and the work tree with engine B.
+sides, as Searcher(index, engine=NAME) (names in indexer.engine.ENGINES); a
+build is made for one engine, so side B searches --index-b (built with
+JIAOLIU_ENGINE=B) when the engines differ. With --base too, the base searches
+with engine A and the work tree with engine B.
 
 Both sides search with the benchmark's query mix (scripts/bench.py),
 alternating per query (A B, B A, …) so that whatever else the machine does
@@ -82,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", help="the commit to compare the work tree with")
     parser.add_argument("--engine-a", help=f"side A's engine ({', '.join(ENGINES)}); with --base, the base's")
     parser.add_argument("--engine-b", help="side B's engine; with --base, the work tree's")
+    parser.add_argument("--index-b", type=Path, help="side B's index (default: --index)")
     parser.add_argument("--queries", type=int, default=60)
     parser.add_argument("--warm-up", type=int, default=12)
     parser.add_argument("--time-limit", type=float, default=None,
@@ -95,14 +98,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.base:
             checkout_base(args.base, Path(tmp))
             sys.path.insert(0, tmp)  # for indexer_base; the installed indexer keeps its own name
-            sides = {"base": ("indexer_base", args.engine_a), "work tree": ("indexer", args.engine_b)}
+            sides = {"base": ("indexer_base", args.engine_a, args.index),
+                     "work tree": ("indexer", args.engine_b, args.index_b or args.index)}
         else:
-            sides = {"A": ("indexer", args.engine_a), "B": ("indexer", args.engine_b)}
+            sides = {"A": ("indexer", args.engine_a, args.index), "B": ("indexer", args.engine_b, args.index_b or args.index)}
         engines = {}
-        for name, (package, engine) in sides.items():
+        for name, (package, engine, index) in sides.items():
             label = f"{name} ({engine})" if engine else name
             try:
-                engines[label] = open_side(package, args.index, engine, args.time_limit)
+                engines[label] = open_side(package, index, engine, args.time_limit)
             except ValueError as exc:  # an unknown engine
                 parser.error(str(exc))
         mix = query_mix(args.queries)

@@ -51,17 +51,18 @@ CHEAP = [{"q": "八代"}, {"q": "八代 港口"}, {"q": '"SusHi Tech Tokyo"'}, {
 
 
 def common_characters(index: Path, count: int = 40) -> list[str]:
-    """The `count` one-character grams found in the most passages."""
-    from whoosh import index as whoosh_index
+    """The `count` ideographs found in the most passages (read from the build's reports,
+    so it works on every engine's build)."""
+    from collections import Counter
 
     from indexer.index import store
 
-    ix = whoosh_index.open_dir(str(store.current_build(index) / "whoosh"))
-    with ix.reader() as reader:
-        singles = [(reader.doc_frequency("grams", t), t.decode("utf-8"))
-                   for t in reader.lexicon("grams") if len(t.decode("utf-8")) == 1
-                   and "\u4e00" <= t.decode("utf-8") <= "\u9fff"]
-    return [c for _n, c in sorted(singles, reverse=True)[:count]]
+    build = store.current_build(index)
+    passages: Counter = Counter()
+    for entry in store.read_json(build / "catalog.json"):
+        for passage in store.read_report(build, entry["doc_id"]).passages:
+            passages.update({c for c in passage.text if "\u4e00" <= c <= "\u9fff"})
+    return [c for c, _n in passages.most_common(count)]
 
 
 def attacks(chars: list[str]) -> list[dict]:
