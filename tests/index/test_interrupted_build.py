@@ -47,7 +47,10 @@ def test_a_signal_mid_build_leaves_the_previous_build_serving(served, sig):
         (corpus / f"taipei-{n:02d}.txt").write_bytes(TAIPEI.read_bytes() + f"\n\n附錄 {n}。\n".encode())
     # Each report written takes 50 ms more, so that the build is surely still writing when
     # the signal comes (a build of these 60 small reports alone can end before it does).
-    slowed = ("import sys, time\n"
+    # SIGINT raises KeyboardInterrupt even when this test runs in the background of a
+    # shell, which starts it with SIGINT ignored (and the child would inherit that).
+    slowed = ("import signal, sys, time\n"
+              "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
               "from indexer.index import store\n"
               "write = store.write_report\n"
               "store.write_report = lambda *args: (time.sleep(0.05), write(*args))[1]\n"
