@@ -9,6 +9,7 @@ Here every step is a vectorised operation over a whole posting list or column:
 - `segment.py`: one build's postings and columns, written with numpy and memory-mapped;
 - `parallel.py`: a build's new passages as one segment per core when they are many;
 - `merge.py`: many segments (and their deleted passages) merged into one;
+- `columns.py`: every passage's filter and facet values, across segments;
 - `evaluate.py`: a query plan as masks over the passages, and their BM25 scores;
 - `engine.py`: the engine of `indexer.engine.protocol`, with whoosh as the store of
   the passages' stored fields (one whoosh document per passage, numbered alike).
