@@ -31,6 +31,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import indexer.engine.arrays.evaluate as evaluate_module
 import indexer.index.build as build_module
 from indexer.engine.arrays import batch as batch_module
 from indexer.engine.arrays import merge
@@ -586,3 +587,23 @@ def test_two_terms_of_one_hash_are_told_apart_before_and_after_compaction(tmp_pa
             segment = Segment(store.current_build(index) / "arrays" / entry["name"])
             if segment.term(term_key("sushi")) is not None:
                 assert segment.term(term_key("sushi")) != segment.term(term_key("tokyo"))
+
+
+def test_out_of_time_while_ranking_every_match_is_still_counted(engine_index_dir, monkeypatch):
+    """A deadline that passes after the matching (the ranking is the rest of the work):
+    the exact total and facets, the first passages in date order, marked incomplete."""
+    from indexer.engine.deadline import SearchTimeout
+
+    searcher = Searcher(engine_index_dir("arrays"), time_limit=30)
+    request = parse_search_request({"q": "八代"})
+    whole = searcher.search(request)
+
+    def out_of_time(*_args, **_kwargs):
+        raise SearchTimeout
+
+    monkeypatch.setattr(evaluate_module.Evaluator, "relevance", out_of_time)
+    cut = searcher.search(request)
+    assert not cut.complete and cut.total == whole.total > 0 and cut.facets == whole.facets
+    assert {(h.doc_id, h.passage_id) for h in cut.hits} <= {
+        (h.doc_id, h.passage_id) for h in searcher.export(parse_search_request({"q": "八代", "sort": "newest"}))}
+    assert len(cut.hits) == min(10, whole.total)

@@ -278,22 +278,26 @@ class ArraysSearcher:
 
     def run(self, plan: ParsedQuery | None, request: SearchRequest, limit: int,
             deadline: Deadline | None = None) -> Run:
+        """Out of time while matching: nothing found (`complete` False); out of time while
+        ranking: every match counted, the first `limit` in date order instead."""
         masks = self._index.filters(request)
-        try:
-            if plan is None:
-                match = self._index.postings.live
-                evaluator = None
-            else:
-                evaluator = Evaluator(self._index.postings, plan, deadline)
+        if plan is None:
+            evaluator, match = None, self._index.postings.live
+        else:
+            evaluator = Evaluator(self._index.postings, plan, deadline)
+            try:
                 match = evaluator.full()
-            docs, counts = self._counts(match, masks)
-            if evaluator is None or request.sort != "relevance":
-                best = [(0.0, int(d)) for d in self._date_order(docs, request.sort != "oldest")[:limit]]
-            else:
-                best = _best(*evaluator.relevance(docs), docs, limit)
-            return Run(best, len(docs), counts)
-        except SearchTimeout:
-            return Run([], 0, no_counts(), complete=False)
+            except SearchTimeout:
+                return Run([], 0, no_counts(), complete=False)
+        docs, counts = self._counts(match, masks)
+        if evaluator is not None and request.sort == "relevance":
+            try:
+                return Run(_best(*evaluator.relevance(docs), docs, limit), len(docs), counts)
+            except SearchTimeout:
+                dated = self._date_order(docs, newest=True)[:limit]
+                return Run([(0.0, int(d)) for d in dated], len(docs), counts, complete=False)
+        dated = self._date_order(docs, request.sort != "oldest")[:limit]
+        return Run([(0.0, int(d)) for d in dated], len(docs), counts)
 
     def partial(self, plan: ParsedQuery, request: SearchRequest, limit: int,
                 deadline: Deadline | None = None) -> Run:
