@@ -21,6 +21,9 @@ from indexer.index.records import PassageRecord
 
 # From this many new passages on, a build writes one segment per core.
 PARALLEL_FROM = 20_000
+# A segment's writer holds about 22 KB a passage while it sorts (2.2 GB for 100k): larger
+# builds write more segments than cores, two at a time.
+MAX_SEGMENT_PASSAGES = 250_000
 
 T = TypeVar("T")
 _JOBS: list[Callable[[], object]] = []  # what the forked processes run, by number
@@ -52,6 +55,7 @@ def segment_jobs(records: list[PassageRecord], folder: Path, first: int) -> tupl
     if not records:
         return [], []
     parts = (os.cpu_count() or 1) if len(records) >= PARALLEL_FROM else 1
+    parts = max(parts, -(-len(records) // MAX_SEGMENT_PASSAGES))
     bounds = _cuts(records, parts)
     entries, jobs = [], []
     for i in range(len(bounds) - 1):
