@@ -96,6 +96,13 @@ def _plan(corpus_dir: Path, previous: dict | None, previous_ids: dict[str, str],
     files = list_corpus(corpus_dir, previous_ids)
     tasks = []
     done = 0
+
+    def read(name: str) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, len(files), f"reading {name}")
+
     for file in files:
         try:
             if file.problem:
@@ -103,25 +110,21 @@ def _plan(corpus_dir: Path, previous: dict | None, previous_ids: dict[str, str],
             data = read_bytes(file.path, corpus_dir)
         except UnreadableReport as exc:
             plan.skipped.append((file.name, str(exc)))
-            done += 1
+            read(file.name)
             continue
         entry = known.get(file.name)
         if entry is not None and entry["sha256"] == content_hash(data) and entry["doc_id"] == file.doc_id:
             plan.kept.append(entry)
-            done += 1
-            if progress:
-                progress(done, len(files), f"reading {file.name}")
+            read(file.name)
         else:
             tasks.append((file.name, file.path, corpus_dir, data, file.doc_id))
-    for read in read_all(tasks):
-        done += 1
-        if read.report is None:
-            plan.skipped.append((read.name, read.problem))
+    for done_reading in read_all(tasks):
+        if done_reading.report is None:
+            plan.skipped.append((done_reading.name, done_reading.problem))
         else:
-            plan.fresh.append(read.report)
-            plan.aliases[read.report.doc_id] = read.aliases
-        if progress:
-            progress(done, len(files), f"reading {read.name}")
+            plan.fresh.append(done_reading.report)
+            plan.aliases[done_reading.report.doc_id] = done_reading.aliases
+        read(done_reading.name)
     plan.skipped.sort(key=lambda skip: skip[0])
     kept_ids = {entry["doc_id"] for entry in plan.kept}
     fresh_ids = {report.doc_id for report in plan.fresh}

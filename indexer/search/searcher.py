@@ -243,16 +243,18 @@ class Searcher:
             self._mapped_checked = now
             problem = store.damage(self.build, self._mapped_files)
             if problem:
-                raise IndexDamaged(f"the index in {self.index_dir} is damaged ({problem}); "
-                                   f"repair it with: jiaoliu index --index {self.index_dir}")
+                raise self._damaged(problem)
 
     def _raise_if_damaged(self, exc: Exception) -> None:
         """IndexDamaged from `exc` if the files being served have changed on disk
         (a segment truncated or removed under a running server)."""
         problem = store.damage(self.build, self.manifest)
         if problem:
-            raise IndexDamaged(f"the index in {self.index_dir} is damaged ({problem}); "
-                               f"repair it with: jiaoliu index --index {self.index_dir}") from exc
+            raise self._damaged(problem) from exc
+
+    def _damaged(self, problem: str) -> IndexDamaged:
+        return IndexDamaged(f"the index in {self.index_dir} is damaged ({problem}); "
+                            f"repair it with: jiaoliu index --index {self.index_dir}")
 
     def export(self, request: SearchRequest, limit: int = 1000) -> list[Hit]:
         """The first `limit` hits of a search in its order, from one run of it (for CSV)."""

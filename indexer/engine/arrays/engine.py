@@ -136,10 +136,10 @@ class ArraysWriter:
 def _write_deleted(deleted_dir: Path, name: str, folder: Path, doc_ids: set[str]) -> None:
     """The segment's deleted passages: those deleted before, and the passages of `doc_ids`.
     Written through a new file: the old one is a hard link into the build being served."""
-    path = deleted_dir / f"{name}.npy"
-    before = np.load(path, allow_pickle=False) if path.is_file() else np.zeros(0, np.uint32)
     if not doc_ids:
         return
+    path = deleted_dir / f"{name}.npy"
+    before = merge.deleted(deleted_dir.parent, name)
     segment = Segment(folder)
     codes = [i for i, d in enumerate(segment.values["doc"]) if d in doc_ids]
     now = np.flatnonzero(np.isin(segment.columns["doc"], codes)).astype(np.uint32)
@@ -155,7 +155,6 @@ class ArraysIndex:
     def __init__(self, folder: Path):
         listing = store.read_json(folder / "segments.json")
         self.segments = [Segment(folder / entry["name"]) for entry in listing]
-        self._segment_folders = [folder / entry["name"] for entry in listing]
         for entry, segment in zip(listing, self.segments, strict=True):
             if segment.passages != entry["passages"]:
                 raise ValueError(f"segment {entry['name']} holds {segment.passages} passages, "
@@ -164,9 +163,7 @@ class ArraysIndex:
         live = np.ones(sum(s.passages for s in self.segments), dtype=bool)
         offset = 0
         for entry, segment in zip(listing, self.segments, strict=True):
-            path = folder / "deleted" / f"{entry['name']}.npy"
-            if path.is_file():
-                live[offset + np.load(path, allow_pickle=False).astype(np.int64)] = False
+            live[offset + merge.deleted(folder, entry["name"]).astype(np.int64)] = False
             offset += segment.passages
         self.postings = Postings(self.segments, live, self.columns.codes["doc"], self.columns.tables["doc"],
                                  {field: self.columns.codes[name] for field, name in LENGTHS.items()},
@@ -186,15 +183,15 @@ class ArraysIndex:
     def words(self) -> Iterator[str]:
         """The Latin and digit words of every segment's text (the engine keeps no jieba
         words; suggestions find CJK spellings in the passages themselves)."""
-        for segment in self._segment_folders:
-            with open(segment / LATIN, encoding="utf-8") as lines:
+        for segment in self.segments:
+            with open(segment.folder / LATIN, encoding="utf-8") as lines:
                 for line in lines:
                     if word := line.rstrip("\n"):
                         yield word
 
     def warm(self) -> None:
-        for column in self.columns.codes.values():
-            column.sum()
+        """Nothing to read ahead: the columns are read when the index opens, and the
+        postings are mapped (the page cache, shared by the workers, warms them)."""
 
     def filters(self, request: SearchRequest) -> dict[str, np.ndarray]:
         """{facet: mask of the passages its filter keeps}, for the filters the request sets."""
