@@ -28,3 +28,7 @@ class IndexDamaged(IndexNotFound):
 
 class DiskFull(JiaoliuError):
     """A build ran out of disk space; it was discarded and the previous build still serves."""
+
+
+class UnknownEngine(JiaoliuError, ValueError):
+    """JIAOLIU_ENGINE (or an engine asked for by name) is none of indexer.engine.ENGINES."""

@@ -246,3 +246,10 @@ def test_a_terminal_gets_reverse_video_and_a_pipe_brackets():
     cut = Snippet("與八代市\x1b締結", ((1, 3),))
     assert terminal_snippet(cut, colour=False) == "與【八代】市\\x1b締結"
     assert terminal_snippet(cut, colour=True) == "與\x1b[7m八代\x1b[0m市\\x1b締結"
+
+
+def test_an_unknown_engine_setting_is_named_in_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("JIAOLIU_ENGINE", "lucene")
+    assert main(["index", "--corpus", str(tmp_path), "--index", str(tmp_path / "index")]) == 1
+    err = capsys.readouterr().err
+    assert "unknown engine 'lucene'" in err and "arrays, whoosh" in err and "Traceback" not in err

@@ -5,12 +5,14 @@ and the engines behind it: `arrays` (numpy postings and columns, the default) an
 from __future__ import annotations
 
 from indexer.engine.protocol import Engine
+from indexer.errors import UnknownEngine
 
 ENGINES = ("arrays", "whoosh")
 
 
 def get_engine(name: str | None = None) -> Engine:
-    """The engine of that name (None: the JIAOLIU_ENGINE setting's); ValueError for an unknown one."""
+    """The engine of that name (None: the JIAOLIU_ENGINE setting's); UnknownEngine (a
+    ValueError and a JiaoliuError, so the CLI says it in one line) for an unknown one."""
     if name is None:
         from indexer import settings
 
@@ -23,4 +25,4 @@ def get_engine(name: str | None = None) -> Engine:
         from indexer.engine.arrays.engine import ArraysEngine
 
         return ArraysEngine()
-    raise ValueError(f"unknown engine {name!r}; known: {', '.join(ENGINES)}")
+    raise UnknownEngine(f"unknown engine {name!r} (JIAOLIU_ENGINE); known: {', '.join(ENGINES)}")
