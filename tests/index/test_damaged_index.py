@@ -122,3 +122,15 @@ def test_every_file_of_a_build_is_recorded_with_its_size(built):
     assert manifest["files"] == store.file_sizes(build)
     assert any(name.startswith(manifest["settings"]["engine"] + "/") for name in manifest["files"])
     assert store.damage(build, manifest) is None
+
+
+def test_a_build_for_another_engine_is_served_by_its_own_and_rebuilt_for_the_setting(built, monkeypatch):
+    corpus, index = built  # built for the default engine, arrays
+    expected = Searcher(index).search(parse_search_request({"q": "八代"})).total
+    with pytest.raises(IndexDamaged, match="built for the arrays engine, not whoosh.*JIAOLIU_ENGINE=whoosh"):
+        Searcher(index, engine="whoosh")
+    monkeypatch.setenv("JIAOLIU_ENGINE", "whoosh")
+    assert Searcher(index).search(parse_search_request({"q": "八代"})).total == expected  # served as built
+    summary = build_index(corpus, index)  # the setting changed: rebuilt from scratch for it
+    assert not summary.up_to_date and summary.indexed
+    assert Searcher(index, engine="whoosh").search(parse_search_request({"q": "八代"})).total == expected
