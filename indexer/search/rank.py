@@ -61,6 +61,7 @@ def rerank(candidates: list[Candidate], parsed: ParsedQuery) -> list[Candidate]:
     best_bm25 = max(c.score % COORD for c in candidates) or 1.0
     whole = "".join(parsed.terms)
     whole_unit = make_unit(whole) if len(parsed.terms) > 1 else None
+    folded_terms = [fold(t) for t in parsed.terms]
     for cand in candidates:
         text, doc_id = cand.fields["text"], cand.fields["doc_id"]
         matcher = TextMatcher(text)
@@ -70,7 +71,7 @@ def rerank(candidates: list[Candidate], parsed: ParsedQuery) -> list[Candidate]:
             literal, via_alias = matcher.unit_spans(parsed.units[term], doc_id)
             spans.append(literal + via_alias)
         heading = fold(cand.fields.get("heading", ""))
-        in_heading = any(fold(t) in heading for t in parsed.terms)
+        in_heading = any(t in heading for t in folded_terms)
         exact = bool(whole_unit and whole_unit.forms and matcher.form_spans(whole_unit.forms[0]))
         matched_chars = sum(e - s for term_spans in spans for s, e in term_spans)
         density = min(1.0, DENSITY_SCALE * matched_chars / max(len(text), 1))

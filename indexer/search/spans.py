@@ -22,9 +22,13 @@ class TextMatcher:
 
     def __init__(self, text: str):
         self.folded = fold(text)
+        self._runs: dict[tuple[str, ...], list[tuple[int, int]]] = {}  # the ranking asks twice
 
     def run_spans(self, run: tuple[str, ...]) -> list[tuple[int, int]]:
-        return [m.span() for m in run_pattern(run).finditer(self.folded)]
+        found = self._runs.get(run)
+        if found is None:
+            found = self._runs[run] = [m.span() for m in run_pattern(run).finditer(self.folded)]
+        return found
 
     def form_spans(self, runs: Runs) -> list[tuple[int, int]]:
         """Spans of a form, or [] unless every run of it occurs."""
@@ -122,9 +126,13 @@ def snippet(text: str, spans: list[Span], width: int = 160) -> Snippet:
         end = min(len(text), start + width)
         end = max([end] + [e for s, e in spans if s < end < e])
     inside = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start]
-    window, where = _tracked_sub(_HEADING_MARK, "", text[start:end], list(range(end - start + 1)))
-    window, where = _tracked_sub(_BREAKS, " ", window, where)
-    marks = tuple((where[s], where[e]) for s, e in inside if where[s] < where[e])
+    window = text[start:end]
+    if "#" in window or "\n" in window or "\t" in window:  # else nothing to flatten (most windows)
+        window, where = _tracked_sub(_HEADING_MARK, "", window, list(range(end - start + 1)))
+        window, where = _tracked_sub(_BREAKS, " ", window, where)
+        marks = tuple((where[s], where[e]) for s, e in inside if where[s] < where[e])
+    else:
+        marks = tuple((s, e) for s, e in inside if s < e)
     if start > 0:
         window, marks = "…" + window, tuple((s + 1, e + 1) for s, e in marks)
     if end < len(text):

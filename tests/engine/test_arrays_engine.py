@@ -245,6 +245,7 @@ def _check_stored(index: Path) -> None:
     reports = {}
     for _s, number in run.best:
         fields = engine.stored(number)
+        assert fields == engine._store.stored_fields(number)  # read directly = read through whoosh
         doc_id = fields["doc_id"]
         if doc_id not in reports:
             reports[doc_id] = {r.passage_id: r for r in passage_records(searcher.report(doc_id))}

@@ -128,3 +128,6 @@ def test_facet_filters_and_sort_refused(params, message):
 def test_value_links_are_the_query_strings_they_stand_for(params, name, value):
     request = parse_search_request(params)
     assert value_links(request, name, page=None)(value) == query_string(request, page=None, **{name: value or None})
+    # a year: both ends of the range at once
+    assert value_links(request, "from", "to", page=None)(value) == query_string(
+        request, page=None, **{"from": value or None, "to": value or None})

@@ -121,3 +121,18 @@ def test_a_facet_lists_its_most_frequent_values_and_the_chosen_one(monkeypatch):
     shown = facets.facet_values(counts, parse_search_request({"q": "八代", "agency": "機關09"}))["agency"]
     assert [(v.value, v.count, v.selected) for v in shown] == [
         ("機關00", 100, False), ("機關01", 99, False), ("機關02", 98, False), ("機關09", 91, True)]
+
+
+@pytest.mark.parametrize("tally, shown", [
+    ({"乙": 5, "甲": 5, "丙": 5, "丁": 1}, sorted(["乙", "甲", "丙"])[:2]),  # ties by value
+    ({"a": 1, "b": 2}, ["b", "a"]),
+    ({"a": 3, "b": 3, "c": 9, "d": 3}, ["c", "a"]),
+    ({}, []),
+])
+def test_a_facets_values_are_cut_by_count_then_by_value(monkeypatch, tally, shown):
+    from collections import Counter
+
+    from indexer.search import facets
+
+    monkeypatch.setattr(facets, "MAX_VALUES", 2)
+    assert list(facets._most(Counter(tally))) == shown

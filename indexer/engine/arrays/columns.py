@@ -41,6 +41,8 @@ class Columns:
         self.country_code = _concat(codes)
         for name in (*LENGTHS.values(), "chars", "ordinal", "span_start", "span_end"):
             self.codes[name] = _concat([np.asarray(s.columns[name]) for s in segments])
+        # the tables as arrays, to name a facet's counts in one step
+        self.names = {name: np.array(table, dtype=object) for name, table in self.tables.items()}
         self.prior = _concat([np.asarray(s.columns["prior"]) for s in segments]).astype(np.float32)
 
     def code(self, name: str, value: str) -> int:

@@ -158,7 +158,9 @@ class Segment:
         self.folder = folder
 
         def load(name: str) -> np.ndarray:
-            return np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            # A plain view of the map: numpy's memmap subclass costs a Python call
+            # per slice, and a search slices thousands of times.
+            return np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
 
         self.term_hash = load("term_hash")
         self.term_check = load("term_check")
