@@ -608,3 +608,23 @@ def test_out_of_time_while_ranking_every_match_is_still_counted(engine_index_dir
     assert {(h.doc_id, h.passage_id) for h in cut.hits} <= {
         (h.doc_id, h.passage_id) for h in searcher.export(parse_search_request({"q": "八代", "sort": "newest"}))}
     assert len(cut.hits) == min(10, whole.total)
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "八代"}, {"q": "交流"}, {"q": "交流", "city": "臺中市"}, {"q": "市", "country": "日本"},
+    {"q": "合作", "kind": "出國報告", "from": "2019-01-01"}, {},
+])
+def test_facets_summed_per_report_are_the_facets_counted_per_passage(engine_index_dir, params):
+    """Facets whose value is the report's are summed from the matches per report; the
+    same counts as tallying every matching passage (the way a facet that differs within
+    a report is counted)."""
+    searcher = Searcher(engine_index_dir("arrays"), engine="arrays")
+    columns = searcher.index.columns
+    assert set(columns.by_report) == {"city", "year", "kind", "agency"}
+    assert columns.report_country_code is not None
+    request = parse_search_request(params)
+    summed = searcher.search(request)
+    columns.by_report, columns.report_country_code = {}, None
+    counted = searcher.search(request)
+    assert summed.facets == counted.facets and summed.total == counted.total
+    assert sum(v.count for v in summed.facets["city"]) > 0

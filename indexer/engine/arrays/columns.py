@@ -41,9 +41,38 @@ class Columns:
         self.country_code = _concat(codes)
         for name in (*LENGTHS.values(), "chars", "ordinal", "span_start", "span_end"):
             self.codes[name] = _concat([np.asarray(s.columns[name]) for s in segments])
+        self._by_report()
         # the tables as arrays, to name a facet's counts in one step
         self.names = {name: np.array(table, dtype=object) for name, table in self.tables.items()}
         self.prior = _concat([np.asarray(s.columns["prior"]) for s in segments]).astype(np.float32)
+
+    def _by_report(self) -> None:
+        """Each facet whose value is its report's (the same on every passage of a report) as
+        a column per report: a facet's counts are then summed from the matches per report,
+        one gather of the matches for all five facets instead of one each (the country
+        facet's lists were the dearest). A facet that differs within a report stays per passage."""
+        doc = self.codes["doc"]
+        reports = len(self.tables["doc"])
+        first = np.zeros(reports, dtype=np.int64)  # a passage of each report (0 for one with none)
+        first[doc[::-1]] = np.arange(len(doc) - 1, -1, -1)
+        self.by_report: dict[str, np.ndarray] = {}
+        for name in ("city", "year", "kind", "agency"):
+            per_report = self.codes[name][first] if len(doc) else np.zeros(0, np.int32)
+            if np.array_equal(per_report[doc], self.codes[name]):
+                self.by_report[name] = per_report
+        self.report_country_count = self.report_country_code = None
+        lengths = np.diff(self.country_start)
+        if len(doc):
+            mine = lengths[first]
+            same = np.array_equal(mine[doc], lengths)
+            at = np.repeat(self.country_start[first] - np.cumsum(mine) + mine, mine) + np.arange(int(mine.sum()))
+            codes = self.country_code[at]
+            if same:  # then every passage's list must be its report's
+                starts = np.r_[0, np.cumsum(mine)]
+                back = np.repeat(starts[doc] - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+                same = np.array_equal(codes[back], self.country_code)
+            if same:
+                self.report_country_count, self.report_country_code = mine, codes
 
     def code(self, name: str, value: str) -> int:
         table = self.tables[name]

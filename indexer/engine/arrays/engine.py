@@ -268,20 +268,34 @@ class ArraysSearcher:
                 chosen[names] = np.flatnonzero(kept)
             return chosen[names]
 
+        per_report: dict[frozenset, np.ndarray] = {}
+
+        def reports(names: frozenset) -> np.ndarray:
+            """How many of the selected matches each report holds."""
+            if names not in per_report:
+                per_report[names] = np.bincount(cols.codes["doc"][selected(names)], minlength=len(cols.tables["doc"]))
+            return per_report[names]
+
         counts: dict[str, Counter] = {}
         for facet in FACET_FILTERS:
-            docs = selected(frozenset(masks) - {facet})
-            if facet == "country":
+            names = frozenset(masks) - {facet}
+            size = len(cols.tables[facet])
+            if facet in cols.by_report:
+                tally = np.bincount(cols.by_report[facet], weights=reports(names), minlength=size)
+            elif facet == "country" and cols.report_country_code is not None:
+                weights = np.repeat(reports(names), cols.report_country_count)
+                tally = np.bincount(cols.report_country_code, weights=weights, minlength=size)
+            elif facet == "country":
+                docs = selected(names)
                 starts, ends = cols.country_start[docs], cols.country_start[docs + 1]
                 lengths = ends - starts
                 at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
-                tally = np.bincount(cols.country_code[at], minlength=len(cols.tables["country"]))
-                table = cols.names["country"]
+                tally = np.bincount(cols.country_code[at], minlength=size)
             else:
-                tally = np.bincount(cols.codes[facet][docs], minlength=len(cols.tables[facet]))
-                table = cols.names[facet]
+                tally = np.bincount(cols.codes[facet][selected(names)], minlength=size)
             held = np.flatnonzero(tally)
-            found = Counter(dict(zip(table[held].tolist(), tally[held].tolist(), strict=True)))
+            found = Counter(dict(zip(cols.names[facet][held].tolist(), tally[held].astype(np.int64).tolist(),
+                                     strict=True)))
             found.pop("", None)  # no value
             counts[facet] = found
         return selected(frozenset(masks)), counts
