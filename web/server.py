@@ -17,6 +17,7 @@ and deployment"; docs/DESIGN.md compares this with gunicorn).
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import resource
 import signal
@@ -81,6 +82,9 @@ def serve(make_app: Callable, sock: socket.socket, threads: int, workers: int,
         return 0
     if warm is not None:
         warm()
+    # What the parent loaded is never collected: out of the collector's sight, the
+    # workers' collections do not write to (and so copy) the pages that hold it.
+    gc.freeze()
     children: dict[int, float] = {}  # pid → when it started
     stopping = False
 

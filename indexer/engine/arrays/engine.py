@@ -27,7 +27,6 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import writing
-from whoosh.codec.whoosh3 import STORED_COLUMN
 from whoosh.fields import ID, STORED, Schema
 
 from indexer.engine.arrays import merge
@@ -35,6 +34,7 @@ from indexer.engine.arrays.columns import Columns
 from indexer.engine.arrays.evaluate import Evaluator, Postings
 from indexer.engine.arrays.parallel import run_forked, segment_jobs
 from indexer.engine.arrays.segment import LATIN, LENGTHS, Segment
+from indexer.engine.arrays.stored import StoredColumn
 from indexer.engine.counting import FACET_FILTERS, no_counts
 from indexer.engine.deadline import Deadline, SearchTimeout
 from indexer.engine.protocol import Run
@@ -233,14 +233,12 @@ class ArraysSearcher:
     def __init__(self, index: ArraysIndex, store_searcher):
         self._index = index
         self._store = store_searcher
-        # Each store segment's column of stored fields, read directly: whoosh's
-        # Searcher.stored_fields finds the segment and re-filters the fields on every
-        # call, 27 µs a passage against 12 (a search reads 30). Private to whoosh 2.7.5,
-        # which is pinned; tests compare the two readings.
+        # Each store segment's stored fields, read from the mapped files (stored.py):
+        # whoosh's own reader copies the column into every process and costs 27 µs a
+        # passage against 12 (a search reads 30); tests compare the two readings.
         leaves = store_searcher.reader().leaf_readers()
         self._stored_starts = [offset for _reader, offset in leaves]
-        self._stored_columns = [reader._perdoc._cached_reader("_stored", STORED_COLUMN)
-                                for reader, _offset in leaves]
+        self._stored_columns = [StoredColumn(reader) for reader, _offset in leaves]
 
     def size(self, plan: ParsedQuery, request: SearchRequest) -> int:
         """Gram runs the plan reads: every spelling and other name of every term, and a
@@ -356,7 +354,7 @@ class ArraysSearcher:
 
     def stored(self, number: int) -> dict:
         at = bisect.bisect_right(self._stored_starts, number) - 1
-        return self._stored_columns[at][number - self._stored_starts[at]] or {}
+        return self._stored_columns[at][number - self._stored_starts[at]]
 
     def close(self) -> None:
         self._store.close()
