@@ -628,3 +628,30 @@ def test_facets_summed_per_report_are_the_facets_counted_per_passage(engine_inde
     counted = searcher.search(request)
     assert summed.facets == counted.facets and summed.total == counted.total
     assert sum(v.count for v in summed.facets["city"]) > 0
+
+
+CACHED_QUERIES = ["八代", "八代市 港口", "港口交流", '"友好交流協定"', "姊妹市 OR 友好城市", "交流 -八代",
+                  "合作備忘錄", "熊本縣 半導體", "視訊會議"]
+
+
+@pytest.mark.parametrize("room", [10**9, 2], ids=["room for all", "room for two"])
+def test_cached_term_matches_answer_as_found_anew(engine_index_dir, monkeypatch, room):
+    """Every term kept (CACHE_FROM_POSTINGS 0), asked twice in turn, with room for all of
+    them or for two (each search then evicts others): the same answers as without a cache."""
+    def answers(searcher: Searcher) -> list:
+        found = []
+        for query in CACHED_QUERIES + CACHED_QUERIES[::-1]:
+            result = searcher.search(parse_search_request({"q": query, "per_page": "100"}))
+            found.append((query, result.total, [(h.doc_id, h.passage_id, round(h.score, 6)) for h in result.hits],
+                          result.partial_total, result.facets))
+        return found
+
+    monkeypatch.setattr(evaluate_module, "CACHE_FROM_POSTINGS", 10**12)
+    uncached = answers(Searcher(engine_index_dir("arrays"), engine="arrays"))
+    monkeypatch.setattr(evaluate_module, "CACHE_FROM_POSTINGS", 0)
+    monkeypatch.setattr(evaluate_module, "CACHE_BYTES", room)
+    searcher = Searcher(engine_index_dir("arrays"), engine="arrays")
+    cache = searcher.index.postings.masks
+    assert answers(searcher) == uncached
+    assert 0 < len(cache._masks) <= (10**9 if room > 2 else 1)
+    assert all(len(packed) == (searcher.index.postings.passages + 7) // 8 for packed in cache._masks.values())

@@ -16,6 +16,8 @@ Every step is one numpy operation over a posting list or a column:
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +46,10 @@ FIELD_BOOSTS = {"text": 1.0, "heading": HEADING_FIELD_BOOST, "title": TITLE_FIEL
 # than them (a binary search each), else picked by one gather over the whole list:
 # the two cost the same at about 1:25 (40k postings, 200k passages).
 SEARCH_RATIO = 32
+# A term whose runs of grams read this many postings is kept in the MaskCache (a bigram
+# alone is one scatter, never worth it); CACHE_BYTES of them (640 at 200k passages, 128 at 1M).
+CACHE_FROM_POSTINGS = 20_000
+CACHE_BYTES = 16 * 1024 * 1024
 
 
 @dataclass
@@ -75,6 +81,7 @@ class Postings:
         self.norms = {field: K1 * ((1 - B) + B * length / (float(length[live].mean() or 1.0) if count else 1.0))
                       for field, length in lengths.items()}
         self._parts: dict[str, list[Part]] = {}
+        self.masks = MaskCache(self.passages)
 
     def doc_codes(self, doc_ids) -> np.ndarray:
         return np.array([self._doc_code[d] for d in doc_ids if d in self._doc_code], dtype=np.int64)
@@ -149,6 +156,34 @@ class Postings:
         return np.concatenate(out) if out else np.zeros(0, np.int64)
 
 
+class MaskCache:
+    """The matches of terms that were dear to find (a long run over common grams: 姊妹市
+    reads 80k postings), kept a bit per passage for the searches that ask again; the most
+    recently used first, within CACHE_BYTES. A build never changes, so neither do they."""
+
+    def __init__(self, passages: int):
+        self.passages = passages
+        self._masks: OrderedDict[object, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self._room = max(1, CACHE_BYTES // max(1, (passages + 7) // 8))
+
+    def get(self, key) -> np.ndarray | None:
+        with self._lock:
+            packed = self._masks.get(key)
+            if packed is None:
+                return None
+            self._masks.move_to_end(key)
+        return np.unpackbits(packed, count=self.passages).view(bool)
+
+    def put(self, key, mask: np.ndarray) -> None:
+        packed = np.packbits(mask)
+        with self._lock:
+            self._masks[key] = packed
+            self._masks.move_to_end(key)
+            while len(self._masks) > self._room:
+                self._masks.popitem(last=False)
+
+
 class Evaluator:
     """One plan's masks and scores over a Postings; each unit is evaluated once."""
 
@@ -198,10 +233,30 @@ class Evaluator:
             mask &= self.run_mask(run, field, mask)
         return mask
 
+    def heading_mask(self, runs: Runs) -> np.ndarray:
+        """Passages whose heading path holds the form (cached as dear terms are)."""
+        key = ("heading", runs)
+        mask = self.p.masks.get(key)
+        if mask is None:
+            mask = self.runs_mask(runs, "heading")
+            if self._dear(list(runs), "heading"):
+                self.p.masks.put(key, mask)
+        return mask
+
+    def _dear(self, runs: list[tuple[str, ...]], field: str = "text") -> bool:
+        """Whether finding these runs reads CACHE_FROM_POSTINGS postings (worth keeping)."""
+        return sum(self.p.frequency(FIELDS[field] + g) for run in runs if len(run) > 1 for g in run) \
+            >= CACHE_FROM_POSTINGS
+
     def unit_mask(self, unit: Unit) -> np.ndarray:
         """Passages holding the unit in one of its spellings, or one of its other names where it holds."""
         cached = self._units.get(unit.text)
         if cached is not None:
+            return cached
+        key = (unit.forms, unit.alias_forms)
+        cached = self.p.masks.get(key)
+        if cached is not None:
+            self._units[unit.text] = cached
             return cached
         mask = np.zeros(self.p.passages, dtype=bool)
         for runs in unit.forms:
@@ -213,6 +268,8 @@ class Evaluator:
             mask |= found
         mask &= self.p.live
         self._units[unit.text] = mask
+        if self._dear([run for runs in (*unit.forms, *(r for _a, r, _d in unit.alias_forms)) for run in runs]):
+            self.p.masks.put(key, mask)
         return mask
 
     def node_mask(self, node) -> np.ndarray:
@@ -276,7 +333,7 @@ class Evaluator:
             unit = self.parsed.units[text]
             if not unit.forms:
                 continue
-            heading |= self.runs_mask(unit.forms[0], "heading", wanted)[docs]
+            heading |= self.heading_mask(unit.forms[0])[docs]
             matched += len(text) * self._occurrences(unit.forms[0], docs, wanted)
         score += HEADING_BONUS * heading
         score += DENSITY_BONUS * prior * np.minimum(1.0, DENSITY_SCALE * matched / np.maximum(self.p.chars[docs], 1))
