@@ -35,8 +35,9 @@ from indexer.weights import (
 @dataclass
 class Candidate:
     fields: dict
-    score: float  # whoosh's
+    score: float  # the engine's
     final: float = 0.0
+    matcher: TextMatcher | None = None  # where the query matches its text, once looked at
 
 
 def _proximity(spans_per_term: list[list[tuple[int, int]]]) -> float:
@@ -64,7 +65,7 @@ def rerank(candidates: list[Candidate], parsed: ParsedQuery) -> list[Candidate]:
     folded_terms = [fold(t) for t in parsed.terms]
     for cand in candidates:
         text, doc_id = cand.fields["text"], cand.fields["doc_id"]
-        matcher = TextMatcher(text)
+        matcher = cand.matcher = TextMatcher(text)
         tier = sum(matcher.satisfies(node, parsed, doc_id) for node in conjuncts)
         spans = []
         for term in parsed.terms:

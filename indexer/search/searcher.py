@@ -208,7 +208,7 @@ class Searcher:
             ranked = ranked[start:wanted]
         else:  # a page past the reranked head: only its own passages are read
             ranked = [Candidate(engine.stored(n), s) for s, n in run.best[start:wanted]]
-        hits = tuple(self._hit(c.fields, c.final or c.score, parsed) for c in ranked)
+        hits = tuple(self._hit(c.fields, c.final or c.score, parsed, c.matcher) for c in ranked)
         hints = ()
         if run.total == 0 and run.complete and not parsed.empty:
             def count(changed: SearchRequest) -> int:
@@ -226,10 +226,10 @@ class Searcher:
         ranked = rerank([Candidate(engine.stored(n), s) for s, n in found.best], plan)[:request.per_page]
         hits = []
         for cand in ranked:
-            matcher = TextMatcher(cand.fields["text"])
+            matcher = cand.matcher or TextMatcher(cand.fields["text"])
             missing = tuple(syntax.to_text(node) for node in plan.conjuncts()
                             if matcher.satisfies(node, plan, cand.fields["doc_id"]) < MATCH_ALIAS)
-            hits.append(replace(self._hit(cand.fields, cand.final or cand.score, plan), missing=missing))
+            hits.append(replace(self._hit(cand.fields, cand.final or cand.score, plan, matcher), missing=missing))
         return replace(result, partial=tuple(hits), partial_total=found.total,
                        complete=result.complete and found.complete)
 
@@ -267,7 +267,7 @@ class Searcher:
             return 0
         return engine.count(parsed, request, deadline)
 
-    def _hit(self, fields: dict, score: float, parsed: ParsedQuery) -> Hit:
+    def _hit(self, fields: dict, score: float, parsed: ParsedQuery, matcher: TextMatcher | None = None) -> Hit:
         text = fields["text"]
         return Hit(
             doc_id=fields["doc_id"],
@@ -277,7 +277,7 @@ class Searcher:
             date=fields.get("date"),
             heading=fields["heading"],
             text=text,
-            snippet=snippet(text, match_spans(text, parsed, fields["doc_id"])),
+            snippet=snippet(text, match_spans(text, parsed, fields["doc_id"], matcher)),
             score=score,
         )
 

@@ -67,7 +67,8 @@ class TextMatcher:
         return min(values) if isinstance(node, syntax.And) else max(values)
 
 
-def match_spans(text: str, parsed: ParsedQuery, doc_id: str | None = None) -> list[tuple[int, int]]:
+def match_spans(text: str, parsed: ParsedQuery, doc_id: str | None = None,
+                matcher: TextMatcher | None = None) -> list[tuple[int, int]]:
     """Character spans of `text` where a positive term of the query matches, merged and sorted.
 
     Highlights agree with hits: 台 in the query marks 臺 in the text, 经济 marks
@@ -82,7 +83,7 @@ def match_spans(text: str, parsed: ParsedQuery, doc_id: str | None = None) -> li
     """
     if parsed.empty:
         return []
-    matcher = TextMatcher(text)
+    matcher = matcher or TextMatcher(text)  # the ranking's, when it looked at this text already
     spans: list[tuple[int, int]] = []
     for term in parsed.terms:
         unit = parsed.units[term]

@@ -40,3 +40,17 @@ def test_stored_fields_read_from_the_map_are_whooshs(tmp_path, monkeypatch, comp
             assert len(column) == reader.doc_count_all()
             for n in range(len(column)):
                 assert column[n] == searcher.stored_fields(offset + n) == docs[offset + n]
+
+
+def test_a_passage_read_again_is_read_as_stored(tmp_path):
+    """The column remembers the passages it read last; what a caller does with one it got
+    does not change what the next caller gets."""
+    ix = FileStorage(str(tmp_path)).create_index(Schema(doc_id=ID(stored=True), text=STORED))
+    writer = ix.writer()
+    writer.add_document(doc_id="keelung", text="基隆")
+    writer.commit()
+    with ix.searcher() as searcher:
+        column = StoredColumn(searcher.reader().leaf_readers()[0][0])
+        first = column[0]
+        first["text"] = "changed"
+        assert column[0] == {"doc_id": "keelung", "text": "基隆"}
