@@ -4,8 +4,10 @@
                                      [--failures [N]] [--json] [--save DIR]
 
 Builds the engine's index of the corpus in a temporary directory, reads every
-passage back from it, turns the judged queries into qrels for those passages
-(indexer.evaluate.qrels_for) and runs each query through three systems:
+passage back from it, turns the judged queries into judged paragraphs and the
+passages that hold them (indexer.evaluate.judged_places: a hit earns each
+judged paragraph once, the best of those it holds) and runs each query through
+three systems:
 
 - jiaoliu:  Searcher.search with the query's filters, 10 per page;
 - textbook: whoosh in memory, jieba's ChineseAnalyzer on one TEXT field,
@@ -18,7 +20,8 @@ Prints nDCG@10, recall@10 and MRR overall and per query kind, and the number
 of jiaoliu hits that break a filter (wrong city, or a report whose
 [period start … report date] misses the date range).  --failures lists the
 worst jiaoliu queries; --json ends the output with one JSON line; --save
-writes qrels.json and run-<system>.json.  See docs/EVALUATION.md.
+writes qrels.json (judged paragraphs), holds.json (the paragraphs each passage
+holds) and run-<system>.json.  See docs/EVALUATION.md.
 """
 
 from __future__ import annotations
@@ -38,12 +41,13 @@ from indexer.errors import JiaoliuError
 from indexer.evaluate import (
     METRICS,
     evaluate,
-    qrels_for,
+    judged_places,
     report_span,
     satisfies,
     unmatched_judgments,
 )
 from indexer.index.build import build_index
+from indexer.ingest.corpus import read_corpus
 from indexer.models import passage_key
 from indexer.query.request import parse_search_request
 from indexer.search.searcher import Searcher
@@ -61,8 +65,10 @@ def load_queries(path: Path) -> list[dict]:
 class Corpus:
     """The passages and report metadata of one built index."""
 
-    def __init__(self, searcher: Searcher):
+    def __init__(self, searcher: Searcher, corpus_dir: Path):
         self.passages: list[tuple[str, str, str]] = []  # (key, doc_id, text), in document order
+        self.spans: list[tuple[str, str, int, int]] = []  # (key, doc_id, start, end) in the report body
+        self.bodies: dict[str, str] = {}
         self.headings: dict[str, str] = {}
         self.city: dict[str, str | None] = {}
         self.span: dict[str, tuple[str, str] | None] = {}
@@ -74,7 +80,10 @@ class Corpus:
             for passage in report.passages:
                 key = passage_key(report.doc_id, passage.passage_id)
                 self.passages.append((key, report.doc_id, passage.text))
+                self.spans.append((key, report.doc_id, passage.start, passage.end))
                 self.headings[key] = passage.heading
+        # the bodies as read from the files (a build keeps the passages, not the bodies)
+        self.bodies = {report.doc_id: report.body for _path, report in read_corpus(corpus_dir)}
         self.text = {key: text for key, _doc, text in self.passages}
         self.doc = {key: doc for key, doc, _text in self.passages}
 
@@ -176,23 +185,28 @@ def excerpt(text: str, width: int = 36) -> str:
     return flat if len(flat) <= width else flat[:width] + "…"
 
 
-def print_failures(queries: list[dict], qrels: dict, run: dict, scores: dict, corpus: Corpus, n: int) -> None:
+def print_failures(queries: list[dict], qrels: dict, holds: dict, run: dict, scores: dict, corpus: Corpus,
+                   n: int) -> None:
     judged = [q for q in queries if q["id"] in scores]
     worst = sorted(judged, key=lambda q: (scores[q["id"]]["ndcg@10"], q["id"]))[:n]
     print(f"\nworst {len(worst)} jiaoliu queries (by nDCG@10)")
     for query in worst:
         qid, grades, ranked = query["id"], qrels[query["id"]], run[query["id"]]
+        held = holds.get(qid, {})
         filters = " ".join(f"{f}={query[f]}" for f in ("city", "from", "to") if query.get(f))
         s = scores[qid]
         print(f"\n{qid} [{query['kind']}] q={query['query']!r} {filters}".rstrip())
         print(f"  nDCG@10 {s['ndcg@10']:.3f}  recall@10 {s['recall@10']:.3f}  MRR {s['mrr']:.3f}"
-              f"  ({len(ranked)} hits, {len(grades)} judged passages)")
-        missed = sorted((k for k in grades if k not in ranked), key=lambda k: (-grades[k], k))
-        for key in missed:
-            print(f"  missed g{grades[key]} {key}  {corpus.headings[key][-30:]!r}  {excerpt(corpus.text[key])}")
-        above = [(rank, key) for rank, key in enumerate(ranked, 1) if key not in grades]
-        for rank, key in above:
-            print(f"  ranked #{rank} (not judged) {key}  {excerpt(corpus.text[key])}")
+              f"  ({len(ranked)} hits, {len(grades)} judged paragraphs)")
+        found = {place for key in ranked[:K] for place in held.get(key, ())}
+        for place in sorted((p for p in grades if p not in found), key=lambda p: (-grades[p], p)):
+            doc, offset = place.rsplit("@", 1)
+            print(f"  missed g{grades[place]} {place}  {excerpt(corpus.bodies[doc][int(offset):])}")
+        for rank, key in enumerate(ranked[:K], 1):
+            if not held.get(key):
+                print(f"  ranked #{rank} (holds no judged paragraph) {key}  {excerpt(corpus.text[key])}")
+            elif len(held[key]) > 1:
+                print(f"  ranked #{rank} holds {len(held[key])} judged paragraphs (earns one) {key}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -217,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         searcher = Searcher(Path(tmp) / "index")
         try:
-            corpus = Corpus(searcher)
+            corpus = Corpus(searcher, args.corpus)
             runs = {}
             runs["jiaoliu"], violations, errors = jiaoliu_run(searcher, corpus, queries)
         finally:
@@ -225,9 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     runs["textbook"] = textbook_run(corpus, queries)
     runs["grep"] = grep_run(corpus, queries)
 
-    qrels = qrels_for(queries, corpus.passages)
-    unmatched = unmatched_judgments(queries, corpus.passages)
-    results = {name: evaluate(runs[name], qrels, kinds) for name in SYSTEMS}
+    qrels, holds = judged_places(queries, corpus.bodies, corpus.spans)
+    unmatched = unmatched_judgments(queries, corpus.bodies, corpus.spans)
+    results = {name: evaluate(runs[name], qrels, kinds, holds) for name in SYSTEMS}
     seconds = time.perf_counter() - started
 
     print(f"{len(queries)} judged queries, {len(corpus.passages)} passages in {len(corpus.city)} reports "
@@ -236,12 +250,16 @@ def main(argv: list[str] | None = None) -> int:
     for qid, doc, text in unmatched:
         print(f"warning: {qid}: judgment {text!r} lies in no passage of {doc}", file=sys.stderr)
     if results["jiaoliu"]["unjudged"]:
-        print(f"warning: no judged passage for {', '.join(results['jiaoliu']['unjudged'])}", file=sys.stderr)
+        print(f"warning: no judged paragraph for {', '.join(results['jiaoliu']['unjudged'])}", file=sys.stderr)
     if args.failures:
-        print_failures(queries, qrels, runs["jiaoliu"], results["jiaoliu"]["per_query"], corpus, args.failures)
+        print_failures(queries, qrels, holds, runs["jiaoliu"], results["jiaoliu"]["per_query"], corpus,
+                       args.failures)
     if args.save:
         args.save.mkdir(parents=True, exist_ok=True)
         (args.save / "qrels.json").write_text(json.dumps(qrels, ensure_ascii=False, indent=1), encoding="utf-8")
+        (args.save / "holds.json").write_text(json.dumps({q: {k: sorted(v) for k, v in h.items()}
+                                                          for q, h in holds.items()}, ensure_ascii=False, indent=1),
+                                              encoding="utf-8")
         for name in SYSTEMS:
             (args.save / f"run-{name}.json").write_text(
                 json.dumps(runs[name], ensure_ascii=False, indent=1), encoding="utf-8")

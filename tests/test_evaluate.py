@@ -11,10 +11,12 @@ import yaml
 
 from indexer.evaluate import (
     QUERY_KINDS,
+    earned,
     evaluate,
+    judged_places,
     mrr,
     ndcg_at,
-    qrels_for,
+    paragraphs,
     recall_at,
     report_span,
     satisfies,
@@ -84,32 +86,59 @@ def test_evaluate_means_overall_and_by_kind():
         {"ndcg@10": (1 + 1 / LOG3) / 4, "recall@10": 0.5, "mrr": 1.5 / 4, "queries": 4})
 
 
-def test_qrels_take_the_best_grade_of_the_judgments_inside_a_passage():
+BODY = "壹、八代市\n\n八代市的八代物產展\n續行。\n\n八代市役所\n\n　\n熊本"
+
+
+def test_paragraphs_are_runs_of_lines_that_are_not_blank():
+    assert [BODY[s:e] for s, e in paragraphs(BODY)] == ["壹、八代市", "八代市的八代物產展\n續行。", "八代市役所", "熊本"]
+    assert paragraphs(BODY) == [(0, 5), (7, 20), (22, 27), (31, 33)]
+    assert paragraphs("") == [] and paragraphs("\n \n") == [] and paragraphs("a") == [(0, 1)]
+
+
+def test_judged_places_are_the_paragraphs_of_the_judged_texts_and_the_passages_that_hold_them():
     queries = [
         {"id": "q", "judgments": [
-            {"doc": "d", "text": "八代市", "grade": 1},
-            {"doc": "d", "text": "八代物產展", "grade": 2},
+            {"doc": "d", "text": "八代市", "grade": 1},       # in three paragraphs
+            {"doc": "d", "text": "八代物產展", "grade": 2},   # the best grade of its paragraph
             {"doc": "e", "text": "熊本", "grade": 2},
+            {"doc": "gone", "text": "熊本", "grade": 2},      # no such report
         ]},
         {"id": "empty", "judgments": []},
     ]
-    passages = [
-        ("d#1", "d", "八代市的八代物產展"),   # both: grade 2
-        ("d#2", "d", "八代市役所"),            # grade 1
-        ("d#3", "d", "熊本"),                  # a judgment of another report
-        ("e#1", "e", "熊本縣"),
-    ]
-    assert qrels_for(queries, passages) == {"q": {"d#1": 2, "d#2": 1, "e#1": 2}, "empty": {}}
+    bodies = {"d": BODY, "e": "熊本縣"}
+    passages = [("d#1", "d", 0, 20), ("d#2", "d", 22, 27), ("d#3", "d", 31, 33), ("e#1", "e", 0, 3)]
+    qrels, holds = judged_places(queries, bodies, passages)
+    assert qrels == {"q": {"d@0": 1, "d@7": 2, "d@22": 1, "e@0": 2}, "empty": {}}
+    assert holds == {"q": {"d#1": frozenset({"d@0", "d@7"}), "d#2": frozenset({"d@22"}), "e#1": frozenset({"e@0"})},
+                     "empty": {}}
+
+
+@pytest.mark.parametrize("ranked,expected_gains,ndcg", [
+    (["whole"], [2], 2 / (2 + 1 / LOG3 + 1 / 2)),                # one passage of three paragraphs: one gain
+    (["p2", "p1", "p3"], [2, 1, 1], 1.0),                          # the paragraphs one by one, best first
+    (["p1", "whole", "p2"], [1, 2, 0], (1 + 2 / LOG3) / (2 + 1 / LOG3 + 1 / 2)),  # each paragraph earned once
+    (["x", "p2"], [0, 2], (2 / LOG3) / (2 + 1 / LOG3 + 1 / 2)),
+])
+def test_a_hit_earns_each_judged_paragraph_once(ranked, expected_gains, ndcg):
+    grades = {"P1": 1, "P2": 2, "P3": 1}
+    holds = {"whole": frozenset({"P1", "P2", "P3"}), "p1": frozenset({"P1"}), "p2": frozenset({"P2"}),
+             "p3": frozenset({"P3"})}
+    assert earned(ranked, grades, holds) == expected_gains
+    assert ndcg_at(ranked, grades, 10, holds) == pytest.approx(ndcg)
+    assert recall_at(["whole"], grades, 10, holds) == 1.0  # the coarse passage finds them all
+    assert mrr(ranked, grades, holds) == pytest.approx(1 / (1 + expected_gains.index(next(g for g in expected_gains if g))))
 
 
 def test_unmatched_judgments_name_texts_that_cross_passages_or_reports():
     queries = [{"id": "q", "judgments": [
         {"doc": "d", "text": "AB", "grade": 1},
         {"doc": "d", "text": "BC", "grade": 1},   # split between two passages
+        {"doc": "d", "text": "XY", "grade": 1},   # not in the report
         {"doc": "gone", "text": "A", "grade": 1},
     ]}]
-    passages = [("d#1", "d", "AB"), ("d#2", "d", "CD")]
-    assert unmatched_judgments(queries, passages) == [("q", "d", "BC"), ("q", "gone", "A")]
+    passages = [("d#1", "d", 0, 2), ("d#2", "d", 2, 4)]
+    assert unmatched_judgments(queries, {"d": "ABCD"}, passages) == [("q", "d", "BC"), ("q", "d", "XY"),
+                                                                    ("q", "gone", "A")]
 
 
 def test_passage_key():
@@ -193,9 +222,10 @@ def test_every_judgment_text_occurs_in_its_report(queries, corpus_dir):
 
 
 def test_every_judgment_lies_inside_a_passage(queries, reports):
-    passages = [(passage_key(doc_id, p.passage_id), doc_id, p.text)
+    passages = [(passage_key(doc_id, p.passage_id), doc_id, p.start, p.end)
                 for doc_id, report in reports.items() for p in report.passages]
-    assert unmatched_judgments(queries, passages) == []
+    bodies = {doc_id: report.body for doc_id, report in reports.items()}
+    assert unmatched_judgments(queries, bodies, passages) == []
 
 
 def test_filtered_queries_judge_only_reports_that_pass_the_filter(queries, reports):
