@@ -54,20 +54,20 @@ def test_search_json_is_the_api_shape(index_dir, capsys):
 # The partial step shares the search's time limit with the spelling suggestions;
 # these tests read what is printed, so they run without the limit.
 @pytest.mark.parametrize("args, shown, absent", [
-    (["熊本 半導體"], ["8 passages match '熊本 半導體'\n",
-                     "\n部分符合: 17 passages hold only some of the words (not counted in the 8 above); the best 10\n",
+    (["熊本 半導體", "--limit", "20"], ["12 passages match '熊本 半導體'\n",
+                     "\n部分符合: 26 passages hold only some of the words (not counted in the 12 above); the best 20\n",
                      "   缺少：半導體\n"], ["no passage holds every word"]),
     (["八代 港口 締結"], ["0 passages match '八代 港口 締結'\nno passage holds every word; those holding some of "
                        "them follow under 部分符合\n",
-                       "\n部分符合: 21 passages hold only some of the words (not counted in the total); the best 10\n",
+                       "\n部分符合: 43 passages hold only some of the words (not counted in the total); the best 10\n",
                        "   缺少：港口\n"], []),
-    (["熊本 半導體", "--limit", "5", "--page", "2"],
-     ["(page 2)", "not counted in the 8 above); the best 5\n"], []),
-    (["八代"], ["12 passages match '八代'\n"], ["部分符合", "缺少"]),
-    (["熊本 半導體", "--limit", "5"], ["8 passages match"], ["部分符合", "缺少"]),  # not the last page
-    (["熊本 半導體", "--limit", "8"],  # a last page the full matches fill
-     ["8 passages match", "部分符合: 17 passages hold only some of the words (not counted in the 8 above); "
-                          "the best 8\n"], []),
+    (["熊本 半導體", "--limit", "5", "--page", "3"],
+     ["(page 3)", "not counted in the 12 above); the best 5\n"], []),
+    (["八代"], ["32 passages match '八代'\n"], ["部分符合", "缺少"]),
+    (["熊本 半導體", "--limit", "5"], ["12 passages match"], ["部分符合", "缺少"]),  # not the last page
+    (["熊本 半導體", "--limit", "12"],  # a last page the full matches fill
+     ["12 passages match", "部分符合: 26 passages hold only some of the words (not counted in the 12 above); "
+                           "the best 12\n"], []),
 ])
 def test_search_lists_partial_matches_after_the_full_ones(index_dir, capsys, monkeypatch, args, shown, absent):
     monkeypatch.setenv("JIAOLIU_SEARCH_SECONDS", "0")
@@ -84,9 +84,9 @@ def test_search_lists_partial_matches_after_the_full_ones(index_dir, capsys, mon
 
 def test_search_json_has_the_partial_matches(index_dir, capsys, monkeypatch):
     monkeypatch.setenv("JIAOLIU_SEARCH_SECONDS", "0")
-    assert main(["search", "熊本 半導體", "--json", "--index", str(index_dir)]) == 0
+    assert main(["search", "熊本 半導體", "--json", "--limit", "20", "--index", str(index_dir)]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert (data["total"], data["partial_total"], len(data["partial"])) == (8, 17, 10)
+    assert (data["total"], data["partial_total"], len(data["partial"])) == (12, 26, 20)
     assert all(hit["missing"] == [] for hit in data["hits"])
     assert {tuple(hit["missing"]) for hit in data["partial"]} <= {("半導體",), ("熊本",)}
     for hit in data["partial"]:

@@ -1,8 +1,8 @@
 """Cut a report body into passages a reader would want to land on.
 
 (Longer than most modules: the cut is one pass — lines into atoms, atoms into
-sections by heading rank, sections into passages of a readable size — whose
-steps share the atom records and read best together.)
+sections by heading rank, sections into paragraphs, the long ones cut to a
+readable size — whose steps share the atom records and read best together.)
 
 The reports number their own headings, outermost first::
 
@@ -27,13 +27,14 @@ from dataclasses import dataclass
 
 from indexer.models import Passage
 
-MAX_CHARS = 1500  # a long section is cut at paragraph boundaries near this size
-MIN_TAIL = 300  # ...but never leaves a stub this small at its end
-MIN_FRAGMENT = 30  # shorter passages without a heading are merged into a neighbour
-# A paragraph or table up to this size stays whole in one passage; a longer one
-# (a council record without blank lines, a run of one character) is cut near
-# MAX_CHARS: after a sentence, else at a line end, else at a space or comma.
-LONG_ATOM = 2 * MAX_CHARS
+# A passage is a paragraph as the author wrote it: one paragraph, one table, one list
+# (a heading leads the paragraph below it). Only what is longer than MAX_CHARS is cut:
+# a paragraph after a sentence near PIECE_CHARS (council records without blank lines,
+# Big5 text, a run of one character), else at a line end, else at a space or comma;
+# a table or list between rows or items near MAX_CHARS.
+MAX_CHARS = 800
+PIECE_CHARS = 500
+MIN_FRAGMENT = 15  # shorter passages without a heading are merged into a neighbour
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 _LINE_END = re.compile("\n")
 _PAUSE = re.compile(r"[\s，、,：:]")
@@ -212,22 +213,44 @@ def _atoms(body: str) -> list[_Atom]:
                 last = nxt
             atoms.extend(_cut_long(body, atom(kind, i, last)))
             i = last + 1
-    return atoms
+    return _rejoin_page_breaks(atoms)
+
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _rejoin_page_breaks(atoms: list[_Atom]) -> list[_Atom]:
+    """A paragraph a page break cut in two (`…八代物產展等` / `活動建立良好友誼。`) is
+    one again: a paragraph of prose that stops mid-sentence on a Chinese character,
+    and a paragraph that goes on with one (not a list item nor a heading)."""
+    joined: list[_Atom] = []
+    for atom in atoms:
+        here = joined[-1] if joined else None
+        if (here is not None and here.kind == atom.kind == "para" and not here.continued and not atom.continued
+                and len(last := here.lines[-1].strip()) >= 20 and _CJK.fullmatch(last[-1])
+                and _CJK.match(atom.lines[0].strip()) and not _is_list(atom)
+                and atom.end - here.start <= MAX_CHARS):
+            joined[-1] = _Atom("para", here.start, atom.end, [*here.lines, "", *atom.lines])
+        else:
+            joined.append(atom)
+    return joined
 
 
 def _cut_long(body: str, atom: _Atom) -> list[_Atom]:
-    """`atom` itself, or pieces of it near MAX_CHARS when it is longer than LONG_ATOM."""
-    if atom.end - atom.start <= LONG_ATOM:
+    """`atom` itself, or pieces of it when it is longer than MAX_CHARS: a paragraph's
+    near PIECE_CHARS, a table's near MAX_CHARS."""
+    if atom.end - atom.start <= MAX_CHARS:
         return [atom]
     # A table is cut between rows first; a paragraph after a sentence first.
     breaks = (_LINE_END, _SENTENCE_END, _PAUSE) if atom.kind == "table" else (_SENTENCE_END, _LINE_END, _PAUSE)
+    size = MAX_CHARS if atom.kind == "table" else PIECE_CHARS
     pieces, start = [], atom.start
     while start < atom.end:
-        end = min(start + MAX_CHARS, atom.end)
+        end = min(start + size, atom.end)
         if end < atom.end:
             # The last break in the window's second half (never a piece under half the size);
             # each pattern is one character, so the first match read backwards is the last one.
-            window = body[start + MAX_CHARS // 2 : end][::-1]
+            window = body[start + size // 2 : end][::-1]
             found = next((m for m in (pattern.search(window) for pattern in breaks) if m), None)
             if found:
                 end -= found.start()
@@ -298,7 +321,7 @@ def _joined(atoms: list[_Atom], i: int) -> bool:
 
 
 def _chunk(section: _Section) -> list[_Span]:
-    """One span for the section, or several cut between paragraphs when it is long."""
+    """A span for each paragraph, table or list of the section; its heading leads the first."""
     content = section.content
     head = section.heading
     if head is not None and head.kind == "toc":
@@ -306,28 +329,16 @@ def _chunk(section: _Section) -> list[_Span]:
     units: list[list[_Atom]] = []
     for i, atom in enumerate(content):
         # Joined atoms (a list's items, captions) stay together while that stays readable.
-        if units and _joined(content, i - 1) and atom.end - units[-1][0].start <= LONG_ATOM:
+        if units and _joined(content, i - 1) and atom.end - units[-1][0].start <= MAX_CHARS:
             units[-1].append(atom)
         else:
             units.append([atom])
     if head is not None and not units:
         return [_Span(head.start, head.end, section.path, True, heading_only=True)]
-
-    pieces: list[list[int]] = []
-    start = head.start if head is not None else units[0][0].start
-    end, has_content = (head.end if head is not None else start), False
-    for unit in units:
-        if has_content and unit[-1].end - start > MAX_CHARS:
-            pieces.append([start, end])
-            start = unit[0].start
-        end, has_content = unit[-1].end, True
-    pieces.append([start, end])
-    if len(pieces) > 1 and pieces[-1][1] - pieces[-1][0] < MIN_TAIL:
-        tail = pieces.pop()
-        pieces[-1][1] = tail[1]
     return [
-        _Span(s, e, section.path, opens_with_heading=(n == 0 and head is not None))
-        for n, (s, e) in enumerate(pieces)
+        _Span(head.start if n == 0 and head is not None else unit[0].start, unit[-1].end, section.path,
+              opens_with_heading=(n == 0 and head is not None))
+        for n, unit in enumerate(units)
     ]
 
 

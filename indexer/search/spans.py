@@ -122,7 +122,7 @@ def snippet(text: str, spans: list[Span], width: int = 160) -> Snippet:
     else:
         first = spans[0][0]
         start = max(0, min(first - width // 4, len(text) - width))
-        if start < width // 4:  # an ellipsis to skip a few characters is not worth it
+        if start < width // 4 and spans[0][1] <= width:  # skipping a few characters is not worth an ellipsis
             start = 0
         end = min(len(text), start + width)
         end = max([end] + [e for s, e in spans if s < end < e])

@@ -76,6 +76,15 @@ def test_snippet_is_a_window_around_the_first_match_without_markdown_marks():
     assert head.startswith("三、與八代市的<mark>緣起</mark>") and "#" not in head
 
 
+@pytest.mark.parametrize("before", [0, 5, 12, 35, 39, 41, 60])
+def test_the_first_match_is_inside_the_snippet_wherever_it_stands(before):
+    """A match a little way past the window's width (in a text a little longer than it)
+    is not lost by starting the window at the text's start."""
+    text = "甲" * before + "乙" * (36 - min(before, 36)) + "八代港" + "丙" * 3
+    cut = snippet(text, match_spans(text, parse_query("八代港")), width=40)
+    assert [cut.text[s:e] for s, e in cut.marks] == ["八代港"]
+
+
 def test_snippet_never_cuts_a_match_in_two():
     text = "甲" * 30 + "SusHi Tech Tokyo" + "乙" * 30
     html = snippet_html(snippet(text, match_spans(text, parse_query('"SusHi Tech Tokyo"')), width=20))

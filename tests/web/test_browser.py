@@ -237,17 +237,17 @@ def test_phone_width_has_no_horizontal_scroll(base_url, new_page):
 
 def test_partial_matches_on_a_phone(base_url, new_page):
     page = new_page(viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
-    page.goto(base_url + "/?q=熊本 半導體")
-    assert page.locator("#results-heading").inner_text() == "「熊本 半導體」共 8 筆"
+    page.goto(base_url + "/?q=熊本 台積電")
+    assert page.locator("#results-heading").inner_text() == "「熊本 台積電」共 3 筆"
     section = page.get_by_role("region", name="部分符合")
     heading = section.get_by_role("heading", name="部分符合", level=3)
     heading.scroll_into_view_if_needed()
     assert heading.is_visible()
-    assert "另有 17 段只含部分字詞，不計入上方的 8 筆" in section.locator(".partial-note").inner_text()
+    assert "另有 33 段只含部分字詞，不計入上方的 3 筆" in section.locator(".partial-note").inner_text()
     cards = section.locator(".partial-hit")
     labels = section.locator(".hit-missing")
     assert cards.count() == labels.count() == 10
-    assert set(labels.all_inner_texts()) <= {"缺少：半導體", "缺少：熊本"}
+    assert set(labels.all_inner_texts()) <= {"缺少：台積電", "缺少：熊本"}
     # Every card's title is a heading one level below the section's, and its
     # label sits inside the screen, readable: no smaller than the meta line.
     assert section.get_by_role("heading", level=4).count() == 10
@@ -260,7 +260,7 @@ def test_partial_matches_on_a_phone(base_url, new_page):
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
     screenshot(page, "mobile-partial.png")
     # A partial card leads to its passage, with the term it has marked there.
-    lacking = cards.filter(has=page.locator(".hit-missing", has_text="缺少：半導體")).first
+    lacking = cards.filter(has=page.locator(".hit-missing", has_text="缺少：台積電")).first
     assert lacking.locator(".snippet mark").first.inner_text() == "熊本"
     lacking.locator(".hit-title a").click()
     page.wait_for_url("**/reports/**")

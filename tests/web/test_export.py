@@ -137,7 +137,7 @@ def test_links_start_with_the_configured_public_url(app, client, monkeypatch):
     assert rows and all(row["段落連結"].startswith("https://jiaoliu.example.org/reports/") for row in rows)
 
 
-@pytest.mark.parametrize("q, total", [("熊本 半導體", 8), ("視訊會議", 4)])
+@pytest.mark.parametrize("q, total", [("熊本 半導體", 12), ("視訊會議", 4)])
 def test_only_full_matches_are_exported(client, q, total):
     data = client.get("/api/search", query_string={"q": q, "per_page": 100}).json
     assert data["total"] == total and data["partial"]

@@ -337,11 +337,11 @@ def partial_section(page: Page) -> str:
 
 
 @pytest.mark.parametrize("q, heading, note, labels, no_full_match", [
-    ("熊本 半導體", "「熊本 半導體」共 8 筆", "另有 17 段只含部分字詞，不計入上方的 8 筆；以下是最相關的 10 段。",
-     {"缺少：半導體", "缺少：熊本"}, False),
-    ("視訊會議", "「視訊會議」共 4 筆", "另有 14 段只含部分字詞，不計入上方的 4 筆；以下是最相關的 10 段。",
+    ("熊本 台積電", "「熊本 台積電」共 3 筆", "另有 33 段只含部分字詞，不計入上方的 3 筆；以下是最相關的 10 段。",
+     {"缺少：台積電", "缺少：熊本"}, False),
+    ("視訊會議", "「視訊會議」共 4 筆", "另有 17 段只含部分字詞，不計入上方的 4 筆；以下是最相關的 10 段。",
      {"缺少：視訊會議"}, False),
-    ("八代 港口 締結", "「八代 港口 締結」共 0 筆", "有 21 段只含部分字詞，不計入總數；以下是最相關的 10 段。",
+    ("八代 港口 締結", "「八代 港口 締結」共 0 筆", "有 43 段只含部分字詞，不計入總數；以下是最相關的 10 段。",
      {"缺少：八代", "缺少：港口", "缺少：締結", "缺少：八代、港口", "缺少：八代、締結", "缺少：港口、締結"}, True),
 ])
 def test_partial_matches_are_shown_apart_and_not_counted(patient_client, q, heading, note, labels, no_full_match):
@@ -379,7 +379,7 @@ def test_no_full_match_still_offers_suggestions(patient_client):
 
 @pytest.mark.parametrize("params", [
     {"q": "八代"},  # one short term
-    {"q": "熊本 半導體", "per_page": "5"},  # page 1 of 2: not the last page
+    {"q": "熊本 半導體", "per_page": "5"},  # page 1 of 3: not the last page
     {"q": "熊本", "city": "花蓮縣"},  # nothing at all
 ])
 def test_no_partial_section_without_partial_matches(client, params):
@@ -391,13 +391,14 @@ def test_no_partial_section_without_partial_matches(client, params):
 
 
 def test_page_counts_count_full_matches_only(client):
-    last = get(client, q="熊本 半導體", per_page="5", page="2")
-    assert "「熊本 半導體」共 8 筆，第 2 / 2 頁" in last.body
-    assert "另有 17 段只含部分字詞，不計入上方的 8 筆；以下是最相關的 5 段。" in partial_section(last)
-    assert [query(a["href"]).get("page") for a in last.anchors if a.get("aria-label", "").startswith("第 ")] == ["1"]
-    past = get(client, q="熊本 半導體", per_page="5", page="3")
-    assert "這一頁沒有段落：共 8 筆，只到第 2 頁。" in past.body and NO_FULL_MATCH not in past.body
-    assert "不計入上方的 8 筆" in partial_section(past)
+    last = get(client, q="熊本 半導體", per_page="5", page="3")
+    assert "「熊本 半導體」共 12 筆，第 3 / 3 頁" in last.body
+    assert "另有 26 段只含部分字詞，不計入上方的 12 筆；以下是最相關的 5 段。" in partial_section(last)
+    assert [query(a["href"]).get("page") for a in last.anchors if a.get("aria-label", "").startswith("第 ")] == [
+        "1", "2"]
+    past = get(client, q="熊本 半導體", per_page="5", page="4")
+    assert "這一頁沒有段落：共 12 筆，只到第 3 頁。" in past.body and NO_FULL_MATCH not in past.body
+    assert "不計入上方的 12 筆" in partial_section(past)
 
 
 def test_the_query_hint_says_what_spaces_mean(client):

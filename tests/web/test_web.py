@@ -75,10 +75,10 @@ def test_search_json_has_exactly_the_contracted_keys(client):
 # What a search counts: passages with every top-level term. Those with only some
 # come apart, on the last page: (query, total, partial_total, terms the partial ones lack).
 PARTIAL = [
-    ("熊本 半導體", 8, 17, {("半導體",), ("熊本",)}),
-    ("視訊會議", 4, 14, {("視訊會議",)}),  # a long term found by its words 視訊, 會議
-    ("八代 港口 締結", 0, 21, {("八代",), ("港口",), ("締結",), ("八代", "港口"), ("八代", "締結"), ("港口", "締結")}),
-    ("八代", 12, 0, set()),  # one short term: nothing to match partly
+    ("熊本 半導體", 12, 26, {("半導體",), ("熊本",)}),
+    ("視訊會議", 4, 17, {("視訊會議",)}),  # a long term found by its words 視訊, 會議
+    ("八代 港口 締結", 0, 43, {("八代",), ("港口",), ("締結",), ("八代", "港口"), ("八代", "締結"), ("港口", "締結")}),
+    ("八代", 32, 0, set()),  # one short term: nothing to match partly
 ]
 
 
@@ -97,7 +97,7 @@ def test_partial_matches_come_apart_from_the_total(patient_client, all_hits, q, 
 
 
 def test_partial_hits_have_the_shape_of_hits(client):
-    data = client.get("/api/search", query_string={"q": "熊本 半導體"}).json
+    data = client.get("/api/search", query_string={"q": "熊本 半導體", "per_page": 20}).json
     assert data["partial"]
     for hit in data["partial"]:
         assert set(hit) == HIT_KEYS
@@ -110,17 +110,18 @@ def test_partial_hits_have_the_shape_of_hits(client):
 
 
 @pytest.mark.parametrize("page, per_page, partial", [
-    (1, 5, False),  # 8 full matches: page 1 of 2 is not the last
-    (2, 5, True),
-    (1, 8, True),  # a last page the full matches fill: the partial ones after them all the same
-    (1, 10, True),
-    (1, 7, False),  # 8 full matches: page 1 of 2
-    (2, 7, True),
-    (3, 5, True),  # past the end: no hits, the partial ones still
+    (1, 5, False),  # 12 full matches: pages 1 and 2 of 3 are not the last
+    (2, 5, False),
+    (3, 5, True),
+    (1, 12, True),  # a last page the full matches fill: the partial ones after them all the same
+    (1, 20, True),
+    (1, 10, False),  # 12 full matches: page 1 of 2
+    (2, 10, True),
+    (4, 5, True),  # past the end: no hits, the partial ones still
 ])
 def test_partial_matches_come_on_the_last_page_only(client, page, per_page, partial):
     data = client.get("/api/search", query_string={"q": "熊本 半導體", "page": page, "per_page": per_page}).json
-    assert data["total"] == 8
+    assert data["total"] == 12
     assert bool(data["partial"]) == bool(data["partial_total"]) == partial
     assert len(data["partial"]) <= per_page
 

@@ -34,7 +34,9 @@ from indexer.weights import (
     DENSITY_SCALE,
     HEADING_BONUS,
     HEADING_FIELD_BOOST,
+    MATCH_ALIAS,
     PARTIAL_BOOST,
+    TIER_WEIGHT,
     TITLE_FIELD_BOOST,
 )
 
@@ -233,6 +235,18 @@ class Evaluator:
             mask &= self.run_mask(run, field, mask)
         return mask
 
+    def literal_mask(self, unit: Unit) -> np.ndarray:
+        """Passages holding the unit as written (in a spelling), not only by another name."""
+        key = ("literal", unit.forms)
+        mask = self.p.masks.get(key)
+        if mask is None:
+            mask = np.zeros(self.p.passages, dtype=bool)
+            for runs in unit.forms:
+                mask |= self.runs_mask(runs)
+            if self._dear([run for runs in unit.forms for run in runs]):
+                self.p.masks.put(key, mask)
+        return mask
+
     def heading_mask(self, runs: Runs) -> np.ndarray:
         """Passages whose heading path holds the form (cached as dear terms are)."""
         key = ("heading", runs)
@@ -336,6 +350,12 @@ class Evaluator:
             heading |= self.heading_mask(unit.forms[0])[docs]
             matched += len(text) * self._occurrences(unit.forms[0], docs, wanted)
         score += HEADING_BONUS * heading
+        # a term found only through another name ranks below it as written, as the second
+        # stage's tiers do (rank.py), so that the order past its reach agrees with it
+        for text in self.parsed.terms:
+            unit = self.parsed.units[text]
+            if unit.alias_forms and unit.forms:
+                score -= (1 - MATCH_ALIAS) * TIER_WEIGHT * ~self.literal_mask(unit)[docs]
         score += DENSITY_BONUS * prior * np.minimum(1.0, DENSITY_SCALE * matched / np.maximum(self.p.chars[docs], 1))
         if held is not None:
             score += COORD * held[docs]
