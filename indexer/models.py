@@ -8,6 +8,7 @@ Dates are ISO 8601 strings at the precision the text gives them: "2022-11-03",
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -65,6 +66,19 @@ class Metadata:
         }
 
 
+# Markdown heading marks (### 三、…) are markup, not words: the structure is the heading path.
+HEADING_MARK = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]+")
+
+
+def plain_text(text: str) -> str:
+    """`text` without markdown heading marks.
+
+    >>> plain_text("## 六、參訪過程\\n\\n#5 號碼 與 C# 不變")
+    '六、參訪過程\\n\\n#5 號碼 與 C# 不變'
+    """
+    return HEADING_MARK.sub("", text) if "#" in text else text
+
+
 @dataclass(frozen=True)
 class Passage:
     """A span of a report a reader would want to land on.
@@ -84,8 +98,13 @@ class Passage:
     def heading(self) -> str:
         return HEADING_SEPARATOR.join(self.heading_path)
 
+    @property
+    def plain(self) -> str:
+        """The text as read: without the markdown marks of its heading lines (## 六、參訪過程)."""
+        return plain_text(self.text)
+
     def to_dict(self) -> dict:
-        return {"passage_id": self.passage_id, "heading": self.heading, "text": self.text}
+        return {"passage_id": self.passage_id, "heading": self.heading, "text": self.plain}
 
 
 @dataclass(frozen=True)

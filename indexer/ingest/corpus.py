@@ -20,6 +20,7 @@ from indexer.errors import UnreadableReport
 from indexer.ingest.extract import SUFFIX_FORMATS, extract, sniff
 from indexer.ingest.front_matter import split_front_matter
 from indexer.ingest.ids import assign_ids, plain_id
+from indexer.ingest.markup import strip_conversion_markup
 from indexer.ingest.metadata import extract_metadata
 from indexer.ingest.passages import split_passages
 from indexer.models import Report
@@ -193,6 +194,8 @@ def read_report(path: Path, corpus_dir: Path, data: bytes | None = None, doc_id:
     text = extract(data, name)
     # Front matter is a plain-text convention; a document's first lines are its own.
     front, body = split_front_matter(text, name) if sniff(data, name) == "text" else ({}, text)
+    if sniff(data, name) == "text":  # tags a conversion left in plain text (the other formats are parsed)
+        body = strip_conversion_markup(body)
     if not body.strip():
         raise UnreadableReport(f"{name}: has front matter but no text")
     passages = split_passages(body)

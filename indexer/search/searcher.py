@@ -28,7 +28,7 @@ from indexer.engine.deadline import GATED_POSTINGS, Deadline, LongGate
 from indexer.engine.protocol import EngineIndex, EngineSearcher, Run
 from indexer.errors import IndexDamaged, IndexNotFound, ReportNotFound
 from indexer.index import store
-from indexer.models import Hit, Report, SearchRequest, SearchResult
+from indexer.models import Hit, Report, SearchRequest, SearchResult, plain_text
 from indexer.query import syntax
 from indexer.query.aliases import AliasTable
 from indexer.query.limits import check_size
@@ -276,7 +276,7 @@ class Searcher:
             city=fields.get("city") or None,
             date=fields.get("date"),
             heading=fields["heading"],
-            text=text,
+            text=plain_text(text),
             snippet=snippet(text, match_spans(text, parsed, fields["doc_id"], matcher)),
             score=score,
         )

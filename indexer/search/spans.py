@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.models import Snippet, Span
+from indexer.models import HEADING_MARK, Snippet, Span
 from indexer.query import syntax
 from indexer.query.plan import ParsedQuery, Runs, Unit
 from indexer.text.fold import fold
@@ -104,9 +104,9 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-# Markdown heading marks (### 三、…) are markup, not words; line breaks inside a
-# snippet only waste room on a results page.
-_HEADING_MARK = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]+")
+# Markdown heading marks are markup, not words (models.HEADING_MARK); line breaks
+# inside a snippet only waste room on a results page.
+_HEADING_MARK = HEADING_MARK
 _BREAKS = re.compile(r"\s*\n\s*|\t+")
 
 

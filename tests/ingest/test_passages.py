@@ -373,3 +373,17 @@ def test_corpus_heading_paths(name, path):
 def test_corpus_toc_is_one_passage(name, needle):
     toc = [p for p in split_passages(body_of(name)) if p.heading_path in {("目錄",), ("目次",)}]
     assert len(toc) == 1 and needle in toc[0].text
+
+
+def test_the_taichung_news_table_reads_without_the_tags_its_conversion_left():
+    """柒、新聞輿情蒐集 holds its cells' HTML paragraphs as literal <p> tags: the passages
+    (what is searched, shown and served) hold the text without them, the table's rows intact."""
+    from indexer.ingest.corpus import read_report
+
+    path = CORPUS / "taichung-2025-kyushu-startup-exchange.txt"
+    assert "<p>" in path.read_text(encoding="utf-8")
+    report = read_report(path, CORPUS)
+    table = [p for p in report.passages if "中市府參訪姊妹市宮崎縣受熱情歡迎" in p.text]
+    assert table and all("<p" not in p.text and "</p" not in p.text for p in report.passages)
+    assert all(is_table_row(line) for p in table for line in p.text.split("\n") if "\t" in line)
+    assert "宮崎縣受熱情歡迎 日媒專題報導肯定市長盧秀燕施政 2025.09.09" in table[0].text

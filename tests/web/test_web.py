@@ -508,3 +508,13 @@ def test_warm_up_reads_ahead_and_tolerates_a_missing_index(index_dir, tmp_path):
     assert app.extensions[EXTENSION].searcher is not None  # opened before the first request
     empty = warm_up(create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")}))
     assert empty.test_client().get("/api/search?q=x").status_code == 503
+
+
+def test_passage_text_is_served_without_markdown_marks(client, all_hits):
+    """The Keelung report writes its headings as markdown (#### 四、兩市過去的互動): the API's
+    `text`, in hits and in the report, is the text as read, the heading line without its marks."""
+    hits = all_hits(client, q="兩市過去的互動")
+    assert hits and all(not re.search(r"(?m)^\s*#", hit["text"]) for hit in hits)
+    assert any(hit["text"].startswith("四、兩市過去的互動") for hit in hits)
+    report = client.get("/api/reports/keelung-2022-yatsushiro-visit").json
+    assert report["passages"] and all(not re.search(r"(?m)^\s*#{1,6}\s", p["text"]) for p in report["passages"])
