@@ -14,6 +14,7 @@ smuggle in ``<script>`` or a ``javascript:`` link.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 
 import markdown
@@ -100,13 +101,31 @@ def _markdown_source(lines: list[str]) -> str:
         rank = heading_rank(line)
         if rank is not None:
             level = min(max(rank, 1), 4) + 1  # h2 … h5; h1 is the report's title
-            out += ["", "#" * level + " " + html.escape(heading_title(line)), ""]
+            out += ["", "#" * level + " " + _literal(html.escape(heading_title(line), quote=False), bullet=False), ""]
             continue
-        # Leading spaces would make an indented code block; a leading "#" without
-        # a space (not one of our headings) would still become a markdown heading.
-        text = html.escape(line.strip())
-        out.append("\\" + text if text.startswith("#") else text)
+        # Leading spaces would make an indented code block; every character markdown
+        # would read as inline markup (30*40*50, __init__, `x`, C:\\temp, ---) is escaped,
+        # so that the page shows the characters of the file; a bulleted item stays one.
+        # A bullet starts a list only at a block's start or after another (markdown's rule).
+        opens = not out or not out[-1] or bool(_LIST_MARKER.match(out[-1]))
+        out.append(_literal(html.escape(line.strip(), quote=False), bullet=opens))
     return "\n".join(out)
+
+
+# A bulleted item's marker is structure (the bullet stands for it); a numbered item
+# keeps its number as written (markdown would renumber it), escaped like the rest.
+_LIST_MARKER = re.compile(r"[-*+][ \t]+(?=\S)")
+# markdown's escapable characters (Markdown.ESCAPED_CHARS; > is &gt; by then, and no
+# entity html.escape writes without quotes holds one of them)
+_INLINE = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+
+
+def _literal(text: str, bullet: bool = True) -> str:
+    """A line of text for markdown that it renders as these characters (a bulleted item as
+    one, when `bullet`)."""
+    marker = _LIST_MARKER.match(text) if bullet else None
+    head = marker.group() if marker else ""
+    return head + _INLINE.sub(r"\\\1", text[len(head):])
 
 
 def _markdown(lines: list[str]) -> str:
