@@ -117,6 +117,9 @@ class Report:
     sha256: str
     metadata: Metadata
     passages: tuple[Passage, ...]
+    # ids the report's passages had in earlier builds → the passage that holds that
+    # place now (a section's id → its first paragraph), so that old links still land
+    moved: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 def report_url(doc_id: str, passage_id: str | None = None) -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import errno
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import version
 from pathlib import Path
 
 from indexer.engine import get_engine
 from indexer.errors import DiskFull, IndexNotFound, JiaoliuError, UnreadableReport
 from indexer.index import store
+from indexer.index.anchors import moved_anchors
 from indexer.index.reading import read_all
 from indexer.index.records import passage_records
 from indexer.ingest.corpus import (
@@ -22,6 +23,7 @@ from indexer.ingest.corpus import (
     read_bytes,
 )
 from indexer.ingest.extract import EXTRACT_VERSION
+from indexer.ingest.passages import PASSAGES_VERSION
 from indexer.models import Report
 from indexer.text.fold import FOLD_SIGNATURE
 from indexer.text.words import taiwan_dictionary
@@ -55,6 +57,7 @@ def build_settings(engine: str | None = None) -> dict:
         "dictionary_bytes": taiwan_dictionary().stat().st_size,
         "jieba": version("jieba"),
         "extract": EXTRACT_VERSION,
+        "passages": PASSAGES_VERSION,
         "pdfium": version("pypdfium2"),
     }
 
@@ -191,7 +194,8 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progres
             return summary
         build = store.new_build_dir(index_dir)
         try:
-            _write_build(build, corpus_dir, plan, manifest, base[0] if base else None, progress, settings["engine"])
+            _write_build(build, corpus_dir, plan, manifest, base[0] if base else None, progress, settings["engine"],
+                         before=previous_build)
             store.publish(index_dir, build)  # raises only before the swap
         except BaseException as exc:
             store.discard(build)  # also on Ctrl-C: the previous build keeps serving
@@ -206,10 +210,11 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progres
 
 
 def _write_build(build: Path, corpus_dir: Path, plan: _Plan, manifest: dict, base: Path | None,
-                 progress: Progress | None, engine: str) -> None:
+                 progress: Progress | None, engine: str, before: Path | None = None) -> None:
     """Write a complete build: from scratch, or as the base build's files
     (hard-linked) with the removed and changed reports' passages deleted and
-    the fresh ones added.  Each report's original file is kept in originals/."""
+    the fresh ones added.  Each report's original file is kept in originals/;
+    the ids its passages had in the build `before` (the one served) keep landing."""
     if base is not None:
         store.link_tree(base / "reports", build / "reports")
         if (base / "originals").is_dir():
@@ -221,7 +226,7 @@ def _write_build(build: Path, corpus_dir: Path, plan: _Plan, manifest: dict, bas
             store.remove_report(build, doc_id)
         for done, report in enumerate(plan.fresh, 1):
             writer.add(passage_records(report))
-            store.write_report(build, report)
+            store.write_report(build, _with_moved_anchors(report, before))
             with open_report(corpus_dir / report.path, corpus_dir) as original:
                 store.keep_original(build, original, report.sha256, report.path)
             if progress:
@@ -243,3 +248,15 @@ def _write_build(build: Path, corpus_dir: Path, plan: _Plan, manifest: dict, bas
     store.prune_originals(build, {store.original_name(e["sha256"], e["path"]) for e in manifest["reports"]})
     # The manifest goes last: a build without one is never served.
     store.write_json(build / "manifest.json", {**manifest, "files": store.file_sizes(build)})
+
+
+def _with_moved_anchors(report: Report, before: Path | None) -> Report:
+    """`report` with the ids of its passages in the build `before` that it no longer has."""
+    if before is None:
+        return report
+    try:
+        earlier = store.read_report(before, report.doc_id)
+    except (JiaoliuError, OSError, ValueError, KeyError, TypeError):  # new, or unreadable: nothing to keep
+        return report
+    moved = moved_anchors(report.passages, earlier.passages, earlier.moved)
+    return replace(report, moved=moved) if moved else report

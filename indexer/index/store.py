@@ -221,6 +221,7 @@ def report_to_dict(report: Report) -> dict:
         "path": report.path,
         "sha256": report.sha256,
         "metadata": report.metadata.to_dict(),
+        **({"moved": report.moved} if report.moved else {}),
         "passages": [
             {"passage_id": p.passage_id, "heading_path": list(p.heading_path), "text": p.text,
              "start": p.start, "end": p.end}
@@ -238,7 +239,8 @@ def report_from_dict(data: dict) -> Report:
         for p in data["passages"]
     )
     # The body is not stored twice: the passages hold all of its text.
-    return Report(data["doc_id"], data["path"], "", data["sha256"], Metadata(**meta), passages)
+    return Report(data["doc_id"], data["path"], "", data["sha256"], Metadata(**meta), passages,
+                  moved=dict(data.get("moved") or {}))
 
 
 def write_report(build: Path, report: Report) -> None:

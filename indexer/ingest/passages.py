@@ -33,6 +33,9 @@ from indexer.models import Passage
 # Big5 text, a run of one character), else at a line end, else at a space or comma;
 # a table or list between rows or items near MAX_CHARS.
 MAX_CHARS = 800
+# Bumped when the cut changes what passages a text gives: builds made before are cut anew
+# (their ids keep landing: indexer/index/anchors.py). 2: paragraphs, not sections.
+PASSAGES_VERSION = 2
 PIECE_CHARS = 500
 MIN_FRAGMENT = 15  # shorter passages without a heading are merged into a neighbour
 _SENTENCE_END = re.compile(r"[。！？；!?;]")

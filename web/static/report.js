@@ -2,6 +2,25 @@
 // Without script the page still works: the marks are there and "#" links navigate.
 "use strict";
 
+// --- an id from an earlier build: go where it lands now -------------------------
+// Reports cut anew (sections became paragraphs) keep their old ids working: the page
+// lists where each lands, and a link to one is sent on (so :target marks it).
+(() => {
+  const data = document.getElementById("moved-anchors");
+  let id = window.location.hash.slice(1);
+  try {
+    id = decodeURIComponent(id);
+  } catch (error) {
+    // a fragment that is not valid percent-encoding names no moved id either
+  }
+  if (data && id && !document.getElementById(id)) {
+    const now = JSON.parse(data.textContent)[id];
+    if (now) {
+      window.location.replace("#" + encodeURIComponent(now));
+    }
+  }
+})();
+
 // --- "#" beside each passage: copy its permalink -------------------------------
 // The link still navigates to the passage (so :target highlights it); where the
 // browser allows, it also copies a clean link (no ?q=) and says so.
