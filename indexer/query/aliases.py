@@ -26,6 +26,14 @@ def _common_suffix(a: str, b: str) -> str:
 class AliasTable:
     def __init__(self, records: list[dict]):
         links: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        folds: dict[str, str] = {}  # the same names recur across reports: fold each once
+
+        def folded(text: str) -> str:
+            found = folds.get(text)
+            if found is None:
+                found = folds[text] = fold(text)
+            return found
+
         for record in records:
             short, full, doc = record["short"], record["full"], record["doc_id"]
             pairs = [(short, full)]
@@ -36,9 +44,10 @@ class AliasTable:
                 if title and len(name) >= 2:
                     pairs.append((short, name))
             for a, b in pairs:
-                if fold(a) != fold(b):
-                    links[fold(a)][b].add(doc)
-                    links[fold(b)][a].add(doc)
+                fa, fb = folded(a), folded(b)
+                if fa != fb:
+                    links[fa][b].add(doc)
+                    links[fb][a].add(doc)
         self._links = {key: {alias: frozenset(docs) for alias, docs in targets.items()}
                        for key, targets in links.items()}
 
