@@ -107,6 +107,9 @@ class Engine(Protocol):
     name: str
     # How many of a run's best the second stage reorders (indexer.weights.RERANK_DEPTH).
     rerank_depth: int
+    # Whether the engine's own order already is the second stage's for one term as
+    # written (no other names): nothing is left for the second stage to reorder.
+    ranks_one_term: bool
     # The folder of a build whose files the engine memory-maps (None: none): a file
     # truncated under a running server would kill it (SIGBUS) on the next read, so
     # the Searcher checks their sizes before every search.

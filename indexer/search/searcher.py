@@ -202,7 +202,7 @@ class Searcher:
         start, wanted = (request.page - 1) * request.per_page, request.page * request.per_page
         if parsed.empty or request.sort != "relevance":
             ranked = [Candidate(engine.stored(n), 0.0) for _s, n in run.best[start:wanted]]
-        elif start < (depth := self.engine.rerank_depth):
+        elif start < (depth := self._rerank_depth(parsed)):
             ranked = rerank([Candidate(engine.stored(n), s) for s, n in run.best[:depth]], parsed)
             ranked += [Candidate(engine.stored(n), s) for s, n in run.best[depth:wanted]]
             ranked = ranked[start:wanted]
@@ -217,6 +217,14 @@ class Searcher:
             hints = suggestions(request, parsed, self.lexicon, count, Probe(engine, count, deadline))
         return SearchResult(request, run.total, hits, facet_values(run.counts, request), notices, hints,
                             complete=run.complete)
+
+    def _rerank_depth(self, parsed: ParsedQuery) -> int:
+        """How many of the engine's best the second stage reorders: none for one term as
+        written when the engine already ranks by the second stage's relevance for it
+        (proximity and the whole query need two terms; tiers, another name)."""
+        if self.engine.ranks_one_term and len(parsed.terms) == 1 and not parsed.units[parsed.terms[0]].alias_forms:
+            return 0
+        return self.engine.rerank_depth
 
     def _with_partial(self, engine: EngineSearcher, request: SearchRequest, plan: ParsedQuery,
                       result: SearchResult, deadline: Deadline | None) -> SearchResult:

@@ -136,3 +136,4 @@ def test_a_facets_values_are_cut_by_count_then_by_value(monkeypatch, tally, show
 
     monkeypatch.setattr(facets, "MAX_VALUES", 2)
     assert list(facets._most(Counter(tally))) == shown
+

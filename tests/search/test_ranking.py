@@ -90,3 +90,16 @@ def test_an_alias_finds_the_other_name_a_little_lower(searcher):
 )
 def test_passage_prior(text, path, low, high):
     assert low <= passage_prior(text, path) <= high
+
+
+@pytest.mark.parametrize("engine, query, depth", [
+    ("arrays", "八代", 0),           # one term as written: the engine's order is the second stage's
+    ("arrays", '"八代港"', 0),
+    ("arrays", "八代 -港口", 0),     # an exclusion adds no order
+    ("arrays", "八代 港口", 30),     # proximity and the whole query need the second stage
+    ("arrays", "FGN", 30),           # another name ranks below the name as written
+    ("whoosh", "八代", 200),         # whoosh's order is BM25 alone
+])
+def test_the_second_stage_reorders_only_what_the_engine_cannot(engine_index_dir, engine, query, depth):
+    searcher = Searcher(engine_index_dir(engine), engine=engine)
+    assert searcher._rerank_depth(searcher.parse(query)) == depth

@@ -59,6 +59,7 @@ def _store_schema() -> Schema:
 class ArraysEngine:
     name = "arrays"
     rerank_depth = RERANK_DEPTH["arrays"]
+    ranks_one_term = True  # BM25, prior, heading and density: rank.py's relevance for one term
     mapped = FOLDER + "/"
 
     def settings(self) -> dict:

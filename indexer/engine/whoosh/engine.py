@@ -44,6 +44,7 @@ WRITER = {"limitmb": 256, "compound": False}
 class WhooshEngine:
     name = "whoosh"
     rerank_depth = RERANK_DEPTH["whoosh"]
+    ranks_one_term = False  # whoosh's BM25 alone
     mapped = None  # whoosh reads its files through its own file objects
 
     def settings(self) -> dict:
