@@ -182,7 +182,7 @@ class Searcher:
             if plan is None or request.sort != "relevance":
                 run = engine.run(plan, request, wanted, deadline)
             else:
-                run = engine.run(plan, request, max(self.engine.rerank_depth, wanted), deadline)
+                run = engine.run(plan, request, max(self._rerank_depth(plan), wanted), deadline)
             result = self._result(engine, request, parsed, run, notices, deadline)
             # On the last page of the full matches, a full one too (page 1 when there are none), or past it.
             if plan is not None and run.complete and run.total <= wanted and plan.has_partials:

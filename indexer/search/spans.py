@@ -111,7 +111,6 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 # Markdown heading marks are markup, not words (models.HEADING_MARK); line breaks
 # inside a snippet only waste room on a results page.
-_HEADING_MARK = HEADING_MARK
 _BREAKS = re.compile(r"\s*\n\s*|\t+")
 
 
@@ -134,7 +133,7 @@ def snippet(text: str, spans: list[Span], width: int = 160) -> Snippet:
     inside = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start]
     window = text[start:end]
     if "#" in window or "\n" in window or "\t" in window:  # else nothing to flatten (most windows)
-        window, where = _tracked_sub(_HEADING_MARK, "", window, list(range(end - start + 1)))
+        window, where = _tracked_sub(HEADING_MARK, "", window, list(range(end - start + 1)))
         window, where = _tracked_sub(_BREAKS, " ", window, where)
         marks = tuple((where[s], where[e]) for s, e in inside if where[s] < where[e])
     else:

@@ -12,7 +12,7 @@ import bisect
 
 import numpy as np
 
-from indexer.engine.arrays.segment import CODED, LENGTHS, Segment
+from indexer.engine.arrays.segment import CODED, LENGTHS, Segment, ranges
 
 
 class Columns:
@@ -65,12 +65,10 @@ class Columns:
         if len(doc):
             mine = lengths[first]
             same = np.array_equal(mine[doc], lengths)
-            at = np.repeat(self.country_start[first] - np.cumsum(mine) + mine, mine) + np.arange(int(mine.sum()))
-            codes = self.country_code[at]
+            codes = self.country_code[ranges(self.country_start[first], mine)]
             if same:  # then every passage's list must be its report's
                 starts = np.r_[0, np.cumsum(mine)]
-                back = np.repeat(starts[doc] - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
-                same = np.array_equal(codes[back], self.country_code)
+                same = np.array_equal(codes[ranges(starts[doc], lengths)], self.country_code)
             if same:
                 self.report_country_count, self.report_country_code = mine, codes
 

@@ -33,7 +33,7 @@ from indexer.engine.arrays import merge
 from indexer.engine.arrays.columns import Columns
 from indexer.engine.arrays.evaluate import Evaluator, Postings
 from indexer.engine.arrays.parallel import run_forked, segment_jobs
-from indexer.engine.arrays.segment import LATIN, LENGTHS, Segment
+from indexer.engine.arrays.segment import LATIN, LENGTHS, Segment, ranges
 from indexer.engine.arrays.stored import StoredColumn
 from indexer.engine.counting import FACET_FILTERS, no_counts
 from indexer.engine.deadline import Deadline, SearchTimeout
@@ -286,9 +286,8 @@ class ArraysSearcher:
                 tally = np.bincount(cols.report_country_code, weights=weights, minlength=size)
             elif facet == "country":
                 docs = selected(names)
-                starts, ends = cols.country_start[docs], cols.country_start[docs + 1]
-                lengths = ends - starts
-                at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+                starts = cols.country_start[docs]
+                at = ranges(starts, cols.country_start[docs + 1] - starts)
                 tally = np.bincount(cols.country_code[at], minlength=size)
             else:
                 tally = np.bincount(cols.codes[facet][selected(names)], minlength=size)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer.engine.arrays.batch import term_key
-from indexer.engine.arrays.segment import FIELDS, Segment
+from indexer.engine.arrays.segment import FIELDS, Segment, ranges
 from indexer.engine.deadline import Deadline
 from indexer.query import syntax
 from indexer.query.plan import ParsedQuery, Runs, Unit
@@ -151,8 +151,7 @@ class Postings:
             bounds = p.segment.post_pos[p.start:p.end + 1]
             starts = bounds[chosen].astype(np.int64)
             counts = bounds[chosen + 1].astype(np.int64) - starts
-            at = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
-            positions = p.segment.positions[at].astype(np.int64)
+            positions = p.segment.positions[ranges(starts, counts)].astype(np.int64)
             docs = p.segment.post_doc[p.start:p.end][chosen].astype(np.int64) + p.offset
             out.append((np.repeat(docs, counts) << 32) + positions + shift)
         return np.concatenate(out) if out else np.zeros(0, np.int64)
@@ -237,53 +236,46 @@ class Evaluator:
 
     def literal_mask(self, unit: Unit) -> np.ndarray:
         """Passages holding the unit as written (in a spelling), not only by another name."""
-        key = ("literal", unit.forms)
-        mask = self.p.masks.get(key)
-        if mask is None:
-            mask = np.zeros(self.p.passages, dtype=bool)
-            for runs in unit.forms:
-                mask |= self.runs_mask(runs)
-            if self._dear([run for runs in unit.forms for run in runs]):
-                self.p.masks.put(key, mask)
-        return mask
+        return self._kept(("literal", unit.forms), [run for runs in unit.forms for run in runs],
+                          lambda: self._forms_mask(unit.forms))
 
     def heading_mask(self, runs: Runs) -> np.ndarray:
-        """Passages whose heading path holds the form (cached as dear terms are)."""
-        key = ("heading", runs)
-        mask = self.p.masks.get(key)
-        if mask is None:
-            mask = self.runs_mask(runs, "heading")
-            if self._dear(list(runs), "heading"):
-                self.p.masks.put(key, mask)
-        return mask
-
-    def _dear(self, runs: list[tuple[str, ...]], field: str = "text") -> bool:
-        """Whether finding these runs reads CACHE_FROM_POSTINGS postings (worth keeping)."""
-        return sum(self.p.frequency(FIELDS[field] + g) for run in runs if len(run) > 1 for g in run) \
-            >= CACHE_FROM_POSTINGS
+        """Passages whose heading path holds the form."""
+        return self._kept(("heading", runs), list(runs), lambda: self.runs_mask(runs, "heading"), "heading")
 
     def unit_mask(self, unit: Unit) -> np.ndarray:
         """Passages holding the unit in one of its spellings, or one of its other names where it holds."""
-        cached = self._units.get(unit.text)
-        if cached is not None:
-            return cached
-        key = (unit.forms, unit.alias_forms)
-        cached = self.p.masks.get(key)
-        if cached is not None:
-            self._units[unit.text] = cached
-            return cached
-        mask = np.zeros(self.p.passages, dtype=bool)
-        for runs in unit.forms:
-            mask |= self.runs_mask(runs)
+        found = self._units.get(unit.text)
+        if found is None:
+            runs = [run for runs in (*unit.forms, *(r for _a, r, _d in unit.alias_forms)) for run in runs]
+            found = self._units[unit.text] = self._kept((unit.forms, unit.alias_forms), runs,
+                                                        lambda: self._find_unit(unit))
+        return found
+
+    def _find_unit(self, unit: Unit) -> np.ndarray:
+        mask = self._forms_mask(unit.forms)
         for _alias, runs, docs in unit.alias_forms:
             found = self.runs_mask(runs)
             if docs is not None:
                 found &= np.isin(self.p.docs, self.p.doc_codes(docs))
             mask |= found
-        mask &= self.p.live
-        self._units[unit.text] = mask
-        if self._dear([run for runs in (*unit.forms, *(r for _a, r, _d in unit.alias_forms)) for run in runs]):
-            self.p.masks.put(key, mask)
+        return mask & self.p.live
+
+    def _forms_mask(self, forms: tuple[Runs, ...]) -> np.ndarray:
+        mask = np.zeros(self.p.passages, dtype=bool)
+        for runs in forms:
+            mask |= self.runs_mask(runs)
+        return mask
+
+    def _kept(self, key, runs: list[tuple[str, ...]], find, field: str = "text") -> np.ndarray:
+        """`find()`, or what it found before: kept in the build's MaskCache when finding
+        the runs reads CACHE_FROM_POSTINGS postings (a bigram alone is one scatter)."""
+        mask = self.p.masks.get(key)
+        if mask is None:
+            mask = find()
+            if sum(self.p.frequency(FIELDS[field] + g) for run in runs if len(run) > 1 for g in run) \
+                    >= CACHE_FROM_POSTINGS:
+                self.p.masks.put(key, mask)
         return mask
 
     def node_mask(self, node) -> np.ndarray:

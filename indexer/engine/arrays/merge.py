@@ -41,7 +41,7 @@ from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.fields import Schema
 
-from indexer.engine.arrays.segment import CODED, LATIN, LENGTHS, Segment
+from indexer.engine.arrays.segment import CODED, LATIN, LENGTHS, Segment, ranges
 
 # More segments than this, or more than this share of the passages deleted: compact.
 MAX_SEGMENTS = 8
@@ -215,8 +215,7 @@ def _countries(segments: list[Segment], lives: list[np.ndarray], values: dict) -
     for s, live in zip(segments, lives, strict=True):
         start = np.asarray(s.columns["country_start"])
         lengths = np.diff(start)[live]
-        at = np.repeat(start[:-1][live] - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
-        picked.append((s, lengths, np.asarray(s.columns["country_code"])[at]))
+        picked.append((s, lengths, np.asarray(s.columns["country_code"])[ranges(start[:-1][live], lengths)]))
     table = sorted({s.values["country"][c] for s, _l, codes in picked for c in np.unique(codes)})
     index = {v: i for i, v in enumerate(table)}
     values["country"] = table
