@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from indexer import settings
-from indexer.errors import BadRequest, IndexNotFound, JiaoliuError
+from indexer.errors import BadRequest, IndexDamaged, IndexNotFound, JiaoliuError
 from indexer.index.build import BuildSummary, build_index
 from indexer.ingest.ids import safe_text
 from indexer.models import Hit, Snippet
@@ -177,25 +177,33 @@ def _print_hit(n: int, hit: Hit) -> None:
 
 
 def cmd_serve(args) -> int:
-    from web import create_app, warm_up
+    from web import close_searcher, create_app, open_searcher, warm_up
     from web.server import listen, serve
 
     port = _port(args.port)
     workers = settings.whole_number("JIAOLIU_WORKERS", when_empty=os.cpu_count() or 1)
     threads = settings.whole_number("JIAOLIU_THREADS")
-    try:
-        Searcher(args.index)
-    except IndexNotFound:
-        print(f"no index in {args.index} yet; building it from {args.corpus}", file=sys.stderr)
-        _print_summary(build_index(args.corpus, args.index, progress=_progress), args.index)
     config = {"INDEX_DIR": str(Path(args.index).resolve()), "CORPUS_DIR": str(Path(args.corpus).resolve())}
+    app = create_app(config)
+    try:
+        searcher = open_searcher(app)
+    except IndexNotFound as exc:  # IndexDamaged too: the build repairs it
+        why = str(exc) if isinstance(exc, IndexDamaged) else f"no index in {args.index} yet"
+        print(f"{why}; building it from {args.corpus}", file=sys.stderr)
+        _print_summary(build_index(args.corpus, args.index, progress=_progress), args.index)
+        searcher = open_searcher(app)
     try:
         sock = listen(args.host, port)
     except OSError as exc:
         raise JiaoliuError(_cannot_listen(args.host, port, exc)) from None
     print(f"serving on http://{args.host}:{port}/ with {workers} worker process(es) (Ctrl-C stops)",
           file=sys.stderr)
-    # Each worker opens the index itself after the fork (open files must not be shared).
+    if workers <= 1 or searcher.engine.shares_after_fork:
+        # The workers inherit the opened index: ready as soon as they are forked, and
+        # what opening read (columns, catalog, aliases) is one copy shared by all.
+        return serve(lambda: app, sock, threads=threads, workers=workers, warm=_load_dictionaries)
+    # An engine reading through file offsets: each worker opens the index itself.
+    close_searcher(app)
     return serve(lambda: warm_up(create_app(config)), sock, threads=threads, workers=workers, warm=_load_dictionaries)
 
 

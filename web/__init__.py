@@ -16,9 +16,9 @@ from indexer.errors import BadRequest, IndexDamaged, IndexNotFound, ReportNotFou
 
 from . import api, searcher, views
 from .filters import register_filters
-from .searcher import warm_up
+from .searcher import close_searcher, open_searcher, warm_up
 
-__all__ = ["create_app", "settings_from_env", "warm_up"]
+__all__ = ["close_searcher", "create_app", "open_searcher", "settings_from_env", "warm_up"]
 
 # Everything is served from this origin; no inline script or style, so an
 # injected tag in a report could not run even if escaping failed somewhere.

@@ -53,6 +53,25 @@ def get_searcher() -> Searcher:
     return g.searcher
 
 
+def open_searcher(app: Flask) -> Searcher:
+    """Open `app`'s Searcher now and read ahead (see Searcher.warm); IndexNotFound or
+    IndexDamaged if it cannot. A server opens it before it forks its workers when the
+    engine allows (`shares_after_fork`): they share one copy of what opening reads."""
+    with app.app_context():
+        searcher = get_searcher()
+        searcher.warm()
+        return searcher
+
+
+def close_searcher(app: Flask) -> None:
+    """Close `app`'s Searcher, if open."""
+    slot: SearcherSlot = app.extensions[EXTENSION]
+    with slot.lock:
+        if slot.searcher is not None:
+            slot.searcher.close()
+            slot.searcher = None
+
+
 def warm_up(app: Flask) -> Flask:
     """`app` with its Searcher opened and read ahead (see Searcher.warm); nothing
     when there is no usable index yet, which requests then report."""

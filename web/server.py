@@ -2,7 +2,8 @@
 
 A search is Python under one GIL, so one process answers no faster with 8
 threads than with 2 (docs/PERFORMANCE.md, load test). The parent opens the
-listening socket, loads what every worker needs (dictionaries) once, and
+listening socket, loads what every worker needs (dictionaries, and the
+opened index when its engine reads through memory maps only) once, and
 forks the workers, which share that memory copy-on-write and all accept on
 the one socket; the kernel hands each connection to one of them. A worker
 that dies is replaced; Ctrl-C or SIGTERM stops them all.

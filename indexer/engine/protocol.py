@@ -114,6 +114,9 @@ class Engine(Protocol):
     # truncated under a running server would kill it (SIGBUS) on the next read, so
     # the Searcher checks their sizes before every search.
     mapped: str | None
+    # Whether an opened index may be inherited by forked server workers: it reads its
+    # files through memory maps only, never through a file offset the processes would share.
+    shares_after_fork: bool
 
     def settings(self) -> dict:
         """What the engine's part of a build depends on (versions); a change means rebuild."""

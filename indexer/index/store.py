@@ -66,9 +66,10 @@ def damage(build: Path, manifest: dict) -> str | None:
     while the incremental build kept linking it into the next build; a size check
     is a stat per file, cheap enough for every open. (Builds from before sizes
     were recorded are not checked.)"""
+    root = str(build)
     for name, size in manifest.get("files", {}).items():
-        try:
-            actual = (build / name).stat().st_size
+        try:  # os.stat on a joined string: a tenth of pathlib's cost, over 10,000 files at 1M passages
+            actual = os.stat(os.path.join(root, name)).st_size
         except OSError:
             return f"{name} is missing"
         if actual != size:

@@ -25,8 +25,13 @@ def _common_suffix(a: str, b: str) -> str:
 
 class AliasTable:
     def __init__(self, records: list[dict]):
+        # The same pairs recur across reports (a ministry's abbreviation in every
+        # report that names it): work out each distinct pair's links once.
+        docs_of: dict[tuple[str, str, bool], set[str]] = defaultdict(set)
+        for record in records:
+            docs_of[record["short"], record["full"], record.get("kind") == "reference"].add(record["doc_id"])
         links: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        folds: dict[str, str] = {}  # the same names recur across reports: fold each once
+        folds: dict[str, str] = {}  # the same names recur in several pairs: fold each once
 
         def folded(text: str) -> str:
             found = folds.get(text)
@@ -34,10 +39,9 @@ class AliasTable:
                 found = folds[text] = fold(text)
             return found
 
-        for record in records:
-            short, full, doc = record["short"], record["full"], record["doc_id"]
+        for (short, full, reference), docs in docs_of.items():
             pairs = [(short, full)]
-            if record.get("kind") == "reference":
+            if reference:
                 # 蔣市長 ↔ 蔣萬安市長 also means 蔣市長 ↔ 蔣萬安: people search the name.
                 title = _common_suffix(short, full)
                 name = full[: len(full) - len(title)]
@@ -46,8 +50,8 @@ class AliasTable:
             for a, b in pairs:
                 fa, fb = folded(a), folded(b)
                 if fa != fb:
-                    links[fa][b].add(doc)
-                    links[fb][a].add(doc)
+                    links[fa][b] |= docs
+                    links[fb][a] |= docs
         self._links = {key: {alias: frozenset(docs) for alias, docs in targets.items()}
                        for key, targets in links.items()}
 

@@ -111,3 +111,46 @@ def test_every_setting_is_documented_in_the_readme():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for setting in SETTINGS:
         assert f"`{setting.name}`" in readme, setting.name
+
+
+def _maps(pid: int) -> str:
+    return Path(f"/proc/{pid}/maps").read_text()
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc")
+@pytest.mark.parametrize("engine, inherited", [("arrays", True), ("whoosh", False)])
+def test_workers_inherit_the_index_only_when_the_engine_reads_through_maps(engine_index_dir, engine, inherited):
+    # The arrays engine is opened once in the parent and its workers share it (ready
+    # after the fork, one copy of the columns); whoosh reads through file offsets,
+    # which forked processes would share, so each of its workers opens its own.
+    port = _free_port()
+    server = _serve(engine_index_dir(engine), port, JIAOLIU_WORKERS="2", JIAOLIU_THREADS="2",
+                    JIAOLIU_ENGINE=engine)
+    try:
+        data = _first_answer(server, f"http://127.0.0.1:{port}{SEARCH}")
+        assert data["total"] > 0
+        opened_in_parent = "/arrays/" in _maps(server.pid) or "/whoosh/" in _maps(server.pid)
+        assert opened_in_parent == inherited
+        workers = [int(pid) for pid in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()]
+        assert len(workers) == 2
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=30)
+    assert "Traceback" not in err
+
+
+def test_serve_rebuilds_a_damaged_index_and_says_why(tmp_path):
+    from indexer.index.build import build_index
+
+    index = tmp_path / "index"
+    build_index(REPO / "corpus", index)
+    build = index / (index / "CURRENT").read_text().strip()
+    (build / "catalog.json").write_text("[", encoding="utf-8")
+    port = _free_port()
+    server = _serve(index, port, JIAOLIU_WORKERS="2", JIAOLIU_THREADS="2")
+    try:
+        assert _first_answer(server, f"http://127.0.0.1:{port}{SEARCH}")["total"] > 0
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=30)
+    assert "catalog.json has 1 bytes instead of" in err and "building it from" in err

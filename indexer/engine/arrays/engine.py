@@ -61,6 +61,7 @@ class ArraysEngine:
     rerank_depth = RERANK_DEPTH["arrays"]
     ranks_one_term = True  # BM25, prior, heading and density: rank.py's relevance for one term
     mapped = FOLDER + "/"
+    shares_after_fork = True  # arrays and stored fields mapped; the store's segments opened per thread
 
     def settings(self) -> dict:
         return {"arrays_version": ARRAYS_VERSION, "numpy": version("numpy"),

@@ -46,6 +46,7 @@ class WhooshEngine:
     rerank_depth = RERANK_DEPTH["whoosh"]
     ranks_one_term = False  # whoosh's BM25 alone
     mapped = None  # whoosh reads its files through its own file objects
+    shares_after_fork = False
 
     def settings(self) -> dict:
         """What this engine's part of a build depends on; a change means rebuild."""
