@@ -12,6 +12,7 @@ total), the largest single RSS, and every 2 s the bytes the files under
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
@@ -51,10 +52,8 @@ def disk_mb(folder: Path) -> float:
     total = 0
     for root, _dirs, files in os.walk(folder):
         for name in files:
-            try:
+            with contextlib.suppress(OSError):  # removed meanwhile
                 total += os.lstat(os.path.join(root, name)).st_blocks * 512
-            except OSError:
-                pass
     return total / 2**20
 
 
@@ -83,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     report = (f"exit {process.returncode} after {time.monotonic() - started:.1f} s; peak PSS {peak_pss:,.0f} MB "
               f"({processes_at_peak} processes), largest process RSS {peak_rss:,.0f} MB")
     if args.folder:
-        report += f"; disk peak {peak_disk:,.0f} MB, final {disk_mb(args.folder):,.0f} MB"
+        final = disk_mb(args.folder)
+        report += f"; disk peak {max(peak_disk, final):,.0f} MB, final {final:,.0f} MB"
     print(report, file=sys.stderr)
     return process.returncode
 
