@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 HEADING_SEPARATOR = " › "
 # What a report is; "other" for anything the extraction cannot place.
-KINDS = ("出國報告", "施政報告", "統計分析報告", "other")
+KINDS = ("出國報告", "施政報告", "統計分析報告", "會議紀錄", "議事錄", "公文", "新聞稿", "計畫", "法規", "逐字稿", "other")
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Metadata:
     city: str | None = None
     city_evidence: str = ""
     agency: str | None = None
-    kind: str = "other"  # 出國報告 / 施政報告 / 統計分析報告 / other
+    kind: str = "other"  # one of KINDS
     date: str | None = None
     date_inferred: bool = False
     date_evidence: str = ""

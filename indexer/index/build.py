@@ -23,6 +23,7 @@ from indexer.ingest.corpus import (
     read_bytes,
 )
 from indexer.ingest.extract import EXTRACT_VERSION
+from indexer.ingest.metadata import METADATA_VERSION
 from indexer.ingest.passages import PASSAGES_VERSION
 from indexer.models import Report
 from indexer.text.fold import FOLD_SIGNATURE
@@ -58,6 +59,7 @@ def build_settings(engine: str | None = None) -> dict:
         "jieba": version("jieba"),
         "extract": EXTRACT_VERSION,
         "passages": PASSAGES_VERSION,
+        "metadata": METADATA_VERSION,
         "pdfium": version("pypdfium2"),
     }
 

@@ -65,14 +65,15 @@ class Alias:
 
     short: str
     full: str
-    kind: str  # "abbreviation" | "reference"
+    kind: str  # "abbreviation" | "reference" | "split name"
     evidence: str
 
 
 def find_aliases(text: str) -> list[Alias]:
     """Every alias `text` defines, abbreviations first, each pair once."""
     found: dict[tuple[str, str], Alias] = {}
-    for alias in [*_parenthesised(text), *_quoted_acronyms(text), *latin_initials(text), *_references(text)]:
+    for alias in [*_parenthesised(text), *_quoted_acronyms(text), *latin_initials(text), *_references(text),
+                  *_split_names(text)]:
         found.setdefault((alias.short, alias.full), alias)
     return list(found.values())
 
@@ -348,3 +349,33 @@ class Occurrences:
 
     def count(self, s: str) -> int:
         return len(self.starts(s))
+
+
+# The commonest surnames of Taiwan: a title between one of them and a given name is a
+# person (陳議長幸進), between other characters rarely (說局長, 這代表).
+SURNAMES = frozenset(
+    "陳林黃張李王吳劉蔡楊許鄭謝郭洪曾邱廖賴周徐蘇葉莊呂江何蕭羅高潘簡朱鍾游彭詹胡施沈余盧梁趙顏柯翁魏孫戴范"
+    "方宋鄧杜傅侯曹薛丁卓阮馬董溫温唐藍蔣石古紀姚連馮歐程湯田康姜白汪鄒尤巫鐘黎涂龔嚴韓袁金童陸夏柳凃邵錢"
+    "伍倪于譚駱熊任甘秦顧毛章史官萬俞雷粘饒")
+# Words after a title that are not a given name (蔣市長表示, 任州長之, 黃秘書長代表).
+_NOT_GIVEN = frozenset("之表示代出說指致答回應是的了在於也為以並將向跟對和或但而就都還再又更很所其此該各本今昨明"
+                       "赴至到偕率參談提續借共一")
+_WRAPPED = re.compile(f"[ \\t\u3000]*\\r?\\n[ \\t\u3000]*[{_CJK}]")
+# A title written between a surname and a given name, as minutes and letters do.
+# Only in a list of people, as minutes and letters write them (主席：陳議長幸進　記錄：…,
+# 蔡議員錦賢、游議員輝廷等): in running text the title is followed by a verb (蔣市長共勉).
+_SPLIT_NAME = re.compile(
+    f"(?<![{_CJK}])(?P<surname>[" + "".join(sorted(SURNAMES)) + "])(?P<title>" + "|".join(sorted(TITLES, key=len, reverse=True))
+    + f")(?P<given>[{_CJK}]{{1,2}}?)(?=[^{_CJK}]|[等、]|$)")
+
+
+def _split_names(text: str):
+    """陳議長幸進 → 陳幸進, 林副市長欽榮 → 林欽榮: the name a title was written into,
+    so that a search for the full name finds it."""
+    for m in _SPLIT_NAME.finditer(text):
+        given = m["given"]
+        if set(given) & (_NOT_IN_NAMES | _NAME_STOPS | _NOT_GIVEN) or given in TITLES:
+            continue
+        if _WRAPPED.match(text, m.end()):  # 游議員輝 / 廷: the name goes on past a hard wrap
+            continue
+        yield Alias(m.group(), m["surname"] + given, "split name", m.group())

@@ -202,7 +202,7 @@ def read_report(path: Path, corpus_dir: Path, data: bytes | None = None, doc_id:
     if not passages:
         raise UnreadableReport(f"{name}: no text to index")
     try:
-        metadata = extract_metadata(body, front or None)
+        metadata = extract_metadata(body, front or None, name=Path(name).name)
     except UnreadableReport as exc:  # a front matter value: say which file
         raise UnreadableReport(f"{name}: {exc}") from None
     return Report(

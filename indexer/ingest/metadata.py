@@ -16,11 +16,16 @@ import datetime
 import re
 from collections import Counter
 
+from indexer.ingest.authorship import LETTERHEAD, Author, author
 from indexer.ingest.front_matter import front_matter_values
 from indexer.models import KINDS, Metadata, Period  # noqa: F401 (KINDS: imported from here)
 from indexer.text.cities import ALIASES, CITIES
 from indexer.text.dates import ROC_OFFSET, DateMention, find_dates, parse_range
 from indexer.text.fold import fold_tai
+from indexer.text.grams import CJK_CHAR
+
+# What extraction decides; a change means every report is read again (build settings).
+METADATA_VERSION = 2
 
 _FIELD = re.compile(
     r"(?P<key>出國報告名稱|服務機關|撰寫機關|派赴國家(?:[/／]地區)?|出國地區|出國期間|報告日期)"
@@ -28,6 +33,29 @@ _FIELD = re.compile(
     re.MULTILINE,
 )
 _CHAPTER = re.compile(r"^[壹貳參肆伍陸柒捌玖拾]+、\s*(\S.*)$")
+# 時　　間：中華民國101年11月6日10時6分, 發文日期：…, 會議日期：…: the date a document states.
+_DATE_FIELD = re.compile(r"^(?P<key>發文日期|會議日期|開會日期|會議時間|開會時間|時間|日期|資料日期|發布日期|發稿日期)"
+                         r"\s*[：:]\s*(?P<value>.+)$")
+_LETTER_SPACE = re.compile(rf"(?<={CJK_CHAR})[ \t\u3000]+(?={CJK_CHAR})")
+_CJK_PAIR = re.compile(rf"{CJK_CHAR}(?={CJK_CHAR})")
+# 時　　間： a field's label spread to the width of the longest label
+_SPREAD_LABEL = re.compile(rf"^(?:{CJK_CHAR}[ \t\u3000]*){{2,6}}(?=[：:])")
+# A page number (1, - 1 -, 第1頁), a lone mark (., 裝, 訂, 線 of a 公文's binding line)
+_NOISE = re.compile(r"^(?:[\W\d_]*|\S|第\s*\d+\s*頁(?:\s*[，,]?\s*共\s*\d+\s*頁)?)$")
+# 今(113)年 … 今(11)日: a government news release's way of dating itself
+_NEWS_DAY = re.compile(r"今\s*[（(]\s*\d{1,2}\s*[）)]\s*日")
+# A title's last words that say what kind of document it is.
+_KIND_BY_TITLE = (
+    ("議事錄", re.compile(r"議事錄")),
+    ("會議紀錄", re.compile(r"(?:會議|摘要|會)[紀記]錄")),
+    ("逐字稿", re.compile(r"逐字[稿紀記]")),
+    ("新聞稿", re.compile(r"新聞稿|新聞資料")),
+    ("法規", re.compile(r"(?:要點|原則|辦法|規則|細則|準則|規程|須知|指引|條例|規定|作業程序)$")),
+    ("計畫", re.compile(r"計[畫劃](?:書)?$")),
+)
+_SPEAKER = re.compile(r"^#{2,4}\s*\S{1,12}[：:]\s*$", re.MULTILINE)
+# The file name's own date (taipei-news-20241011-…): kept when the text states none.
+_NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _TRIP_CUES = ("行程表", "行程內容", "參訪日程", "抵達", "返臺", "返國", "歸國", "心得及建議", "訪團")
 _TRIP_TITLE = re.compile(r"^[^\t。]{0,40}率(?:團|隊|領)[^\t。]*赴[^\t。]{2,60}$")
 
@@ -74,35 +102,56 @@ _COUNTRY = re.compile("|".join(sorted([*_COUNTRIES, *_COUNTRY_ALIASES], key=len,
 _DESTINATION = re.compile(rf"(?:赴|抵達|飛抵|前往|出訪)({_COUNTRY.pattern})")
 
 
-def extract_metadata(body: str, front_matter: dict | None = None) -> Metadata:
+def extract_metadata(body: str, front_matter: dict | None = None, name: str = "") -> Metadata:
     """What the report says about itself, with front matter values winning.
 
     Front matter keys: title, city, agency, date, period ({start, end} or a
     range like "111年9月2日至9月7日"), kind, source, countries.  A front matter
-    value that cannot be read raises UnreadableReport.
+    value that cannot be read raises UnreadableReport. `name`: the file's name,
+    whose date (20241011) serves when the text states none.
     """
-    lines = [line.strip().lstrip("#").strip() for line in body.splitlines()]
-    body_lines = [line for line in lines if line]
+    body_lines = _lines(body)
     head = body_lines[:15]
     fields = _header_fields(body[:3000])
     cover = _cover_lines(head)
     mentions = [m for m in find_dates(body) if _report_time(m.start, m.end)]
     mentions = [m for m in find_dates(body, _context_year(mentions)) if _report_time(m.start, m.end)]
 
-    kind = _kind(body, fields, head)
-    city, city_evidence = _city(body, fields, cover)
+    title = _title(fields, cover, body_lines, body)
+    kind = _kind(body, fields, head, title)
+    written_by = author(head, title) if not fields.keys() & {"服務機關", "撰寫機關"} else None
+    city, city_evidence = _city(body, fields, cover, written_by)
     period, period_text = _period(fields, cover or head[:3], mentions, kind)
-    date, date_inferred, date_evidence = _date(fields, head, mentions, period, period_text)
-    agency = _strip_note(fields.get("服務機關") or fields.get("撰寫機關") or "") or (
-        city and city + "政府")
+    date, date_inferred, date_evidence = _date(fields, body_lines[:40], mentions, period, period_text, name)
+    agency = (_strip_note(fields.get("服務機關") or fields.get("撰寫機關") or "")
+              or (written_by and written_by.agency)
+              or (city and not (written_by and written_by.central) and city + "政府") or None)
+    if kind == "施政報告" and head and _CHAPTER.match(head[0]) and not cover:
+        context = f"（{period_text}）" if period_text else ""
+        title = f"{city + '政府' if city else ''}施政報告 {head[0]}{context}"
     values = dict(
-        title=_title(fields, cover, body_lines, kind, city, period_text),
-        city=city, city_evidence=city_evidence, agency=agency, kind=kind,
+        title=title, city=city, city_evidence=city_evidence, agency=agency, kind=kind,
         date=date, date_inferred=date_inferred, date_evidence=date_evidence, period=period,
         countries=_countries(body, fields, kind),
     )
     values.update(front_matter_values(front_matter or {}))
     return Metadata(**values)
+
+
+def _lines(body: str) -> list[str]:
+    """The body's lines as a reader sees them: without Markdown's heading marks, letter
+    spacing joined (行　政　院 → 行政院, 時　　間： → 時間：), and without page numbers and
+    lone marks."""
+    lines = (_unspaced(line.strip().lstrip("#").strip()) for line in body.splitlines())
+    return [line for line in lines if line and not _NOISE.match(line)]
+
+
+def _unspaced(line: str) -> str:
+    """A line set with a space after every character (施 政 報 告) as written; a line
+    whose spaces part words (臺北市與松山市締結友誼市 蔣萬安：…) as it is."""
+    line = _SPREAD_LABEL.sub(lambda m: _LETTER_SPACE.sub("", m.group()), line)
+    spaced = len(_LETTER_SPACE.findall(line))
+    return _LETTER_SPACE.sub("", line) if spaced >= 2 and spaced > len(_CJK_PAIR.findall(line)) else line
 
 
 def _header_fields(text: str) -> dict[str, str]:
@@ -126,13 +175,23 @@ def _strip_note(agency: str) -> str:
     return re.sub(r"\s*[（(][^）)]*[）)]\s*$", "", agency)
 
 
-def _kind(body: str, fields: dict, head: list[str]) -> str:
+def _kind(body: str, fields: dict, head: list[str], title: str) -> str:
     opening = "\n".join(head[:4])
     for kind in ("統計分析報告", "施政報告"):
         if kind in opening:
             return kind
     if "出國報告" in opening or "公務出國" in opening or fields.keys() & {"出國期間", "派赴國家"}:
         return "出國報告"
+    fields_seen = {m["key"] for line in head for m in [_DATE_FIELD.match(line)] if m}
+    if "發文日期" in fields_seen or any(LETTERHEAD.match(line) for line in head[:12]):
+        return "公文"
+    for kind, pattern in _KIND_BY_TITLE:
+        if pattern.search(title):
+            return kind
+    if len(_SPEAKER.findall(body)) >= 5:  # ### 唐鳳： … one heading per speaker's turn
+        return "逐字稿"
+    if _NEWS_DAY.search("\n".join(head[:6])):
+        return "新聞稿"
     # A file that opens on a top-level heading numbered past ten (貳拾肆、國際事務)
     # is one bureau's chapter of a 施政報告; a trip report has fewer sections.
     numeral = head[0].split("、")[0] if head and _CHAPTER.match(head[0]) else ""
@@ -143,7 +202,7 @@ def _kind(body: str, fields: dict, head: list[str]) -> str:
     return "other"
 
 
-def _city(body: str, fields: dict, cover: list[str]) -> tuple[str | None, str]:
+def _city(body: str, fields: dict, cover: list[str], written_by: Author | None) -> tuple[str | None, str]:
     # The author's own header first: other cities' names appear all through the text.
     for key in ("服務機關", "撰寫機關"):
         city = _city_prefix(fields.get(key, ""))
@@ -153,6 +212,9 @@ def _city(body: str, fields: dict, cover: list[str]) -> tuple[str | None, str]:
         match = _GOVERNMENT.search(fold_tai(line))
         if match:
             return match[1], f"cover: {line}"
+    if written_by and (written_by.city or written_by.central):
+        # a central body's document has no city, whatever cities it names
+        return written_by.city, written_by.evidence + ("" if written_by.city else " (central government)")
     return _city_from_evidence(fold_tai(body))
 
 
@@ -224,27 +286,31 @@ def _period(fields: dict, opening: list[str], mentions: list[DateMention], kind:
 
 
 def _date(fields: dict, head: list[str], mentions: list[DateMention], period: Period,
-          period_text: str) -> tuple[str | None, bool, str]:
+          period_text: str, name: str = "") -> tuple[str | None, bool, str]:
     # A date outside the years a report can be written (1850年, 0999年5月, 2999年) is passed over.
     stated = find_dates(fields.get("報告日期", ""))
     if stated and _report_time(stated[0].start):
         return stated[0].start, False, f"報告日期：{fields['報告日期']}"
-    for line in head:  # a cover date on a line of its own: 中華民國 111 年 8 月
+    for line in head:  # 發文日期：中華民國112年9月28日, 時　　間：中華民國101年11月6日10時6分
+        if (match := _DATE_FIELD.match(line)) and (found := find_dates(match["value"])):
+            if not found[0].is_range and _report_time(found[0].start) and len(found[0].start) >= 7:
+                return found[0].start, False, f"{match['key']}：{match['value']}"
+    for line in head[:15]:  # a cover date on a line of its own: 中華民國 111 年 8 月
         if _is_date_line(line) and _report_time(find_dates(line)[0].start):
             return find_dates(line)[0].start, False, f"cover date: {line}"
     # No stated date: a report is written after what it covers, so the end of
     # its period is the earliest date it can carry.
     if period.end and _report_time(period.end):
         return period.end, True, f"no report date stated; end of the period covered ({period_text})"
+    if (match := _NAME_DATE.search(name)) and _report_time(match[1]):
+        return f"{match[1]}-{match[2]}-{match[3]}", True, f"no date stated; the file's name ({name})"
     if mentions:
         latest = max(mentions, key=lambda m: m.end)
         return latest.end, True, f"no report date stated; latest date in the text ({latest.text})"
     return None, False, ""
 
 
-def _title(fields: dict, cover: list[str], body_lines: list[str], kind: str, city: str | None,
-           period_text: str) -> str:
-    head = body_lines[:15]
+def _title(fields: dict, cover: list[str], body_lines: list[str], body: str) -> str:
     if fields.get("出國報告名稱"):
         return fields["出國報告名稱"]
     lines = [line for line in cover if "出國類別" not in line and not _is_date_line(line)]
@@ -253,13 +319,60 @@ def _title(fields: dict, cover: list[str], body_lines: list[str], kind: str, cit
         for line in lines[1:]:  # a title broken across lines ends a line with 、 or 及
             title += line if title[-1] in "、，,及與和之的" else "：" + line
         return title
-    if kind == "施政報告" and head and _CHAPTER.match(head[0]):
-        context = f"（{period_text}）" if period_text else ""
-        return f"{city + '政府' if city else ''}施政報告 {head[0]}{context}"
+    head = body_lines[:15]
+    for i, line in enumerate(head):  # a 公文: its letterhead and 主旨
+        if match := _SUBJECT.match(line):
+            subject = match["value"]
+            for more in head[i + 1:]:  # 主旨 wrapped over lines, up to 說明：
+                if _SUBJECT_ENDS.match(more):
+                    break
+                subject += more
+            letterhead = next((re.sub(r"\s+", "", h) for h in head if LETTERHEAD.match(h)), "")
+            return _shorten(f"{letterhead}：{subject}" if letterhead else subject, 80)
+    if h1 := _first_h1(body):  # a web page's or a transcript's own title
+        return _shorten(h1, 60)
     for line in body_lines:  # e.g. the heading of an itinerary table
         if _TRIP_TITLE.match(line):
             return line
-    return head[0][:40] + ("…" if len(head[0]) > 40 else "") if head else ""
+    return _shorten(_cover_title(head), 40) if head else ""
+
+
+_SUBJECT = re.compile(r"^主\s*旨\s*[：:]\s*(?P<value>\S.*)$")
+_SUBJECT_ENDS = re.compile(r"^(?:說明|正本|副本|附件|辦法|公告事項|依據)\s*[：:]|^[一二三四五六七八九十]+、")
+# A cover's lines that end its title: the session it was given in, a person, a date.
+_TITLE_ENDS = re.compile(r"^(?:立法院第|院\s*長|部\s*長|市\s*長|局\s*長|報告人|中華民國)")
+_H1 = re.compile(r"^#[ \t]+(?P<title>\S.*?)\s*#*$")
+
+
+def _first_h1(body: str) -> str | None:
+    """The first top-level heading among the first lines, unless it is a logo (TACTRI)
+    or a cover's line naming the body (# 行政院, whose title follows: see _cover_title)."""
+    for line in body.lstrip().splitlines()[:20]:
+        if (match := _H1.match(line.strip())) and not re.fullmatch(r"[A-Z]{2,10}", match["title"]):
+            title = _unspaced(match["title"])
+            return None if author([title], "").agency == title else title
+    return None
+
+
+def _cover_title(head: list[str]) -> str:
+    """The title a document opens with: its first line that is not a logo (TACTRI) or a
+    lone date; after a cover's line naming the body (行政院), the lines that finish the
+    title (113年度中央政府總預算 / 追加預算案) up to one that names the session, a
+    person or a date."""
+    lines = [line for line in head if not re.fullmatch(r"[A-Z]{2,10}", line) and not _is_date_line(line)]
+    if not lines:
+        return head[0]
+    title = lines[0]
+    if author([title], "").agency == title:
+        for line in lines[1:4]:
+            if len(line) > 20 or _TITLE_ENDS.match(line) or find_dates(line) and "年度" not in line:
+                break
+            title += line
+    return title
+
+
+def _shorten(text: str, most: int) -> str:
+    return text[:most] + ("…" if len(text) > most else "")
 
 
 def _is_date_line(line: str) -> bool:

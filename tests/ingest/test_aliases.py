@@ -128,6 +128,7 @@ CORPUS_ALIASES = {
         ("中村市長", "中村博生市長", "reference"),
         ("黃秘書長", "黃駿逸秘書長", "reference"),
         ("成松議長", "成松 由紀夫議長", "reference"),
+        ("黃秘書長駿逸", "黃駿逸", "split name"),  # 姓名職稱：黃秘書長駿逸等12人
     ],
     "taichung-2025-kyushu-startup-exchange.txt": [
         ("JAS", "日本農林規格", "abbreviation"),
@@ -208,3 +209,18 @@ def _latin_initials_by_search(text: str):
 def test_latin_initials_read_in_one_pass_as_one_search_per_acronym(words):
     text = "".join(word + gap for word, gap in words)
     assert list(latin_initials(text)) == list(_latin_initials_by_search(text))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("主　　席：陳議長幸進　　　　　記錄：陳奕君", [("陳議長幸進", "陳幸進")]),
+    ("\u3000\u3000蔡議員錦賢、游議員輝廷等6位議員聯合質詢", [("蔡議員錦賢", "蔡錦賢"), ("游議員輝廷", "游輝廷")]),
+    ("姓名職稱：黃秘書長駿逸等12人", [("黃秘書長駿逸", "黃駿逸")]),
+    ("經朱市長立倫、趙局長紹廉、張局長延光答復", [("趙局長紹廉", "趙紹廉")]),  # 經朱…, …答: running text
+    # running text: the title is followed by a verb, not a given name
+    ("希望能跟蔣市長共勉。", []), ("上午蔣市長赴東京。", []), ("；蔣市長提及擔任立委時", []),
+    ("熊本縣日方代表分享", []), ("說局長的話。", []), ("任州長之", []),
+    # a name that goes on past a hard wrap is not cut there
+    ("　　蔡議員錦賢、游議員輝\n　　　廷、廖議員裕德", [("蔡議員錦賢", "蔡錦賢"), ("廖議員裕德", "廖裕德")]),
+])
+def test_names_with_a_title_written_inside(text, expected):
+    assert [(a.short, a.full) for a in find_aliases(text) if a.kind == "split name"] == expected

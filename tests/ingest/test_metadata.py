@@ -211,3 +211,98 @@ NEXT_YEAR = date.today().year + 1
 def test_dates_a_report_cannot_have_been_written_on_are_passed_over(body, expected):
     meta = extract_metadata(body)
     assert {key: getattr(meta, key) for key in expected} == expected
+
+
+# How documents that are not 出國報告 state who wrote them, when, and what they are
+# (shaped on the real files in tests/real, which test_real_files.py checks whole).
+LETTER = """.
+.
+裝
+.
+訂
+.
+線
+高雄市殯葬管理處 函
+地址：807077高雄市三民區本館路600巷20號
+受文者：財政部
+發文日期：中華民國112年9月28日
+發文字號：高市殯處綜字第11270867100號
+主旨：有關骨灰（骸）存放設施適用促進民間參與公共建設法施
+
+行細則疑義１案，請釋示。
+
+說明：
+一、依大部110年6月16日函辦理。
+2
+"""
+
+
+@pytest.mark.parametrize(
+    "body,name,expected",
+    [
+        (   # a letter-spaced cover: the body on its own line, then the title, then the session
+            "行\t政\t院\n施\t政 報 告\n立法院第 11 屆第 3 會期\n中華民國 114 年 2 月\n\n高雄市政府林副市長說明。\n",
+            "",
+            dict(title="行政院施政報告", agency="行政院", city=None, kind="施政報告", date="2025-02",
+                 date_inferred=False),
+        ),
+        (   # a title broken over the cover's lines, up to the line naming a person
+            "行　政　院\n\n113年度中央政府總預算\n\n追加預算案\n\n院 長 卓榮泰\n\n1\n",
+            "",
+            dict(title="行政院113年度中央政府總預算追加預算案", agency="行政院", city=None),
+        ),
+        (   # a 公文: letterhead, 發文日期, 主旨 over two lines; binding-line marks and page numbers never titles
+            LETTER, "",
+            dict(agency="高雄市殯葬管理處", city="高雄市", kind="公文", date="2023-09-28", date_inferred=False,
+                 title="高雄市殯葬管理處函：有關骨灰（骸）存放設施適用促進民間參與公共建設法施行細則疑義１案，請釋示。"),
+        ),
+        (   # council minutes: the council in the title, 時　　間： spread to the labels' width
+            "新北市議會第1屆第4次定期會第13次會議摘要紀錄\n時　　間：中華民國101年11月6日10時6分\n"
+            "主　　席：陳議長幸進\n希於106年底完成。市長朱立倫答復。\n",
+            "",
+            dict(agency="新北市議會", city="新北市", kind="會議紀錄", date="2012-11-06", date_inferred=False),
+        ),
+        (   # a rule issued by a ministry's letter: the body before its 字號, no city
+            "促進民間參與公共建設履約爭議協調會作業指引\n\n中華民國105年1月13日財政部台財促字第10525500270號函\n\n"
+            "一、高雄市政府得參考辦理。\n",
+            "",
+            dict(agency="財政部", city=None, kind="法規"),
+        ),
+        (   # a ministry's name opening the title
+            "教育部辦理民間參與公共建設案件獎勵金支用原則\n\n臺北市立大學依本原則辦理。\n",
+            "",
+            dict(agency="教育部", city=None, kind="法規"),
+        ),
+        (   # a transcript: its h1 is the title, a ministry named in it and no city: central,
+            # though the mayor of Taipei is mentioned; its file name dates it
+            "# 外交部公民科技外交心得分享\n\n" + "### 唐鳳：\n柯文哲市長也來了。\n\n" * 5,
+            "pdis-2016-12-21-talk.md",
+            dict(title="外交部公民科技外交心得分享", city=None, kind="逐字稿", date="2016-12-21", date_inferred=True),
+        ),
+        (   # a web page: its h1, not the line above it; a logo is never the title
+            "TACTRI\n\n臺北市政府社會局\n\n# 公托登記報名及抽籤系統 之使用者經驗設計\n\n## 定義問題\n",
+            "",
+            dict(title="公托登記報名及抽籤系統 之使用者經驗設計", agency="臺北市政府社會局", city="臺北市"),
+        ),
+        (   # a PDF's logo line, then a letter-spaced title
+            "# TACTRI\n\n## 稻 作 病 蟲 害\n\n## 水 稻 病 害\n\n### 一、稻 種 消 毒\n",
+            "",
+            dict(title="稻作病蟲害"),
+        ),
+        (   # a news release dates itself by 今(11)日; its words keep their spaces
+            "臺北市與日本松山市正式締結為友誼市 蔣萬安:持續深化合作\n\n臺北市今(11)日正式與日本松山市締結友誼市，"
+            "市長蔣萬安出席。\n",
+            "taipei-news-20241011.txt",
+            dict(kind="新聞稿", city="臺北市", agency="臺北市政府", date="2024-10-11", date_inferred=True,
+                 title="臺北市與日本松山市正式締結為友誼市 蔣萬安:持續深化合作"),
+        ),
+        (   # a plan by its title; a date in the name that cannot be a report's is passed over
+            "臺中市政府國際交流推動計畫\n\n本計畫自114年起推動。\n",
+            "plan-29990101.txt",
+            dict(kind="計畫", agency="臺中市政府", city="臺中市", date="2025", date_inferred=True),
+        ),
+    ],
+)
+def test_documents_that_state_their_author_and_date(body, name, expected):
+    meta = extract_metadata(body, name=name)
+    assert {key: getattr(meta, key) for key in expected} == expected, meta

@@ -489,7 +489,7 @@ def test_a_report_dated_before_1912_shows_its_western_date_alone(tmp_path, monke
     # A build made before dates were checked could hold such a date.
     extract = indexer.ingest.corpus.extract_metadata
     monkeypatch.setattr(indexer.ingest.corpus, "extract_metadata",
-                        lambda *args: dataclasses.replace(extract(*args), date="1850-05"))
+                        lambda *args, **kwargs: dataclasses.replace(extract(*args, **kwargs), date="1850-05"))
     (tmp_path / "corpus").mkdir()
     shutil.copy(CORPUS / "keelung-2022-yatsushiro-visit.txt", tmp_path / "corpus" / "keelung.txt")
     build_index(tmp_path / "corpus", tmp_path / "index")

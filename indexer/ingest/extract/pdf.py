@@ -8,7 +8,15 @@ from those this module rebuilds what the passage splitter reads:
 - a blank line where the gap to the next line is wider than the leading;
 - a markdown heading (``## 壹、目的``) for a short line set larger than the body;
 - a tab where a line has a gap of more than a character and a half, as
-  between table cells.
+  between table cells;
+- without what the layout, not the author, put there: running headers and
+  footers and page numbers (a line at a page's edge that recurs on many pages,
+  or holds only a number), a 公文's binding-line column (裝 / 訂 / 線 and dots),
+  and spaces between CJK characters (letter-spaced names and table cells:
+  卓 榮 泰 → 卓榮泰);
+- wrapped lines joined however wide the line spacing (a double-spaced 公文):
+  a paragraph starts where the step between lines is wider than the page's
+  usual step.
 
 A PDF whose pages carry no text (a scan) is refused: indexing it would give a
 report that no search can find.  docs/DESIGN.md has the measurements that
@@ -17,6 +25,7 @@ chose pdfium over pdfminer.six.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -30,6 +39,19 @@ PARAGRAPH_GAP = 1.75  # a baseline step wider than this many font sizes starts a
 HEADING_SCALE = 1.2  # a line this much larger than the body text is a heading...
 HEADING_MAX_CHARS = 60  # ...when it is short
 MIN_CHARS_PER_PAGE = 5  # fewer (page numbers, a logo's letters) means a scan
+EDGE_LINES = 3  # lines at the top and at the bottom of a page that may be running headers
+RUNNING_SHARE = 0.1  # a line at the edge of at least this share of the pages (and 3) runs:
+# a header on odd pages only, a chapter's thumb tab on its pages
+STEP_SLACK = 1.3  # a step this much wider than the document's usual line step starts a paragraph
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])")
+_PAGE_NUMBER = re.compile(r"^[-–—\s(（]*(?:第\s*)?\d{1,4}(?:\s*頁)?(?:\s*[/，,]?\s*共\s*\d{1,4}\s*頁)?"
+                          r"(?:\s*/\s*\d{1,4})?[-–—\s)）]*$")
+_ALL_CJK = re.compile(f"[{_CJK}]+")
+_BINDING = frozenset(".．·…裝訂線")
+LETTER_SPACED_MAX = 16  # a line of at most this many characters, one per cell, is letter-spaced
+MARGIN_SHARE = 0.8  # the right margin: where this share of a page's lines end (a stamp may stick out)
 
 
 @dataclass
@@ -139,18 +161,60 @@ def _line(chars) -> _Line:
         previous_right = right
     sizes = Counter(round(c[5] * 2) / 2 for c in chars if c[0] != " ")
     boxes = [c for c in chars if c[0] != " "] or chars
-    return _Line(text="".join(parts).strip(), left=min(c[1] for c in boxes), right=max(c[3] for c in boxes),
+    text = _SPACE_BETWEEN_CJK.sub("", "".join(parts).strip())
+    pieces = text.split("\t")
+    if cells and len(text) - len(pieces) + 1 <= LETTER_SPACED_MAX and all(_ALL_CJK.fullmatch(p) for p in pieces) \
+            and 2 * sum(len(p) == 1 for p in pieces) >= len(pieces):
+        text, cells = "".join(pieces), False  # a letter-spaced title (行\t政\t院), not cells
+    return _Line(text=text, left=min(c[1] for c in boxes), right=max(c[3] for c in boxes),
                  baseline=min(c[2] for c in boxes), size=sizes.most_common(1)[0][0] if sizes else 0.0,
                  cells=cells)
 
 
+def _without_layout(pages: list[list[_Line]]) -> list[list[_Line]]:
+    """The pages without their running headers and footers, page numbers and
+    binding-line marks."""
+    def key(line: _Line) -> str:
+        return re.sub(r"\d+", "#", "".join(line.text.split()))
+
+    def edges(lines: list[_Line]) -> list[_Line]:
+        return lines[:EDGE_LINES] + lines[-EDGE_LINES:] if len(lines) > 2 * EDGE_LINES else lines
+
+    pages = [[line for line in lines if not (len(line.text) == 1 and line.text in _BINDING)]
+             if sum(len(line.text) == 1 and line.text in _BINDING for line in lines) >= 5 else lines
+             for lines in pages]
+    seen = Counter(k for lines in pages for k in {key(line) for line in edges(lines)})
+    running = {k for k, n in seen.items() if n >= max(3, RUNNING_SHARE * len(pages))}
+    kept = []
+    for lines in pages:
+        edge = {id(line) for line in edges(lines)}
+        kept.append([line for line in lines
+                     if not (id(line) in edge and (key(line) in running or _PAGE_NUMBER.match(line.text)))])
+    return kept
+
+
+def _right_margin(lines: list[_Line]) -> float:
+    rights = sorted(line.right for line in lines if not line.cells)
+    return rights[int(MARGIN_SHARE * (len(rights) - 1))] if rights else 0.0
+
+
+def _usual_step(pages: list[list[_Line]], body: float) -> float:
+    """The most common step between the baselines of consecutive body-text lines."""
+    steps = Counter(round(previous.baseline - line.baseline, 0)
+                    for lines in pages for previous, line in zip(lines, lines[1:], strict=False)
+                    if abs(line.size - body) < 0.6 and 0 < previous.baseline - line.baseline < 4 * body)
+    return steps.most_common(1)[0][0] if steps else 0.0
+
+
 def _layout(pages: list[list[_Line]]) -> str:
     """The lines of all pages as report text: paragraphs, headings, wrapped lines joined."""
+    pages = _without_layout(pages)
     sizes = Counter()
     for lines in pages:
         for line in lines:
             sizes[line.size] += len(line.text)
     body = sizes.most_common(1)[0][0]
+    usual = _usual_step(pages, body)
     heading_sizes = sorted({s for s in sizes if s >= body * HEADING_SCALE}, reverse=True)
     # One heading size reads as the sections (##, like 壹、); with several the largest is the title.
     levels = {s: n + (1 if len(heading_sizes) > 1 else 2) for n, s in enumerate(heading_sizes)}
@@ -158,7 +222,7 @@ def _layout(pages: list[list[_Line]]) -> str:
     previous: _Line | None = None
     margin = 0.0
     for lines in pages:
-        last_margin, margin = margin, max((line.right for line in lines if not line.cells), default=0)
+        last_margin, margin = margin, _right_margin(lines)
         for n, line in enumerate(lines):
             level = levels.get(line.size) if len(line.text) <= HEADING_MAX_CHARS and not line.cells else None
             if level:
@@ -168,7 +232,7 @@ def _layout(pages: list[list[_Line]]) -> str:
             if previous is not None:
                 # A paragraph goes on across a page break when the page's last line was full.
                 step = previous.baseline - line.baseline if n else 0.0
-                if step > PARAGRAPH_GAP * max(line.size, previous.size) or step < 0:
+                if step > max(PARAGRAPH_GAP * max(line.size, previous.size), STEP_SLACK * usual) or step < 0:
                     out.append("")
                 elif _wraps(previous, line, margin if n else last_margin):
                     joint = " " if out[-1][-1:].isascii() and line.text[:1].isascii() else ""

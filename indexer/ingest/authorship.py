@@ -1,0 +1,99 @@
+"""Which body wrote a document, read from where documents state it.
+
+A 公文 says it on its letterhead (高雄市殯葬管理處 函) and in 發文機關; a report on its
+cover (行政院 / 施政報告) or in 服務機關; council minutes and rules in their title
+(新北市議會第1屆…紀錄, 教育部辦理…原則); a rule issued by letter in its 字號
+(財政部台財促字第…號). Only a body stated there decides; names mentioned in the text
+(a speaker who is 高雄市政府林副市長, a quoted 外交部) do not. A central-government
+body has no city.
+
+>>> author(["高雄市殯葬管理處 函", "地址：807077高雄市三民區本館路600巷20號"], "")
+Author(agency='高雄市殯葬管理處', city='高雄市', central=False, evidence='letterhead: 高雄市殯葬管理處 函')
+>>> author(["行政院", "施政報告"], "行政院施政報告").central
+True
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from indexer.text.cities import ALIASES, CITIES
+from indexer.text.fold import fold_tai
+
+# Central-government bodies (and the former names older documents carry), longest
+# first so that 行政院農業委員會 wins over 行政院.
+CENTRAL = tuple(sorted((
+    "總統府", "行政院", "立法院", "司法院", "考試院", "監察院",
+    "內政部", "外交部", "國防部", "財政部", "教育部", "法務部", "經濟部", "交通部", "勞動部",
+    "衛生福利部", "文化部", "數位發展部", "農業部", "環境部", "運動部",
+    "國家發展委員會", "國家科學及技術委員會", "大陸委員會", "金融監督管理委員會", "海洋委員會",
+    "僑務委員會", "國軍退除役官兵輔導委員會", "原住民族委員會", "客家委員會", "公共工程委員會",
+    "核能安全委員會", "中央選舉委員會", "公平交易委員會", "國家通訊傳播委員會", "中央銀行",
+    "行政院主計總處", "行政院人事行政總處", "行政院公共工程委員會", "行政院農業委員會",
+    "行政院環境保護署", "行政院衛生署", "行政院新聞局", "行政院研究發展考核委員會",
+    "行政院經濟建設委員會", "行政院國家科學委員會", "科技部", "國立故宮博物院",
+    "行政院青年諮詢委員會", "行政院公共數位創新空間",
+), key=len, reverse=True))
+_CENTRAL = "|".join(CENTRAL)
+_CITY_NAMES = "|".join(sorted({n for n, c in ALIASES.items() if n == c or n == c[:-1] and len(n) == 2},
+                              key=len, reverse=True))
+# A city's own bodies: 臺北市政府社會局, 新北市議會, 高雄市殯葬管理處, 基隆市政府.
+_LOCAL = rf"(?:{_CITY_NAMES})(?:政府|議會|[^\s，。、：:（(]{{0,12}}?(?:局|處|所|館|中心|委員會|議會|政府))"
+_BODY = re.compile(rf"{_LOCAL}|{_CENTRAL}")
+# 高雄市殯葬管理處 函 / 財政部 書函 / 臺北市政府 公告: a 公文's letterhead.
+LETTERHEAD = re.compile(rf"^(?P<body>{_LOCAL}|{_CENTRAL}|\S{{2,24}}?)\s*(?:函|書函|令|公告|開會通知單|簽)$")
+_ISSUER_FIELD = re.compile(r"^(?:發文機關|機關名稱|發布機關)\s*[：:]\s*(?P<body>\S{2,30})")
+# 財政部台財促字第10525500270號 (the issuing body before its 字號)
+_NUMBER = re.compile(rf"(?P<body>{_CENTRAL}|{_LOCAL})(?:[台臺]?\S{{1,6}})?字第\s*\d+\s*號")
+
+
+class Author(NamedTuple):
+    agency: str | None
+    city: str | None
+    central: bool
+    evidence: str
+
+
+NOBODY = Author(None, None, False, "")
+
+
+def city_of(body: str) -> str | None:
+    """The city a body belongs to (臺北市政府社會局 → 臺北市; 財政部 → None)."""
+    folded = fold_tai(body)
+    if folded.startswith(CENTRAL):
+        return None
+    for name in sorted(ALIASES, key=len, reverse=True):
+        if folded.startswith(name) and (ALIASES[name] == name or len(name) == 2 and name == ALIASES[name][:-1]):
+            return ALIASES[name]
+    return None
+
+
+def _of(body: str, evidence: str) -> Author:
+    body = fold_tai(body)
+    central = body.startswith(CENTRAL)
+    return Author(body, None if central else city_of(body), central, evidence)
+
+
+def author(head: list[str], title: str) -> Author:
+    """The body a document states as its author in its first lines (`head`, noise
+    removed and letter spacing joined) or its title; NOBODY when none is stated."""
+    for line in head:
+        if match := LETTERHEAD.match(line):
+            if _BODY.fullmatch(fold_tai(match["body"])) or match["body"].endswith(("處", "局", "部", "會", "院", "所")):
+                return _of(match["body"], f"letterhead: {line}")
+        if match := _ISSUER_FIELD.match(line):
+            return _of(match["body"], f"issuer: {line}")
+    for line in head[:3]:  # a cover that opens on the body's name: 行政院 / 施政報告
+        if _BODY.fullmatch(fold_tai(line)):
+            return _of(line, f"cover: {line}")
+    if (match := _BODY.match(fold_tai(title))) and len(_BODY.findall(fold_tai(title))) == 1:
+        # 新北市議會第1屆…紀錄, 教育部辦理…原則 (not 臺北市政府與新北市政府共同主辦: two bodies)
+        return _of(match.group(), f"title: {title}")
+    for line in head[:6]:
+        if match := _NUMBER.search(fold_tai(line)):
+            return _of(match["body"], f"issued as: {match.group()}")
+    if not any(city in fold_tai(title) for city in CITIES) and (match := re.search(_CENTRAL, title)):
+        # a central body named in the title (外交部公民科技外交心得分享), no city: central
+        return Author(None, None, True, f"title names {match.group()}")
+    return NOBODY
