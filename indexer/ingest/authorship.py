@@ -75,13 +75,17 @@ def _of(body: str, evidence: str) -> Author:
     return Author(body, None if central else city_of(body), central, evidence)
 
 
+def _is_body(name: str) -> bool:
+    """A known body, or a name ending as a body's does (…處, …局, …部, …會, …院, …所)."""
+    return bool(_BODY.fullmatch(fold_tai(name))) or name.endswith(("處", "局", "部", "會", "院", "所"))
+
+
 def author(head: list[str], title: str) -> Author:
     """The body a document states as its author in its first lines (`head`, noise
     removed and letter spacing joined) or its title; NOBODY when none is stated."""
     for line in head:
-        if match := LETTERHEAD.match(line):
-            if _BODY.fullmatch(fold_tai(match["body"])) or match["body"].endswith(("處", "局", "部", "會", "院", "所")):
-                return _of(match["body"], f"letterhead: {line}")
+        if (match := LETTERHEAD.match(line)) and _is_body(match["body"]):
+            return _of(match["body"], f"letterhead: {line}")
         if match := _ISSUER_FIELD.match(line):
             return _of(match["body"], f"issuer: {line}")
     for line in head[:3]:  # a cover that opens on the body's name: 行政院 / 施政報告

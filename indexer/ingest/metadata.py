@@ -292,9 +292,9 @@ def _date(fields: dict, head: list[str], mentions: list[DateMention], period: Pe
     if stated and _report_time(stated[0].start):
         return stated[0].start, False, f"報告日期：{fields['報告日期']}"
     for line in head:  # 發文日期：中華民國112年9月28日, 時　　間：中華民國101年11月6日10時6分
-        if (match := _DATE_FIELD.match(line)) and (found := find_dates(match["value"])):
-            if not found[0].is_range and _report_time(found[0].start) and len(found[0].start) >= 7:
-                return found[0].start, False, f"{match['key']}：{match['value']}"
+        if ((match := _DATE_FIELD.match(line)) and (found := find_dates(match["value"]))
+                and not found[0].is_range and _report_time(found[0].start) and len(found[0].start) >= 7):
+            return found[0].start, False, f"{match['key']}：{match['value']}"
     for line in head[:15]:  # a cover date on a line of its own: 中華民國 111 年 8 月
         if _is_date_line(line) and _report_time(find_dates(line)[0].start):
             return find_dates(line)[0].start, False, f"cover date: {line}"
