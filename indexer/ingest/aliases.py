@@ -39,8 +39,12 @@ _DEFINES = re.compile(r"^\s*(?:以下)?(?:簡稱|下稱|稱)為?\s*[「『\"]?(.
 # Multi-character verbs first, so that 參訪 is cut whole rather than at 訪.
 _LEFT_STOPS = re.compile(
     "拜會|拜訪|參訪|考察|出席|參加|參與|簽署|簽訂|締結|成立|邀請|包括|包含|透過|倡議|推動|舉辦|"
-    "擔任|加入|前往|協助|[與及和的於在由向跟對將並為是即赴等]"
+    "擔任|加入|前往|協助|取得|參考|建立|提升|鼓勵|增訂|納管|落實|進入|完成|強化|推出|辦理|"
+    "修正|導入|啟用|設置|加強|持續|結合|運用|採用|依據|依照|配合|補助|我國|"
+    "[與及和的於在由向跟對將並為是即赴等之如含]"
 )
+# A CJK run that starts right after a number starts with its unit: 114年1月取得… → 取得…
+_UNIT_AFTER_NUMBER = re.compile("^[年月日屆次個期季週號條款項件位名家所場]+")
 _LATIN_FUNCTION_WORDS = {"of", "and", "the", "for", "in", "on", "to", "de", "&"}
 
 TITLES = (  # noqa: SIM905 -- a list this long reads better as words
@@ -104,7 +108,8 @@ def _term_before(before: str, short: str | None = None, limit: int = 15) -> str 
     run = re.search(f"[{_CJK}]+$", before)
     if not run:
         return None
-    run = run.group()
+    after_number = before[: run.start()].rstrip(" ")[-1:].isdigit()  # 第 28 屆國際…
+    run = _UNIT_AFTER_NUMBER.sub("", run.group()) if after_number else run.group()
     cuts = [0] + [m.end() for m in _LEFT_STOPS.finditer(run)]
     for cut in reversed(cuts):
         term = run[cut:]

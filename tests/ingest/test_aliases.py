@@ -224,3 +224,16 @@ def test_latin_initials_read_in_one_pass_as_one_search_per_acronym(words):
 ])
 def test_names_with_a_title_written_inside(text, expected):
     assert [(a.short, a.full) for a in find_aliases(text) if a.kind == "split name"] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a number's unit is not part of the name after it (PDF text spaces the number)
+    ("出席第 28 屆國際檢察官協會(IAP)年會", [("IAP", "國際檢察官協會")]),
+    ("於114年1月取得全國認證基金會(TAF)認證", [("TAF", "全國認證基金會")]),
+    ("推動 300 個非政府組織（NGO）參與", [("NGO", "非政府組織")]),
+    # a verb before the name is not part of it
+    ("並參考國際電信聯合會(ITU)無線電規則", [("ITU", "國際電信聯合會")]),
+    ("持續強化客戶身分確認(KYC)措施", [("KYC", "客戶身分確認")]),
+])
+def test_the_left_edge_of_a_name_before_its_acronym(text, expected):
+    assert [(a.short, a.full) for a in find_aliases(text)] == expected
