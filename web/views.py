@@ -15,6 +15,8 @@ from urllib.parse import quote
 from flask import Blueprint, render_template, request, send_file, url_for
 
 from indexer.errors import BadRequest
+from indexer.ingest.extract.html import html_encoding
+from indexer.ingest.extract.text import text_encoding
 from indexer.ingest.ids import safe_text
 from indexer.models import SearchRequest
 from indexer.query.request import MAX_QUERY_CHARS, parse_search_request, query_string, to_params
@@ -121,6 +123,10 @@ def report_original(doc_id: str):
     response = send_file(path, mimetype=mimetype, as_attachment=True, download_name="original", max_age=0,
                          etag=report.sha256)
     response.headers["Content-Disposition"] = attachment_header(name)
+    if mimetype.startswith("text/"):  # in the charset it is written in (Big5 files are common), not utf-8
+        data = path.read_bytes()
+        charset = html_encoding(data) if mimetype == "text/html" else text_encoding(data)
+        response.headers["Content-Type"] = f"{mimetype}; charset={charset}"
     return response
 
 

@@ -394,6 +394,10 @@ def originals_client(tmp_path_factory, corpus_dir):
     (root / "corpus").mkdir()
     (root / "corpus" / "基隆出國報告.pdf").write_bytes(make_pdf(text))
     (root / "corpus" / "page.html").write_bytes(make_html(text))
+    (root / "corpus" / "big5.txt").write_bytes(text.encode("cp950", errors="replace"))
+    (root / "corpus" / "big5-page.html").write_bytes(
+        b'<html><head><meta charset="big5"></head><body><p>' + text[:400].encode("cp950") + b"</p></body></html>")
+    (root / "corpus" / "utf8.md").write_text(text, encoding="utf-8")
     build_index(root / "corpus", root / "index")
     return create_app({"TESTING": True, "INDEX_DIR": str(root / "index")}).test_client(), root / "corpus"
 
@@ -401,6 +405,9 @@ def originals_client(tmp_path_factory, corpus_dir):
 @pytest.mark.parametrize("doc_id,name,mimetype", [
     ("基隆出國報告", "基隆出國報告.pdf", "application/pdf"),
     ("page", "page.html", "text/html"),
+    ("big5", "big5.txt", "text/plain"),
+    ("big5-page", "big5-page.html", "text/html"),
+    ("utf8", "utf8.md", "text/markdown"),
 ])
 def test_a_report_offers_its_original_file_for_download(originals_client, doc_id, name, mimetype):
     client, corpus = originals_client
@@ -414,6 +421,17 @@ def test_a_report_offers_its_original_file_for_download(originals_client, doc_id
     assert "filename*=UTF-8''" + quote(name) in disposition or f'filename={name}' in disposition
     html = client.get("/reports/" + quote(doc_id, safe="")).get_data(as_text=True)
     assert f'href="{report["original_url"]}"' in html and name in html
+
+
+@pytest.mark.parametrize("doc_id, charset", [("big5", "big5"), ("big5-page", "big5"), ("utf8", "utf-8"),
+                                             ("page", "utf-8")])
+def test_a_text_original_is_served_in_the_charset_it_is_written_in(originals_client, doc_id, charset):
+    client, _corpus = originals_client
+    with client.get(f"/reports/{doc_id}/original") as response:
+        assert response.mimetype_params["charset"] == charset
+        if charset == "big5":  # what a browser reads with that charset is the text indexed
+            text = client.get(f"/api/reports/{doc_id}").json["passages"][0]["text"]
+            assert text[:20] in response.data.decode("cp950")
 
 
 def test_a_file_name_with_a_newline_is_served_under_a_safe_id_and_name(tmp_path, corpus_dir):

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 
 from indexer.errors import UnreadableReport
 from indexer.ingest.extract._zip import heading
-from indexer.ingest.extract.text import decode_text
+from indexer.ingest.extract.text import decode_text, text_encoding
 
 # Never text of the report: page furniture and code.
 _SKIP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
@@ -38,6 +38,23 @@ def extract_html(data: bytes, name: str) -> str:
     if not text.strip():
         raise UnreadableReport(f"{name}: the HTML page has no text outside navigation and scripts")
     return text
+
+
+def html_encoding(data: bytes) -> str:
+    """The charset, as HTTP names it, that `_decode` reads a page in."""
+    if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) and \
+            (declared := _META_CHARSET.search(data[:4096])):
+        try:
+            codec = codecs.lookup(declared.group(1).decode("ascii"))
+            if codec.name in ("big5", "cp950", "big5hkscs"):
+                data.decode("cp950")
+                return "big5"
+            if not codec.name.startswith("utf-16"):
+                data.decode(codec.name)
+                return codec.name
+        except (LookupError, UnicodeDecodeError):
+            pass  # as _decode: detect instead
+    return text_encoding(data)
 
 
 def _decode(data: bytes, name: str) -> str:

@@ -52,6 +52,18 @@ def decode_text(data: bytes, name: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def text_encoding(data: bytes) -> str:
+    """The charset, as HTTP names it, that `decode_text` reads `data` in (a file it
+    read): utf-8, utf-16, or big5 (served for code page 950, as browsers read it)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "big5"
+    return "utf-8"
+
+
 def _strict(data: bytes, encoding: str, name: str) -> str:
     try:
         return data.decode(encoding)
