@@ -335,3 +335,102 @@ def test_a_pdf_page_with_more_text_than_the_limit_is_not_read_to_its_end(monkeyp
     with pytest.raises(UnreadableReport, match=re.escape("dense.pdf: more text than the limit of 1,000")):
         extract(page, "dense.pdf")
     assert len(read) < 2000
+
+
+# --- numbered lists: the labels the word processor draws ---------------------------------
+
+_ODT_STYLES = ('xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+               'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"')
+_LIST_STYLE = (  # as Word's ODT export writes a rule's points: 一、 and under them （一）
+    '<text:list-style style:name="WWNum4">'
+    '<text:list-level-style-number text:level="1" style:num-suffix="、" style:num-format="一, 二, 三, ..."/>'
+    '<text:list-level-style-number text:level="2" style:num-prefix="（" style:num-suffix="）" '
+    'style:num-format="一, 二, 三, ..."/></text:list-style>'
+    '<text:list-style style:name="Bullets"><text:list-level-style-bullet text:level="1" text:bullet-char="•"/>'
+    '</text:list-style>')
+
+
+def _numbered_odt(body: str) -> bytes:
+    content = (f"<office:document-content {OPEN_DOCUMENT} {_ODT_STYLES}><office:automatic-styles>{_LIST_STYLE}"
+               f"</office:automatic-styles><office:body><office:text>{body}</office:text></office:body>"
+               "</office:document-content>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
+        archive.writestr("content.xml", content.encode())
+    return out.getvalue()
+
+
+def _items(*texts: str) -> str:
+    return "".join(f"<text:list-item><text:p>{t}</text:p></text:list-item>" for t in texts)
+
+
+@pytest.mark.parametrize("body, expected", [
+    (f'<text:list text:style-name="WWNum4">{_items("目的。", "範圍。")}</text:list>', ["一、目的。", "二、範圍。"]),
+    # a list that goes on after a plain paragraph continues the numbering, as the file says
+    (f'<text:list text:style-name="WWNum4">{_items("甲。")}</text:list><text:p>說明。</text:p>'
+     f'<text:list text:continue-numbering="true" text:style-name="WWNum4">{_items("乙。")}</text:list>',
+     ["一、甲。", "說明。", "二、乙。"]),
+    # one that does not say so starts again
+    (f'<text:list text:style-name="WWNum4">{_items("甲。")}</text:list>'
+     f'<text:list text:style-name="WWNum4">{_items("乙。")}</text:list>', ["一、甲。", "一、乙。"]),
+    # points under a point: (一), (二), restarting under the next point
+    ('<text:list text:style-name="WWNum4"><text:list-item><text:p>任務如下：</text:p><text:list>'
+     f'{_items("協調。", "認定。")}</text:list></text:list-item><text:list-item><text:p>委員。</text:p><text:list>'
+     f'{_items("專家。")}</text:list></text:list-item></text:list>',
+     ["一、任務如下：", "（一）協調。", "（二）認定。", "二、委員。", "（一）專家。"]),
+    # the eleventh point, a start value, bullets (no label)
+    (f'<text:list text:style-name="WWNum4">{_items(*"abcdefghij")}<text:list-item text:start-value="11">'
+     '<text:p>k</text:p></text:list-item></text:list>', [*(f"{n}、{c}" for n, c in zip(
+         "一二三四五六七八九十", "abcdefghij", strict=True)), "十一、k"]),
+    (f'<text:list text:style-name="Bullets">{_items("甲。")}</text:list>', ["甲。"]),
+])
+def test_odt_numbered_points_keep_their_labels(body, expected):
+    assert extract(_numbered_odt(body), "rules.odt").strip().split("\n\n") == expected
+
+
+_NUMBERING = (  # a rule's points as Word numbers them: 一、 and under them （一）; and plain 1.
+    f'<w:numbering {WORD}>'
+    '<w:abstractNum w:abstractNumId="0">'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="taiwaneseCountingThousand"/><w:lvlText w:val="%1、"/></w:lvl>'
+    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="taiwaneseCountingThousand"/><w:lvlText w:val="（%2）"/></w:lvl>'
+    '</w:abstractNum>'
+    '<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+    '<w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+    '<w:lvlText w:val="%1.%2"/></w:lvl></w:abstractNum>'
+    '<w:abstractNum w:abstractNumId="2"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl>'
+    '</w:abstractNum>'
+    '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+    '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>'
+    '<w:num w:numId="3"><w:abstractNumId w:val="1"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/>'
+    '</w:lvlOverride></w:num>'
+    '<w:num w:numId="4"><w:abstractNumId w:val="2"/></w:num>'
+    '</w:numbering>')
+
+
+def _point(text: str, num: int, level: int = 0) -> str:
+    return (f'<w:p><w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr></w:pPr>'
+            f'<w:r><w:t>{text}</w:t></w:r></w:p>')
+
+
+def _numbered_docx(body: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", f"<w:document {WORD}><w:body>{body}</w:body></w:document>")
+        archive.writestr("word/numbering.xml", _NUMBERING)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("body, expected", [
+    (_point("目的。", 1) + _point("任務如下：", 1) + _point("協調。", 1, 1) + _point("認定。", 1, 1)
+     + "<w:p><w:r><w:t>說明。</w:t></w:r></w:p>" + _point("委員。", 1) + _point("專家。", 1, 1),
+     ["一、目的。", "二、任務如下：", "（一）協調。", "（二）認定。", "說明。", "三、委員。", "（一）專家。"]),
+    # 1. 1.1 1.2 2.; a num that restarts its definition's count (startOverride); bullets have no label
+    (_point("a", 2) + _point("b", 2, 1) + _point("c", 2, 1) + _point("d", 2) + _point("e", 3) + _point("f", 4),
+     ["1.a", "1.1b", "1.2c", "2.d", "1.e", "f"]),
+    # an empty point still counts; a paragraph with numId 0 is not numbered
+    (_point("甲", 1) + '<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr></w:p>'
+     + _point("丙", 1) + _point("丁", 0), ["一、甲", "三、丙", "丁"]),
+])
+def test_docx_numbered_points_keep_their_labels(body, expected):
+    assert extract(_numbered_docx(body), "rules.docx").strip().split("\n\n") == expected

@@ -22,7 +22,7 @@ from indexer.errors import UnreadableReport
 from indexer.ingest.extract.text import decode_text
 
 # Bumped when extraction changes what text a file gives: builds made before re-extract.
-EXTRACT_VERSION = 2  # 2: conversion tags out of plain text (ingest/markup.py)
+EXTRACT_VERSION = 3  # 2: conversion tags out of plain text (ingest/markup.py); 3: PDF layout, list labels
 # Suffix -> the format a file with that name should hold.
 SUFFIX_FORMATS = {".txt": "text", ".md": "text", ".pdf": "pdf", ".docx": "docx", ".odt": "odt",
                   ".doc": "doc", ".html": "html", ".htm": "html"}
