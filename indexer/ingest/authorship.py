@@ -43,9 +43,19 @@ _LOCAL = rf"(?:{_CITY_NAMES})(?:政府|議會|[^\s，。、：:（(]{{0,12}}?(?:
 _BODY = re.compile(rf"{_LOCAL}|{_CENTRAL}")
 # 高雄市殯葬管理處 函 / 財政部 書函 / 臺北市政府 公告: a 公文's letterhead.
 LETTERHEAD = re.compile(rf"^(?P<body>{_LOCAL}|{_CENTRAL}|\S{{2,24}}?)\s*(?:函|書函|令|公告|開會通知單|簽)$")
-_ISSUER_FIELD = re.compile(r"^(?:發文機關|機關名稱|發布機關)\s*[：:]\s*(?P<body>\S{2,30})")
+_ISSUER_FIELD = re.compile(r"^(?:發文機關|機關名稱|發布機關|發布單位|發稿單位|新聞發布單位)\s*[：:]\s*"
+                           r"(?P<body>[^\s：:]{2,30}?)(?=發布時間|發布日期|聯絡人|$|[\s：:])")
 # 財政部台財促字第10525500270號 (the issuing body before its 字號)
 _NUMBER = re.compile(rf"(?P<body>{_CENTRAL}|{_LOCAL})(?:[台臺]?\S{{1,6}})?字第\s*\d+\s*號")
+
+
+# 國家教育研究院於105年1月5日以教研課字第1041103380號函陳報…: a body that sent it
+_REPORTED = re.compile(r"(?P<body>[^\s，。、：:（(]{2,12}?(?:院|部|署|局|處|委員會))於[^，。]{0,24}?以\s*\S{1,8}字第\s*\d+\s*號")
+
+
+# A body's numbered meeting: 臺南市都市計畫委員會第二二五次會議紀錄, …應變中心第四次工作會報
+_SESSION_OF = re.compile(r"^(?:\d{2,3}\s*年度)?(?P<body>[^\s第，。、：:]{2,20}?(?:委員會|中心|議會|政府|小組))"
+                         r"第\s*[\d一二三四五六七八九十百○〇]+\s*(?:次|屆)")
 
 
 class Author(NamedTuple):
@@ -76,8 +86,15 @@ def _of(body: str, evidence: str) -> Author:
 
 
 def _is_body(name: str) -> bool:
-    """A known body, or a name ending as a body's does (…處, …局, …部, …會, …院, …所)."""
-    return bool(_BODY.fullmatch(fold_tai(name))) or name.endswith(("處", "局", "部", "會", "院", "所"))
+    """A known body or one of its offices (總統府秘書長), or a name ending as a body's
+    does (…處, …局, …部, …會, …院, …所)."""
+    return bool(_BODY.match(fold_tai(name))) or name.endswith(("處", "局", "部", "會", "院", "所"))
+
+
+def body_prefix(line: str) -> tuple[str, str] | None:
+    """(the body, the rest) of a line that opens with a known body: 財政部113年4月."""
+    match = _BODY.match(fold_tai(line))
+    return (match.group(), line[match.end():].strip()) if match else None
 
 
 def author(head: list[str], title: str) -> Author:
@@ -91,12 +108,20 @@ def author(head: list[str], title: str) -> Author:
     for line in head[:3]:  # a cover that opens on the body's name: 行政院 / 施政報告
         if _BODY.fullmatch(fold_tai(line)):
             return _of(line, f"cover: {line}")
+    if match := _SESSION_OF.match(fold_tai(title)):  # 尼伯特颱風災害應變中心第四次工作會報會議記錄
+        return _of(match["body"], f"title: {title}")
+    for line in head[:6]:  # the body and its date under the title: 財政部113年4月
+        if (found := body_prefix(line)) and re.fullmatch(r"(?:中華民國)?\s*\d{2,4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?",
+                                                       found[1]):
+            return _of(found[0], f"cover: {line}")
     if (match := _BODY.match(fold_tai(title))) and len(_BODY.findall(fold_tai(title))) == 1:
         # 新北市議會第1屆…紀錄, 教育部辦理…原則 (not 臺北市政府與新北市政府共同主辦: two bodies)
         return _of(match.group(), f"title: {title}")
-    for line in head[:6]:
-        if match := _NUMBER.search(fold_tai(line)):
-            return _of(match["body"], f"issued as: {match.group()}")
+    opening = "".join(fold_tai(line) for line in head[:8])  # 字號 lines wrap: 核能安全委員會 / 核應字第…號
+    reported = [m for line in head[:8] for m in _REPORTED.finditer(fold_tai(line))]
+    if issued := list(_NUMBER.finditer(opening)) or reported:
+        last = issued[-1]  # an amended rule: the body that amended it last
+        return _of(last["body"], f"issued as: {last.group()}")
     if not any(city in fold_tai(title) for city in CITIES) and (match := re.search(_CENTRAL, title)):
         # a central body named in the title (外交部公民科技外交心得分享), no city: central
         return Author(None, None, True, f"title names {match.group()}")

@@ -16,11 +16,11 @@ import datetime
 import re
 from collections import Counter
 
-from indexer.ingest.authorship import LETTERHEAD, Author, author
+from indexer.ingest.authorship import LETTERHEAD, Author, author, body_prefix
 from indexer.ingest.front_matter import front_matter_values
 from indexer.models import KINDS, Metadata, Period  # noqa: F401 (KINDS: imported from here)
 from indexer.text.cities import ALIASES, CITIES
-from indexer.text.dates import ROC_OFFSET, DateMention, find_dates, parse_range
+from indexer.text.dates import ROC_OFFSET, DateMention, arabic_dates, find_dates, parse_range
 from indexer.text.fold import fold_tai
 from indexer.text.grams import CJK_CHAR
 
@@ -34,8 +34,11 @@ _FIELD = re.compile(
 )
 _CHAPTER = re.compile(r"^[壹貳參肆伍陸柒捌玖拾]+、\s*(\S.*)$")
 # 時　　間：中華民國101年11月6日10時6分, 發文日期：…, 會議日期：…: the date a document states.
-_DATE_FIELD = re.compile(r"^(?P<key>發文日期|會議日期|開會日期|會議時間|開會時間|時間|日期|資料日期|發布日期|發稿日期)"
+_DATE_FIELD = re.compile(r"^(?P<key>發文日期|會議日期|開會日期|會議時間|開會時間|時間|日期|資料日期|發布日期|發布時間|發稿日期)"
                          r"\s*[：:]\s*(?P<value>.+)$")
+# 發布單位：新聞及國際關係處發布時間：2022年10月25日: a date field glued to the one before
+_DATE_FIELD_GLUED = re.compile(r"(?P<key>發文日期|發布時間|發布日期|會議日期|開會日期|會議時間|開會時間|資料日期|發稿日期)"
+                               r"\s*[：:]\s*(?P<value>.+)$")
 _LETTER_SPACE = re.compile(rf"(?<={CJK_CHAR})[ \t\u3000]+(?={CJK_CHAR})")
 _CJK_PAIR = re.compile(rf"{CJK_CHAR}(?={CJK_CHAR})")
 # 時　　間： a field's label spread to the width of the longest label
@@ -46,7 +49,7 @@ _NOISE = re.compile(r"^(?:[\W\d_]*|\S|第\s*\d+\s*頁(?:\s*[，,]?\s*共\s*\d+\s
 _NEWS_DAY = re.compile(r"今\s*[（(]\s*\d{1,2}\s*[）)]\s*日")
 # A title's last words that say what kind of document it is.
 _KIND_BY_TITLE = (
-    ("議事錄", re.compile(r"議事錄")),
+    ("議事錄", re.compile(r"議事錄|(?:定期會|臨時會).*(?:質詢|業務報告|審議)")),
     ("會議紀錄", re.compile(r"(?:會議|摘要|會)[紀記]錄")),
     ("逐字稿", re.compile(r"逐字[稿紀記]")),
     ("新聞稿", re.compile(r"新聞稿|新聞資料")),
@@ -76,6 +79,9 @@ _MAYORS = {
 _MAYOR_CITY = {name: city for city, names in _MAYORS.items() for name in names.split()}
 _MAYOR_NAMES = "|".join(_MAYOR_CITY)
 _MAYOR = re.compile(rf"[市縣]長\s*({_MAYOR_NAMES})|({_MAYOR_NAMES})\s*[市縣]長")
+# 黃縣長健庭, 鄭市長文燦: the name with the title written inside
+_MAYOR_SPLIT = {name[0] + title + name[1:]: name for name in _MAYOR_CITY for title in ("市長", "縣長")}
+_MAYOR_INSIDE = re.compile("|".join(_MAYOR_SPLIT))
 # A city's own people call it by these: 訪高 = a visit to Kaohsiung (not 訪高中, a school).
 _VISIT = {"訪高": ("高雄市", r"訪高(?![中職校層峰齡])"), "訪北": ("臺北市", r"訪北(?![京韓美歐海非部區])")}
 # Full names and the stems that name one city only (bare 新竹 / 嘉義 do not).
@@ -123,9 +129,15 @@ def extract_metadata(body: str, front_matter: dict | None = None, name: str = ""
     city, city_evidence = _city(body, fields, cover, written_by)
     period, period_text = _period(fields, cover or head[:3], mentions, kind)
     date, date_inferred, date_evidence = _date(fields, body_lines[:40], mentions, period, period_text, name)
+    if written_by and written_by.agency and not written_by.central and not written_by.city and city:
+        # 發布單位：新聞及國際關係處 of a city's news release: that city's government's
+        written_by = written_by._replace(agency=f"{city}政府{written_by.agency}")
     agency = (_strip_note(fields.get("服務機關") or fields.get("撰寫機關") or "")
               or (written_by and written_by.agency)
               or (city and not (written_by and written_by.central) and city + "政府") or None)
+    if kind in ("議事錄", "會議紀錄") and city and not fields.get("服務機關") and \
+            (not written_by or not written_by.agency) and re.search(r"定期會|臨時會|議員", title + "".join(head[:6])):
+        agency = city + "議會"  # a council's session: the council's record, whoever speaks in it
     if kind == "施政報告" and head and _CHAPTER.match(head[0]) and not cover:
         context = f"（{period_text}）" if period_text else ""
         title = f"{city + '政府' if city else ''}施政報告 {head[0]}{context}"
@@ -230,6 +242,9 @@ def _city_from_evidence(text: str) -> tuple[str | None, str]:
     for match in _MAYOR.finditer(text):
         name = match[1] or match[2]
         strong.setdefault(_MAYOR_CITY[name], Counter())[f"mayor {name}"] += 1
+    for match in _MAYOR_INSIDE.finditer(text):
+        name = _MAYOR_SPLIT[match.group()]
+        strong.setdefault(_MAYOR_CITY[name], Counter())[f"mayor {match.group()}"] += 1
     for match in _GOVERNMENT.finditer(text):
         strong.setdefault(match[1], Counter())[match.group()] += 1
     for short, (city, pattern) in _VISIT.items():
@@ -292,18 +307,25 @@ def _date(fields: dict, head: list[str], mentions: list[DateMention], period: Pe
     if stated and _report_time(stated[0].start):
         return stated[0].start, False, f"報告日期：{fields['報告日期']}"
     for line in head:  # 發文日期：中華民國112年9月28日, 時　　間：中華民國101年11月6日10時6分
-        if ((match := _DATE_FIELD.match(line)) and (found := find_dates(match["value"]))
+        if ((match := _DATE_FIELD.match(line) or _DATE_FIELD_GLUED.search(line)) and (found := find_dates(match["value"]))
                 and not found[0].is_range and _report_time(found[0].start) and len(found[0].start) >= 7):
             return found[0].start, False, f"{match['key']}：{match['value']}"
-    for line in head[:15]:  # a cover date on a line of its own: 中華民國 111 年 8 月
-        if _is_date_line(line) and _report_time(find_dates(line)[0].start):
-            return find_dates(line)[0].start, False, f"cover date: {line}"
+    for line in head[:15]:  # a cover date on a line of its own (中華民國 111 年 8 月), or after the body (財政部113年4月)
+        dated = (found := body_prefix(line)) and found[1] or line
+        if _is_date_line(dated) and _report_time(find_dates(dated)[0].start):
+            return find_dates(dated)[0].start, False, f"cover date: {line}"
+    if head and len(found := find_dates(head[0])) == 1 and not found[0].is_range and len(found[0].start) == 10 \
+            and _report_time(found[0].start):  # a title that names its day (…定期會…質詢113年9月30日)
+        return found[0].start, False, f"title: {head[0]}"
     # No stated date: a report is written after what it covers, so the end of
     # its period is the earliest date it can carry.
     if period.end and _report_time(period.end):
         return period.end, True, f"no report date stated; end of the period covered ({period_text})"
     if (match := _NAME_DATE.search(name)) and _report_time(match[1]):
         return f"{match[1]}-{match[2]}-{match[3]}", True, f"no date stated; the file's name ({name})"
+    named = [m for m in find_dates(name) if not m.is_range and len(m.start) == 10 and _report_time(m.start)]
+    if named:  # …質詢113年9月30日.txt
+        return named[-1].start, True, f"no date stated; the file's name ({name})"
     if mentions:
         latest = max(mentions, key=lambda m: m.end)
         return latest.end, True, f"no report date stated; latest date in the text ({latest.text})"
@@ -320,14 +342,15 @@ def _title(fields: dict, cover: list[str], body_lines: list[str], body: str) -> 
             title += line if title[-1] in "、，,及與和之的" else "：" + line
         return title
     head = body_lines[:15]
-    for i, line in enumerate(head):  # a 公文: its letterhead and 主旨
+    lines = body_lines[:40]  # a 公文's 主旨 follows a dozen lines of letterhead and fields
+    for i, line in enumerate(lines):  # a 公文: its letterhead and 主旨
         if match := _SUBJECT.match(line):
             subject = match["value"]
-            for more in head[i + 1:]:  # 主旨 wrapped over lines, up to 說明：
+            for more in lines[i + 1:i + 6]:  # 主旨 wrapped over lines, up to 說明：
                 if _SUBJECT_ENDS.match(more):
                     break
                 subject += more
-            letterhead = next((re.sub(r"\s+", "", h) for h in head if LETTERHEAD.match(h)), "")
+            letterhead = next((re.sub(r"\s+", "", h) for h in lines[:i] if LETTERHEAD.match(h)), "")
             return _shorten(f"{letterhead}：{subject}" if letterhead else subject, 80)
     if h1 := _first_h1(body):  # a web page's or a transcript's own title
         return _shorten(h1, 60)
@@ -337,6 +360,7 @@ def _title(fields: dict, cover: list[str], body_lines: list[str], body: str) -> 
     return _shorten(_cover_title(head), 40) if head else ""
 
 
+_FISCAL_YEAR = re.compile(r"(?:中華民國)?\s*\d{2,3}\s*年度?")
 _SUBJECT = re.compile(r"^主\s*旨\s*[：:]\s*(?P<value>\S.*)$")
 _SUBJECT_ENDS = re.compile(r"^(?:說明|正本|副本|附件|辦法|公告事項|依據)\s*[：:]|^[一二三四五六七八九十]+、")
 # A cover's lines that end its title: the session it was given in, a person, a date.
@@ -347,10 +371,17 @@ _H1 = re.compile(r"^#[ \t]+(?P<title>\S.*?)\s*#*$")
 def _first_h1(body: str) -> str | None:
     """The first top-level heading among the first lines, unless it is a logo (TACTRI)
     or a cover's line naming the body (# 行政院, whose title follows: see _cover_title)."""
-    for line in body.lstrip().splitlines()[:20]:
-        if (match := _H1.match(line.strip())) and not re.fullmatch(r"[A-Z]{2,10}", match["title"]):
+    lines = [line.strip() for line in body.lstrip().splitlines()[:20] if line.strip()]
+    for i, line in enumerate(lines):
+        if (match := _H1.match(line)) and not re.fullmatch(r"[A-Z]{2,10}", match["title"]):
             title = _unspaced(match["title"])
+            for more in lines[i + 1:i + 3]:  # a title set over two lines of large type
+                if not (following := _H1.match(more)) or len(title) > 30:
+                    break
+                title += _unspaced(following["title"])
             return None if author([title], "").agency == title else title
+        if line.lstrip().startswith("#") and not re.fullmatch(r"#+\s*[A-Z]{2,10}", line.strip()):
+            return None  # a smaller heading first (## the title, then # 各單位報告): not the page's title
     return None
 
 
@@ -363,7 +394,7 @@ def _cover_title(head: list[str]) -> str:
     if not lines:
         return head[0]
     title = lines[0]
-    if author([title], "").agency == title:
+    if author([title], "").agency == title or _FISCAL_YEAR.fullmatch(title):  # 行政院 / …; 113 年度 / …
         for line in lines[1:4]:
             if len(line) > 20 or _TITLE_ENDS.match(line) or find_dates(line) and "年度" not in line:
                 break
@@ -377,7 +408,7 @@ def _shorten(text: str, most: int) -> str:
 
 def _is_date_line(line: str) -> bool:
     found = find_dates(line)
-    return len(found) == 1 and found[0].text == line
+    return len(found) == 1 and found[0].text == arabic_dates(line)
 
 
 def _countries(body: str, fields: dict, kind: str) -> tuple[str, ...]:

@@ -157,6 +157,42 @@ def _single_length(match: re.Match) -> int:
     return match.end() - match.start()
 
 
+_NUMERAL = "〇○零一二三四五六七八九十百"
+# 九十二年七月二十五日, 中華民國一○五年二月: a date in Chinese numerals (a year of two
+# characters at least and its month, so that 三年內 stays words)
+_CHINESE_DATE = re.compile(f"([{_NUMERAL}]{{2,4}})(\\s*年\\s*)([{_NUMERAL}]{{1,3}})(\\s*月)"
+                           f"(?:(\\s*)([{_NUMERAL}]{{1,3}})(\\s*[日號]))?")
+_DIGIT_OF = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
+
+
+def chinese_number(numeral: str) -> int | None:
+    """一○五 → 105 (digit by digit), 九十二 → 92, 一百零五 → 105, 十 → 10; None if not a number."""
+    if not numeral or any(c not in _NUMERAL for c in numeral):
+        return None
+    if "十" not in numeral and "百" not in numeral:
+        return int("".join(str(_DIGIT_OF[c]) for c in numeral))
+    total, current = 0, 0
+    for c in numeral:
+        if c == "百":
+            total, current = total + (current or 1) * 100, 0
+        elif c == "十":
+            total, current = total + (current or 1) * 10, 0
+        else:
+            current = _DIGIT_OF[c]
+    return total + current
+
+
+def arabic_dates(text: str) -> str:
+    """`text` with dates in Chinese numerals written in digits (九十二年七月 → 92年7月)."""
+    def digits(m: re.Match) -> str:
+        parts = [chinese_number(m[1]), chinese_number(m[3]), chinese_number(m[6]) if m[6] else None]
+        if parts[0] is None or parts[1] is None or (m[6] and parts[2] is None):
+            return m.group()
+        day = f"{m[5]}{parts[2]}{m[7]}" if m[6] else ""
+        return f"{parts[0]}{m[2]}{parts[1]}{m[4]}{day}"
+    return _CHINESE_DATE.sub(digits, text) if any(c in text for c in "年") else text
+
+
 def find_dates(text: str, year: int | None = None) -> list[DateMention]:
     """Every date and date range in `text`, in order.
 
@@ -167,6 +203,7 @@ def find_dates(text: str, year: int | None = None) -> list[DateMention]:
     [('2014-07', '2014-12'), ('2018', '2018')]
     """
     found = []
+    text = arabic_dates(text)
     for match in _DATE.finditer(text):
         if not match.group():
             continue

@@ -434,3 +434,77 @@ def _numbered_docx(body: str) -> bytes:
 ])
 def test_docx_numbered_points_keep_their_labels(body, expected):
     assert extract(_numbered_docx(body), "rules.docx").strip().split("\n\n") == expected
+
+
+# --- what the layout put there, taken out ----------------------------------------------------
+
+
+def _pdf_pages(pages: list[list[tuple[float, float, float, str]]], unit_font: bool = False) -> bytes:
+    """A PDF of `pages`, each a list of (x, y, size, text); with `unit_font`, every string is
+    set in a 1-point font scaled up by the text matrix, as some producers write."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("MSung-Light"))
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
+    for lines in pages:
+        for x, y, size, text in lines:
+            if unit_font:
+                pdf.saveState()
+                pdf.translate(x, y)
+                pdf.scale(size, size)
+                pdf.setFont("MSung-Light", 1)
+                pdf.drawString(0, 0, text)
+                pdf.restoreState()
+            else:
+                pdf.setFont("MSung-Light", size)
+                pdf.drawString(x, y, text)
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+LINE = "臺北市與日本松山市締結友誼市，雙方將在觀光文化教育等方面持續深化交流合作並推動青年互訪計畫"
+
+
+def _page(number: int, body: list[str]) -> list[tuple[float, float, float, str]]:
+    # a running header, the body, the page number at the foot
+    return [(60, 800, 9, "行政院施政報告"), *((60, 760 - 16 * i, 10.5, line) for i, line in enumerate(body)),
+            (290, 40, 9, str(number))]
+
+
+def test_running_headers_and_page_numbers_are_taken_out_and_a_sentence_rejoined():
+    first, second = LINE[:30], LINE[30:]
+    pages = [_page(n, [LINE[:40]] * 3 + ([first] if n == 2 else [])) for n in range(1, 5)]
+    pages[2] = _page(3, [second + "。", LINE[:40]])
+    text = extract(_pdf_pages(pages), "report.pdf")
+    assert "行政院施政報告" not in text and "\n2\n" not in text
+    assert first + second in text  # the sentence crossing the page is one again
+
+
+def test_a_unit_font_scaled_by_the_text_matrix_still_reads_in_lines():
+    page = [(60, 780, 18, "桃園市政府第 1 次市政會議紀錄"), (60, 750, 12, "時間：103 年 12 月 31 日上午 9 時")]
+    text = extract(_pdf_pages([page], unit_font=True), "minutes.pdf")
+    assert text.splitlines()[0].lstrip("# ") == "桃園市政府第 1 次市政會議紀錄"  # one line, not one a character
+    assert "時間：103 年 12 月 31 日上午 9 時" in text
+
+
+def test_letter_spacing_between_cjk_characters_is_taken_out():
+    page = [(60, 780, 10.5, "2. 藥 液 調 配 後 24 小 時內，可以連續使用三次。"), (60, 760, 10.5, "院 長 卓 榮 泰")]
+    text = extract(_pdf_pages([page]), "pests.pdf")
+    assert "藥液調配後 24 小時內" in text and "院長卓榮泰" in text
+
+
+def test_a_pdf_with_a_web_page_appended_after_its_end_is_read():
+    data = _pdf_pages([[(60, 780, 10.5, LINE)]]) + b"\n<html><body>" + b"x" * 80_000 + b"</body></html>\n"
+    assert LINE in extract(data, "appended.pdf")
+
+
+@pytest.mark.parametrize("name, data", [
+    ("minutes.txt", "會議紀\uf93f：不快也\uf967慢".encode()),
+])
+def test_compatibility_ideographs_read_as_the_characters_people_type(name, data):
+    assert extract(data, name) == "會議紀錄：不快也不慢"

@@ -306,3 +306,67 @@ LETTER = """.
 def test_documents_that_state_their_author_and_date(body, name, expected):
     meta = extract_metadata(body, name=name)
     assert {key: getattr(meta, key) for key in expected} == expected, meta
+
+
+@pytest.mark.parametrize(
+    "body,name,expected",
+    [
+        (   # minutes dated in Chinese numerals, by a committee whose number of meeting follows its name
+            "台南市都市計畫委員會第二二五次會議紀錄\n時\u3000間：九十二年七月二十五日(星期五)上午九時整\n",
+            "0920725_2f5a.htm",
+            dict(date="2003-07-25", date_inferred=False, kind="會議紀錄", agency="臺南市都市計畫委員會", city="臺南市"),
+        ),
+        (   # a cover: fiscal year, title, then the body with its date
+            "## 113 年度\n## 促進民間參與公共建設業務考核計畫\n財政部113年4月\n目錄\n臺北市政府參加考核。\n",
+            "",
+            dict(title="113 年度促進民間參與公共建設業務考核計畫", agency="財政部", city=None, date="2024-04",
+                 date_inferred=False, kind="計畫"),
+        ),
+        (   # a cover dated in Chinese numerals with 〇; the body that sent it to the ministry
+            "# 十二年國民基本教育課程綱要\n### 科技領域\n## 中華民國一○五年二月\n"
+            "國家教育研究院於 105 年 1 月 5 日以教研課字第 1041103380 號函陳報教育部\n",
+            "",
+            dict(date="2016-02", date_inferred=False, agency="國家教育研究院", city=None),
+        ),
+        (   # a rule amended by another body than the one that made it: the last one
+            "境外核災處理作業要點\n中華民國103年5月21日行政院原子能委員會\n會技字第1030008776號函訂定\n"
+            "中華民國112年12月26日核能安全委員會\n核應字第1120019836號函修正第2點\n一、目的\n",
+            "",
+            dict(agency="核能安全委員會", city=None, kind="法規"),
+        ),
+        (   # a council session: the council's record; its title names the day
+            "第4屆第4次定期會工務部門業務報告及質詢113年9月30日\n記錄：李欣怡\n主席：（郭議員鴻儀）\n"
+            "市政府工務局陳局長報告。臺南市政府研考會蒙主委報告。市長黃偉哲。希望於116年6月完成。\n",
+            "",
+            dict(kind="議事錄", agency="臺南市議會", city="臺南市", date="2024-09-30", date_inferred=False),
+        ),
+        (   # a news release's fields glued on one line; the unit is its city's government's
+            "臺南市與紐奧良締結姊妹市\n發布單位：新聞及國際關係處發布時間：2022年10月25日\n"
+            "臺南市長黃偉哲今(25)日出席。\n",
+            "",
+            dict(agency="臺南市政府新聞及國際關係處", city="臺南市", date="2022-10-25", date_inferred=False),
+        ),
+        (   # the title in a smaller heading than the first section's; the mayor written 黃縣長健庭
+            "## 尼伯特颱風災害應變中心第四次工作會報會議記錄\n主持人：黃縣長健庭\n"
+            "會議時間：105 年 7 月 09 日 14 時 30 分\n# 各單位報告\n警察局：\n",
+            "",
+            dict(title="尼伯特颱風災害應變中心第四次工作會報會議記錄", kind="會議紀錄", city="臺東縣",
+                 date="2016-07-09", agency="臺東縣政府尼伯特颱風災害應變中心"),
+        ),
+        (   # a title set over two lines of large type
+            "# 109年度臺南市都市設計審議委員會\n# 第 21 次會議紀錄\n中華民國109年12月18日府都設字第1091539482號函\n",
+            "",
+            dict(title="109年度臺南市都市設計審議委員會第 21 次會議紀錄", kind="會議紀錄", city="臺南市"),
+        ),
+        (   # an office of a central body on the letterhead; 主旨 past the first fifteen lines
+            "\n".join([".", "總統府秘書長 函", *[f"欄位{i}：內容" for i in range(16)],
+                       "發文日期：中華民國111年12月21日", "主旨：立法院咨請總統公布修正條文一案，請查照。", "說明："]),
+            "",
+            dict(agency="總統府秘書長", city=None, kind="公文", date="2022-12-21",
+                 title="總統府秘書長函：立法院咨請總統公布修正條文一案，請查照。"),
+        ),
+    ],
+)
+def test_more_ways_documents_state_their_author_and_date(body, name, expected):
+    meta = extract_metadata(body, name=name)
+    assert {key: getattr(meta, key) for key in expected} == expected, meta

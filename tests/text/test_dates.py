@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from indexer.errors import BadRequest
-from indexer.text.dates import find_dates, parse_date, parse_range, parse_user_date, span
+from indexer.text.dates import chinese_number, find_dates, parse_date, parse_range, parse_user_date, span
 
 
 @pytest.mark.parametrize(
@@ -151,3 +151,22 @@ def test_parse_user_date_rejects_with_the_accepted_forms(value):
     message = str(excinfo.value)
     assert "2022-09-02" in message and "111/9/2" in message and "民國111年" in message
     assert "日期" in message  # says it in Chinese as well as English
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("時間：九十二年七月二十五日(星期五)", [("2003-07-25", "2003-07-25")]),
+    ("中華民國一○五年二月", [("2016-02", "2016-02")]),
+    ("中華 民國一〇五年十二月三十一日", [("2016-12-31", "2016-12-31")]),
+    ("一百零五年十一月", [("2016-11", "2016-11")]),
+    ("三年內完成，十一月五日開會", []),  # a duration, and a day without its year: words
+])
+def test_dates_in_chinese_numerals(text, expected):
+    assert [(m.start, m.end) for m in find_dates(text)] == expected
+
+
+@pytest.mark.parametrize("numeral, number", [
+    ("一○五", 105), ("九十二", 92), ("十", 10), ("十五", 15), ("二十", 20), ("一百零五", 105), ("一百一十", 110),
+    ("七", 7), ("甲", None), ("", None),
+])
+def test_chinese_number(numeral, number):
+    assert chinese_number(numeral) == number

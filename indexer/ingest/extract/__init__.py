@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import zipfile
 from pathlib import PurePath
 
@@ -91,6 +92,11 @@ def _suffix_format(name: str) -> str | None:
     return SUFFIX_FORMATS.get(PurePath(name).suffix.lower())
 
 
+_COMPATIBILITY_IDEOGRAPHS = {
+    cp: unicodedata.normalize("NFC", chr(cp)) for cp in (*range(0xF900, 0xFB00), *range(0x2F800, 0x2FA20))
+    if unicodedata.normalize("NFC", chr(cp)) != chr(cp)}
+
+
 def extract(data: bytes, name: str) -> str:
     """The report text of a file's bytes (`name` is used in messages and as a hint).
 
@@ -113,6 +119,9 @@ def extract(data: bytes, name: str) -> str:
     text = _EXTRACTORS[fmt](data, name, limit)
     if fmt != "text":  # stray control characters of a document's text runs (plain text refuses them)
         text = _CONTROL_CHARS.sub("", text.replace("\x0c", "\n").replace("\x0b", "\n"))
+    # 錄 U+F93F, 不 U+F967: CJK compatibility ideographs some PDF fonts map their glyphs to,
+    # the same characters as 錄 and 不 (canonically equal) but unequal to what people type.
+    text = text.translate(_COMPATIBILITY_IDEOGRAPHS)
     if len(text) > limit:
         raise _too_long(name, limit, len(text))
     if not text.strip():

@@ -39,6 +39,7 @@ PARAGRAPH_GAP = 1.75  # a baseline step wider than this many font sizes starts a
 HEADING_SCALE = 1.2  # a line this much larger than the body text is a heading...
 HEADING_MAX_CHARS = 60  # ...when it is short
 MIN_CHARS_PER_PAGE = 5  # fewer (page numbers, a logo's letters) means a scan
+MIN_FONT_SIZE = 1.5  # a smaller font size is a unit font scaled by the text matrix
 EDGE_LINES = 3  # lines at the top and at the bottom of a page that may be running headers
 RUNNING_SHARE = 0.1  # a line at the edge of at least this share of the pages (and 3) runs:
 # a header on odd pages only, a chapter's thumb tab on its pages
@@ -68,7 +69,10 @@ def extract_pdf(data: bytes, name: str, max_chars: int) -> str:
     """The text of a PDF, or UnreadableReport (encrypted, damaged, scanned,
     or more than `max_chars` characters: reading stops there)."""
     if b"%%EOF" not in data[-2048:]:
-        raise UnreadableReport(f"{name}: the PDF is truncated (no end-of-file marker); download it again")
+        end = data.rfind(b"%%EOF")
+        if end < 0:
+            raise UnreadableReport(f"{name}: the PDF is truncated (no end-of-file marker); download it again")
+        data = data[:end + 5]  # a web page a download script appended after the PDF's end
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -123,7 +127,9 @@ def _page_lines(page, budget: int) -> list[_Line] | None:
                 if visible > budget:
                     return None
             left, bottom, right, top = textpage.get_charbox(i)
-            size = pdfium_c.FPDFText_GetFontSize(raw, i) or (top - bottom)
+            size = pdfium_c.FPDFText_GetFontSize(raw, i)
+            if size <= MIN_FONT_SIZE:  # a font of size 1 scaled by the text matrix: the glyph's box tells
+                size = (top - bottom) or (current[-1][5] if current else 0.0)
             if current and _new_line(current, left, bottom, top, size):
                 lines.append(_line(current))
                 current = []
