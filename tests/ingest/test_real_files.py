@@ -31,6 +31,11 @@ NOT_YET: dict[tuple[str, str], str] = {
     ("kcg-高市殯處綜字第11270867100號.pdf", '"促參法施行細則"'):
         "the letter writes 促進民間參與公共建設法施行細則 (下稱促參法細則); that 促參法 stands for "
         "促進民間參與公共建設法 inside a longer name is not applied to a phrase",
+    ("ntpc-health-111學年度新北市健康識能競賽實施計畫.pdf", "date"):
+        "the plan states no date; the latest date it names (its school year's end, 2023-07) is taken, "
+        "a plan is written before what it plans",
+    ("oac-附件-10海洋科技專案計畫會計科目編列與執行原則.docx", "agency"):
+        "the rules name their body only as 海委會 in the text; abbreviations of central bodies are not read",
 }
 
 
@@ -101,4 +106,5 @@ def test_the_measuring_script_reports_the_same(capsys):
     assert totals["files"] == len(TRUTH) and totals["queries"] == len(QUERIES)
     assert totals["aspects"] == sum(len(aspects(TRUTH[name])) for name in readable)
     assert totals["aspects_right"] == totals["aspects"] - sum(1 for key in NOT_YET if key[1] in aspects(TRUTH[key[0]]))
-    assert totals["top3"] == len(QUERIES) - sum(1 for key in NOT_YET if key[1] not in aspects(TRUTH[key[0]]))
+    unread = sum(1 for q in QUERIES if q["file"] not in readable)
+    assert totals["top3"] == len(QUERIES) - unread - sum(1 for key in NOT_YET if key[1] not in aspects(TRUTH[key[0]]))
