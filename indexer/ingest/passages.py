@@ -35,7 +35,7 @@ from indexer.models import Passage
 MAX_CHARS = 800
 # Bumped when the cut changes what passages a text gives: builds made before are cut anew
 # (their ids keep landing: indexer/index/anchors.py). 2: paragraphs, not sections.
-PASSAGES_VERSION = 2
+PASSAGES_VERSION = 3
 PIECE_CHARS = 500
 MIN_FRAGMENT = 15  # shorter passages without a heading are merged into a neighbour
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
@@ -56,6 +56,9 @@ _NUMBERING = (
 _MARKDOWN = re.compile(r"(#{1,6})\s+(\S.*)")
 _TOC_TITLE = re.compile(r"目\s*[錄录次]")
 _LEADERS = ("...", "……", "．．．", "···")  # dot leaders before a page number
+# A speaker's label alone on its line, as transcripts and minutes write turns:
+# 李議員宗霖：, 工務局建築管理科蔡科長亨旺：, 主席：（郭議員鴻儀）
+_SPEAKER = re.compile(r"[^\s：:。，,；;、（(]{1,16}[：:](?:\s*[（(][^）)\n]{1,14}[）)])?")
 _LIST_ITEM = re.compile(r"(?:[-*+]\s|\d{1,2}\s*[.．、]|[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*[）)])")
 
 
@@ -201,8 +204,8 @@ def _atoms(body: str) -> list[_Atom]:
     while (i := next_nonblank(i)) < len(lines):
         title = heading_title(lines[i])
         toc_end = _toc_end(lines, kinds, i) if _TOC_TITLE.fullmatch(title) else None
-        if toc_end is not None:
-            atoms.append(atom("toc", i, toc_end, rank=1, title=title))
+        if toc_end is not None:  # a long one cut between its lines, as a table
+            atoms.extend(_cut_long(body, atom("toc", i, toc_end, rank=1, title=title)))
             i = toc_end + 1
         elif kinds[i] == "heading":
             atoms.append(atom("heading", i, i, rank=heading_rank(lines[i]), title=title))
@@ -210,9 +213,10 @@ def _atoms(body: str) -> list[_Atom]:
         else:
             # A table runs on across blank lines (and page breaks) while rows follow;
             # a paragraph runs until a blank line, a heading or a table row.
+            # A speaker's label on a line of its own (李議員宗霖：) starts a turn, a paragraph.
             last, kind = i, kinds[i]
             while (nxt := next_nonblank(last + 1) if kind == "table" else last + 1) < len(lines) \
-                    and kinds[nxt] == kind:
+                    and kinds[nxt] == kind and not (kind == "para" and _SPEAKER.fullmatch(lines[nxt].strip())):
                 last = nxt
             atoms.extend(_cut_long(body, atom(kind, i, last)))
             i = last + 1
@@ -245,8 +249,9 @@ def _cut_long(body: str, atom: _Atom) -> list[_Atom]:
     if atom.end - atom.start <= MAX_CHARS:
         return [atom]
     # A table is cut between rows first; a paragraph after a sentence first.
-    breaks = (_LINE_END, _SENTENCE_END, _PAUSE) if atom.kind == "table" else (_SENTENCE_END, _LINE_END, _PAUSE)
-    size = MAX_CHARS if atom.kind == "table" else PIECE_CHARS
+    by_line = atom.kind in ("table", "toc")
+    breaks = (_LINE_END, _SENTENCE_END, _PAUSE) if by_line else (_SENTENCE_END, _LINE_END, _PAUSE)
+    size = MAX_CHARS if by_line else PIECE_CHARS
     pieces, start = [], atom.start
     while start < atom.end:
         end = min(start + size, atom.end)
@@ -261,7 +266,8 @@ def _cut_long(body: str, atom: _Atom) -> list[_Atom]:
         first = start + len(text) - len(text.lstrip())
         last = start + len(text.rstrip())
         if last > first:
-            pieces.append(_Atom(atom.kind, first, last, body[first:last].split("\n"), continued=bool(pieces)))
+            pieces.append(_Atom(atom.kind, first, last, body[first:last].split("\n"), rank=atom.rank, title=atom.title,
+                                continued=bool(pieces)))
         start = end
     return pieces
 

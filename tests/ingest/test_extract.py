@@ -508,3 +508,17 @@ def test_a_pdf_with_a_web_page_appended_after_its_end_is_read():
 ])
 def test_compatibility_ideographs_read_as_the_characters_people_type(name, data):
     assert extract(data, name) == "會議紀錄：不快也不慢"
+
+
+def test_contents_lines_are_never_joined_as_wrapped_lines():
+    entries = [f"第{n}章、考核{'項目' * n} {'.' * (60 - 4 * n)} {n}" for n in range(1, 5)]
+    text = extract(_pdf_pages([[(60, 780 - 16 * i, 10.5, e) for i, e in enumerate(entries)]]), "plan.pdf")
+    assert [line.split(" ")[0] for line in text.split("\n") if line.strip()] == [e.split(" ")[0] for e in entries]
+
+
+def test_a_letters_binding_line_is_taken_out():
+    page = [(20, 600, 12, "裝"), (20, 500, 12, "訂"), (20, 400, 12, "線"), (60, 780, 10.5, "第1頁，共2頁"),
+            (60, 760, 14, "臺北市大安區健康服務中心 函"), (60, 740, 10.5, "主旨：檢送病媒蚊密度調查結果，請查照。")]
+    text = extract(_pdf_pages([page]), "letter.pdf")
+    assert not any(line.strip(" #") in ("裝", "訂", "線") for line in text.splitlines())
+    assert "主旨：檢送病媒蚊密度調查結果，請查照。" in text

@@ -387,3 +387,24 @@ def test_the_taichung_news_table_reads_without_the_tags_its_conversion_left():
     assert table and all("<p" not in p.text and "</p" not in p.text for p in report.passages)
     assert all(is_table_row(line) for p in table for line in p.text.split("\n") if "\t" in line)
     assert "宮崎縣受熱情歡迎 日媒專題報導肯定市長盧秀燕施政 2025.09.09" in table[0].text
+
+
+def test_each_speakers_turn_is_a_passage():
+    body = ("第4屆第4次定期會工務部門業務報告及質詢\n主席：（郭議員鴻儀）\n現在請李宗霖議員第一次發言。\n"
+            "李議員宗霖：\n第一個是公87的特色公園，請問是遇到什麼樣的困難？\n"
+            "工務局陳局長世仁：\n當初最早的時候是因為相關的廠商在做這個工程方面的經驗上有一些不足。\n"
+            "李議員宗霖：\n有沒有可能在今年年底以前完工？\n")
+    texts = [p.text for p in split_passages(body)]
+    # the title line, short and without a full stop, leads the first turn as a caption would
+    assert texts == ["第4屆第4次定期會工務部門業務報告及質詢\n主席：（郭議員鴻儀）\n現在請李宗霖議員第一次發言。",
+                         "李議員宗霖：\n第一個是公87的特色公園，請問是遇到什麼樣的困難？",
+                         "工務局陳局長世仁：\n當初最早的時候是因為相關的廠商在做這個工程方面的經驗上有一些不足。",
+                         "李議員宗霖：\n有沒有可能在今年年底以前完工？"]
+
+
+def test_a_long_table_of_contents_is_cut_between_its_lines():
+    body = "目錄\n" + "\n".join(f"第{n}節、考核項目與配分之說明{'.' * 40}{n}" for n in range(1, 40)) + "\n\n壹、目的\n\n本文。\n"
+    passages = split_passages(body)
+    contents = [p for p in passages if p.text.startswith(("目錄", "第"))]
+    assert len(contents) >= 2 and all(len(p.text) <= MAX_CHARS for p in contents)
+    assert all(not p.text.endswith(("第", ".")) for p in contents)  # whole lines

@@ -38,6 +38,7 @@ CELL_GAP = 1.5  # a gap wider than this many font sizes separates table cells
 PARAGRAPH_GAP = 1.75  # a baseline step wider than this many font sizes starts a paragraph
 HEADING_SCALE = 1.2  # a line this much larger than the body text is a heading...
 HEADING_MAX_CHARS = 60  # ...when it is short
+HEADING_SHARE = 0.2  # ...and its size sets less than this share of the text
 MIN_CHARS_PER_PAGE = 5  # fewer (page numbers, a logo's letters) means a scan
 MIN_FONT_SIZE = 1.5  # a smaller font size is a unit font scaled by the text matrix
 EDGE_LINES = 3  # lines at the top and at the bottom of a page that may be running headers
@@ -49,6 +50,7 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])")
 _PAGE_NUMBER = re.compile(r"^[-–—\s(（]*(?:第\s*)?\d{1,4}(?:\s*頁)?(?:\s*[/，,]?\s*共\s*\d{1,4}\s*頁)?"
                           r"(?:\s*/\s*\d{1,4})?[-–—\s)）]*$")
+_CONTENTS_LINE = re.compile(r"(?:\.{3,}|…{2,}|．{3,}|·{3,})\s*\d{1,4}$")  # 第一章 ……… 12
 _ALL_CJK = re.compile(f"[{_CJK}]+")
 _BINDING = frozenset(".．·…裝訂線")
 LETTER_SPACED_MAX = 16  # a line of at most this many characters, one per cell, is letter-spaced
@@ -187,8 +189,7 @@ def _without_layout(pages: list[list[_Line]]) -> list[list[_Line]]:
         return lines[:EDGE_LINES] + lines[-EDGE_LINES:] if len(lines) > 2 * EDGE_LINES else lines
 
     pages = [[line for line in lines if not (len(line.text) == 1 and line.text in _BINDING)]
-             if sum(len(line.text) == 1 and line.text in _BINDING for line in lines) >= 5 else lines
-             for lines in pages]
+             if _has_binding_line(lines) else lines for lines in pages]
     seen = Counter(k for lines in pages for k in {key(line) for line in edges(lines)})
     running = {k for k, n in seen.items() if n >= max(3, RUNNING_SHARE * len(pages))}
     kept = []
@@ -197,6 +198,12 @@ def _without_layout(pages: list[list[_Line]]) -> list[list[_Line]]:
         kept.append([line for line in lines
                      if not (id(line) in edge and (key(line) in running or _PAGE_NUMBER.match(line.text)))])
     return kept
+
+
+def _has_binding_line(lines: list[_Line]) -> bool:
+    """A 公文's binding line: 裝, 訂 and 線 each alone on a line, or a column of marks."""
+    marks = [line.text for line in lines if len(line.text) == 1 and line.text in _BINDING]
+    return {"裝", "訂", "線"} <= set(marks) or len(marks) >= 5
 
 
 def _right_margin(lines: list[_Line]) -> float:
@@ -221,7 +228,11 @@ def _layout(pages: list[list[_Line]]) -> str:
             sizes[line.size] += len(line.text)
     body = sizes.most_common(1)[0][0]
     usual = _usual_step(pages, body)
-    heading_sizes = sorted({s for s in sizes if s >= body * HEADING_SCALE}, reverse=True)
+    # A larger size that sets much of the text is another part's body (a letter above its
+    # attachment in small type), not headings.
+    total = sum(sizes.values())
+    heading_sizes = sorted({s for s in sizes if s >= body * HEADING_SCALE and sizes[s] < HEADING_SHARE * total},
+                           reverse=True)
     # One heading size reads as the sections (##, like 壹、); with several the largest is the title.
     levels = {s: n + (1 if len(heading_sizes) > 1 else 2) for n, s in enumerate(heading_sizes)}
     out: list[str] = []
@@ -256,6 +267,7 @@ def _layout(pages: list[list[_Line]]) -> str:
 
 
 def _wraps(previous: _Line, line: _Line, margin: float) -> bool:
-    """Whether `line` continues `previous`, which ran to the right margin."""
+    """Whether `line` continues `previous`, which ran to the right margin (a contents
+    line's page number at the margin ends its line)."""
     return (not previous.cells and not line.cells and abs(previous.size - line.size) < 0.6
-            and previous.right >= margin - 1.5 * previous.size)
+            and previous.right >= margin - 1.5 * previous.size and not _CONTENTS_LINE.search(previous.text))
