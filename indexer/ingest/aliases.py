@@ -32,6 +32,10 @@ from dataclasses import dataclass
 _CJK = r"\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
+# Capitals in parentheses that name an app or a format, not what the words before stand
+# for: 淡江促參教育訓練（LINE）群組 is a LINE group.
+NOT_ACRONYMS = frozenset({"LINE", "APP", "PDF", "ODF", "DOC", "QR", "USB", "IG", "FB", "WIFI", "EMAIL", "OK",
+                          "ID", "URL", "WEB", "GPS", "SMS", "TV", "PC"})
 _PAREN = re.compile(r"[（(]([^（）()\n]{1,60})[）)]")
 # "（以下簡稱經團連）", "(簡稱 FGN)": the writer says outright it is a definition.
 _DEFINES = re.compile(r"^\s*(?:以下)?(?:簡稱|下稱|稱)為?\s*[「『\"]?(.+?)[」』\"]?\s*$")
@@ -163,7 +167,7 @@ def _parenthesised(text: str):
                 if _abbreviates(short := before[-size:], inner):
                     yield Alias(short, inner, "abbreviation", short + evidence)
                     break
-        elif _ACRONYM.fullmatch(inner):
+        elif _ACRONYM.fullmatch(inner) and inner not in NOT_ACRONYMS:
             if trailing_latin and (full := _latin_expansion(trailing_latin.group(), inner)):
                 yield Alias(inner, full, "abbreviation", full + evidence)  # Fukuoka Growth Next（FGN）
             elif full := _term_before(before, limit=10):  # 綠色轉型（GX）
@@ -246,6 +250,8 @@ def _references(text: str):
 def _short_form(counts: Occurrences, name: str, title: str) -> str | None:
     """蔣市長 for 蔣萬安 + 市長, 中村市長 for 中村博生 + 市長, if the text uses it."""
     for size, longest_given in ((1, 2), (2, 3)):
+        if size == 1 and name[0] not in SURNAMES:  # 說明局長 … 說局長, 這樣代表 … 這代表: no one's name
+            continue
         if 1 <= len(name[size:].strip()) <= longest_given and _stands_alone(counts, name[:size], title):
             return name[:size] + title
     return None

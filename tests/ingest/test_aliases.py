@@ -237,3 +237,13 @@ def test_names_with_a_title_written_inside(text, expected):
 ])
 def test_the_left_edge_of_a_name_before_its_acronym(text, expected):
     assert [(a.short, a.full) for a in find_aliases(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "請加入淡江促參教育訓練（LINE）群組",  # an app's name in parentheses
+    "說明局長表示，說局長說得對",  # 說 is no one's surname
+    "這樣代表什麼？這代表大家都同意。",
+    "訂定高雄市消費者保護暫行辦法（如附件），請查照。",  # 如附件 abbreviates nothing
+])
+def test_words_that_only_look_like_aliases_on_real_text(text):
+    assert find_aliases(text) == []
