@@ -327,8 +327,11 @@ def _date(fields: dict, head: list[str], mentions: list[DateMention], period: Pe
     if named:  # …質詢113年9月30日.txt
         return named[-1].start, True, f"no date stated; the file's name ({name})"
     if mentions:
-        latest = max(mentions, key=lambda m: m.end)
-        return latest.end, True, f"no report date stated; latest date in the text ({latest.text})"
+        # A range the text names (a term, 自107年11月1日起至109年10月31日止; a plan's years)
+        # may end after the document was written; its start cannot be later.
+        latest = max(mentions, key=lambda m: m.start if m.is_range else m.end)
+        when = latest.start if latest.is_range else latest.end
+        return when, True, f"no report date stated; latest date in the text ({latest.text})"
     return None, False, ""
 
 

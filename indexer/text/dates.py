@@ -24,7 +24,7 @@ from indexer.errors import BadRequest
 
 ROC_OFFSET = 1911
 
-_SEP = r"\s*(?:至|到|~|～|－|—|–|-)\s*"
+_SEP = r"\s*(?:起?\s*(?:至|到)|~|～|－|—|–|-)\s*"  # 自107年11月1日起至109年10月31日止
 _DAY_UNIT = r"\s*[日號号]"
 # A start day or year may drop its unit when the end of a range carries it:
 # 103年8月1至5日, 109—110 年.

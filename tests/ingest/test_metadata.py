@@ -358,6 +358,12 @@ def test_documents_that_state_their_author_and_date(body, name, expected):
             "",
             dict(title="109年度臺南市都市設計審議委員會第 21 次會議紀錄", kind="會議紀錄", city="臺南市"),
         ),
+        (   # a roster states no date: the term it names can end after it was made, not start
+            "行政院青年諮詢委員會第2屆委員名冊\n職稱\t姓名\n委員\t唐鳳\n"
+            "以上計派（聘）兼30人，派（聘）兼期間自107年11月1日起至109年10月31日止。另依106年6月9日函辦理。\n",
+            "",
+            dict(date="2018-11-01", date_inferred=True, agency="行政院青年諮詢委員會", city=None),
+        ),
         (   # an office of a central body on the letterhead; 主旨 past the first fifteen lines
             "\n".join([".", "總統府秘書長 函", *[f"欄位{i}：內容" for i in range(16)],
                        "發文日期：中華民國111年12月21日", "主旨：立法院咨請總統公布修正條文一案，請查照。", "說明："]),

@@ -34,9 +34,6 @@ NOT_YET: dict[tuple[str, str], str] = {
     ("ntpc-health-111學年度新北市健康識能競賽實施計畫.pdf", "date"):
         "the plan states no date; the latest date it names (its school year's end, 2023-07) is taken, "
         "a plan is written before what it plans",
-    ("ey-yda-第2屆委員名冊.doc", "date"):
-        "a roster of a term (107年11月1日 to 109年10月31日) that states no date gets the term's end: "
-        "what a report covers ends before it is written, but a roster is made at the start",
     ("oac-附件-10海洋科技專案計畫會計科目編列與執行原則.docx", "agency"):
         "the rules name their body only as 海委會 in the text; abbreviations of central bodies are not read",
 }

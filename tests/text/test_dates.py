@@ -170,3 +170,11 @@ def test_dates_in_chinese_numerals(text, expected):
 ])
 def test_chinese_number(numeral, number):
     assert chinese_number(numeral) == number
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("派（聘）兼期間自107年11月1日起至109年10月31日止", [("2018-11-01", "2020-10-31")]),
+    ("自111年9月2日起至9月7日止", [("2022-09-02", "2022-09-07")]),
+])
+def test_a_range_written_from_to_with_qi(text, expected):
+    assert [(m.start, m.end) for m in find_dates(text)] == expected
