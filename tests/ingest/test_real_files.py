@@ -32,7 +32,7 @@ NOT_YET: dict[tuple[str, str], str] = {
         "the letter writes 促進民間參與公共建設法施行細則 (下稱促參法細則); that 促參法 stands for "
         "促進民間參與公共建設法 inside a longer name is not applied to a phrase",
     ("ntpc-health-111學年度新北市健康識能競賽實施計畫.pdf", "date"):
-        "the plan states no date; the latest date it names (its school year's end, 2023-07) is taken, "
+        "the plan states no date; the latest date it names (a day of its school year, 2023-05-28) is taken, "
         "a plan is written before what it plans",
     ("oac-附件-10海洋科技專案計畫會計科目編列與執行原則.docx", "agency"):
         "the rules name their body only as 海委會 in the text; abbreviations of central bodies are not read",
