@@ -49,11 +49,14 @@ class Metadata:
     period: Period = field(default_factory=Period)
     countries: tuple[str, ...] = ()
     source: str | None = None
+    # who wrote it: 中央 (a central-government body; no city), 地方 (a city's or county's), None (not stated)
+    level: str | None = None
 
     def to_dict(self) -> dict:
         return {
             "title": self.title,
             "city": self.city,
+            "level": self.level,
             "city_evidence": self.city_evidence,
             "agency": self.agency,
             "kind": self.kind,
@@ -178,6 +181,7 @@ class Hit:
     snippet: Snippet
     score: float
     missing: tuple[str, ...] = ()  # a partial match's top-level terms that it lacks, as typed
+    level: str | None = None  # the report's: 中央 / 地方 / None (Metadata.level)
 
     @property
     def url(self) -> str:
@@ -189,6 +193,7 @@ class Hit:
             "passage_id": self.passage_id,
             "title": self.title,
             "city": self.city,
+            "level": self.level,
             "date": self.date,
             "heading": self.heading,
             "text": self.text,

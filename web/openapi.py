@@ -50,6 +50,9 @@ def _schemas() -> dict:
         passage_id=STRING,
         title=STRING,
         city=_nullable({"type": "string", "enum": list(CITIES)}),
+        level=_nullable({"type": "string", "enum": ["中央", "地方"],
+                         "description": "Who wrote the report: 中央, a central-government body (then `city` is "
+                                        "null); 地方, a city's or county's; null when the text does not say."}),
         date=_nullable(DATE),
         heading={"type": "string", "description": "Heading path, joined by ' › '."},
         text={"type": "string", "description": "The passage's full plain text."},
@@ -114,6 +117,9 @@ def _schemas() -> dict:
         doc_id=STRING,
         title=STRING,
         city=_nullable({"type": "string", "enum": list(CITIES)}),
+        level=_nullable({"type": "string", "enum": ["中央", "地方"],
+                         "description": "Who wrote the report: 中央, a central-government body (then `city` is "
+                                        "null); 地方, a city's or county's; null when the text does not say."}),
         date=_nullable(DATE),
         kind={"type": "string", "enum": list(KINDS)},
     )

@@ -25,7 +25,7 @@ from indexer.text.fold import fold_tai
 from indexer.text.grams import CJK_CHAR
 
 # What extraction decides; a change means every report is read again (build settings).
-METADATA_VERSION = 2
+METADATA_VERSION = 3
 
 _FIELD = re.compile(
     r"(?P<key>出國報告名稱|服務機關|撰寫機關|派赴國家(?:[/／]地區)?|出國地區|出國期間|報告日期)"
@@ -147,6 +147,9 @@ def extract_metadata(body: str, front_matter: dict | None = None, name: str = ""
         countries=_countries(body, fields, kind),
     )
     values.update(front_matter_values(front_matter or {}))
+    # a city's document is 地方 whoever decided the city; 中央 needs a central body and no city
+    central = bool(written_by and written_by.central)
+    values["level"] = "地方" if values["city"] else "中央" if central else None
     return Metadata(**values)
 
 

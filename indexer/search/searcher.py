@@ -282,6 +282,7 @@ class Searcher:
             passage_id=fields["passage_id"],
             title=fields["title"],
             city=fields.get("city") or None,
+            level=self._by_id.get(fields["doc_id"], {}).get("level"),
             date=fields.get("date"),
             heading=fields["heading"],
             text=plain_text(text),
@@ -292,8 +293,8 @@ class Searcher:
     # -- reports -----------------------------------------------------------
 
     def reports(self) -> list[dict]:
-        """Every report: doc_id, title, city, date, kind; newest first."""
-        rows = [{k: e[k] for k in ("doc_id", "title", "city", "date", "kind")} for e in self.catalog]
+        """Every report: doc_id, title, city, level, date, kind; newest first."""
+        rows = [{k: e.get(k) for k in ("doc_id", "title", "city", "level", "date", "kind")} for e in self.catalog]
         return sorted(rows, key=lambda r: (r["date"] or "", r["doc_id"]), reverse=True)
 
     def collection(self, latest: int = 5) -> dict:

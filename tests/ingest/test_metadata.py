@@ -142,7 +142,7 @@ def test_front_matter_overrides_what_the_text_says():
     }
     meta = extract_metadata(TAICHUNG_HEADER, front)
     assert meta.to_dict() == {
-        "title": "自訂標題", "city": "臺南市", "city_evidence": "front matter",
+        "title": "自訂標題", "city": "臺南市", "level": "地方", "city_evidence": "front matter",
         "agency": "臺南市政府觀光旅遊局", "kind": "other", "date": "2023-06-30",
         "date_inferred": False, "date_evidence": "front matter",
         "period": {"start": "2023-06-01", "end": "2023-06-05"},
@@ -243,7 +243,7 @@ LETTER = """.
         (   # a letter-spaced cover: the body on its own line, then the title, then the session
             "行\t政\t院\n施\t政 報 告\n立法院第 11 屆第 3 會期\n中華民國 114 年 2 月\n\n高雄市政府林副市長說明。\n",
             "",
-            dict(title="行政院施政報告", agency="行政院", city=None, kind="施政報告", date="2025-02",
+            dict(title="行政院施政報告", agency="行政院", city=None, level="中央", kind="施政報告", date="2025-02",
                  date_inferred=False),
         ),
         (   # a title broken over the cover's lines, up to the line naming a person
@@ -253,7 +253,7 @@ LETTER = """.
         ),
         (   # a 公文: letterhead, 發文日期, 主旨 over two lines; binding-line marks and page numbers never titles
             LETTER, "",
-            dict(agency="高雄市殯葬管理處", city="高雄市", kind="公文", date="2023-09-28", date_inferred=False,
+            dict(agency="高雄市殯葬管理處", city="高雄市", level="地方", kind="公文", date="2023-09-28", date_inferred=False,
                  title="高雄市殯葬管理處函：有關骨灰（骸）存放設施適用促進民間參與公共建設法施行細則疑義１案，請釋示。"),
         ),
         (   # council minutes: the council in the title, 時　　間： spread to the labels' width
@@ -287,7 +287,7 @@ LETTER = """.
         (   # a PDF's logo line, then a letter-spaced title
             "# TACTRI\n\n## 稻 作 病 蟲 害\n\n## 水 稻 病 害\n\n### 一、稻 種 消 毒\n",
             "",
-            dict(title="稻作病蟲害"),
+            dict(title="稻作病蟲害", level=None),
         ),
         (   # a news release dates itself by 今(11)日; its words keep their spaces
             "臺北市與日本松山市正式締結為友誼市 蔣萬安:持續深化合作\n\n臺北市今(11)日正式與日本松山市締結友誼市，"

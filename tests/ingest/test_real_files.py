@@ -108,3 +108,14 @@ def test_the_measuring_script_reports_the_same(capsys):
     assert totals["aspects_right"] == totals["aspects"] - sum(1 for key in NOT_YET if key[1] in aspects(TRUTH[key[0]]))
     unread = sum(1 for q in QUERIES if q["file"] not in readable)
     assert totals["top3"] == len(QUERIES) - unread - sum(1 for key in NOT_YET if key[1] not in aspects(TRUTH[key[0]]))
+
+
+@pytest.mark.parametrize("name, level", [
+    ("ey-立法院第11屆第3會期行政院施政報告.pdf", "中央"), ("mof-促參履約爭議協調會作業指引.odt", "中央"),
+    ("moe-民間參與公共建設案件獎勵金支用原則.odt", "中央"), ("nsc-境外核災處理作業要點.pdf", "中央"),
+    ("president-華總一經字第11100107760號.pdf", "中央"), ("pdis-2016-12-21-外交部公民科技外交心得分享.md", "中央"),
+    ("kcg-高市殯處綜字第11270867100號.pdf", "地方"), ("ntpc-council-第1屆第4次定期會_13.txt", "地方"),
+    ("taipei-news-20241011-松山市友誼市.txt", "地方"), ("ronnywang-rid-01.pdf", None),
+])
+def test_the_level_of_government_that_wrote_it(reports, name, level):
+    assert reports[name].metadata.level == level

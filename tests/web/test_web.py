@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from web import create_app
 from web.present import marked
 
-HIT_KEYS = {"doc_id", "passage_id", "title", "city", "date", "heading", "text", "snippet", "snippet_text",
+HIT_KEYS = {"doc_id", "passage_id", "title", "city", "level", "date", "heading", "text", "snippet", "snippet_text",
             "snippet_marks", "url", "score", "missing"}
 
 
@@ -251,7 +251,7 @@ def test_report_list_and_each_report(client, reports):
     listing = client.get("/api/reports").json["reports"]
     assert len(listing) == 5
     for summary, report in zip(listing, reports, strict=True):
-        assert set(summary) == {"doc_id", "title", "city", "date", "kind"}
+        assert set(summary) == {"doc_id", "title", "city", "level", "date", "kind"}
         assert report["doc_id"] == summary["doc_id"] and report["title"] == summary["title"]
         assert set(report["period"]) == {"start", "end"}
         assert report["passages"]
