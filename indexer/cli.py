@@ -1,7 +1,7 @@
 """The `jiaoliu` command: a thin layer over the library.
 
     jiaoliu index  [--corpus DIR] [--index DIR] [--force]
-    jiaoliu search QUERY [--city C] [--from D] [--to D] [--kind K] [--agency A] [--country C]
+    jiaoliu search QUERY [--city C] [--from D] [--to D] [--kind K] [--level L] [--agency A] [--country C]
                          [--sort relevance|newest|oldest] [--limit N] [--page N] [--json]
     jiaoliu serve  [--index DIR] [--corpus DIR] [--host H] [--port P]
 
@@ -48,7 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--city", default="", help="臺北市, 台中, 高雄 …")
     search.add_argument("--from", dest="date_from", default="", help="2022-09-02, 2022, 111/9/2, 民國111年 …")
     search.add_argument("--to", dest="date_to", default="", help="same forms as --from")
-    search.add_argument("--kind", default="", help="出國報告, 施政報告, 統計分析報告 or other")
+    search.add_argument("--kind", default="", help="出國報告, 施政報告, 統計分析報告, 會議紀錄, 議事錄, 公文, "
+                                                  "新聞稿, 計畫, 法規, 逐字稿 or other")
+    search.add_argument("--level", default="", help="中央 (central government) or 地方 (a city's or county's)")
     search.add_argument("--agency", default="", help="the agency, as the reports name it")
     search.add_argument("--country", default="", help="a destination country, e.g. 日本")
     search.add_argument("--sort", default="relevance", help="relevance (default), newest or oldest")
@@ -137,7 +139,7 @@ def terminal_snippet(snippet: Snippet, colour: bool) -> str:
 def cmd_search(args) -> int:
     request = parse_search_request({
         "q": args.query, "city": args.city, "from": args.date_from, "to": args.date_to,
-        "kind": args.kind, "agency": args.agency, "country": args.country, "sort": args.sort,
+        "kind": args.kind, "level": args.level, "agency": args.agency, "country": args.country, "sort": args.sort,
         "page": str(args.page), "per_page": str(args.limit),
     })
     if not request.query:

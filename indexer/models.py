@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 HEADING_SEPARATOR = " › "
 # What a report is; "other" for anything the extraction cannot place.
+LEVELS = ("中央", "地方")  # who wrote a report: a central-government body, a city's or county's
 KINDS = ("出國報告", "施政報告", "統計分析報告", "會議紀錄", "議事錄", "公文", "新聞稿", "計畫", "法規", "逐字稿", "other")
 
 
@@ -218,6 +219,7 @@ class SearchRequest:
     kind: str | None = None  # 出國報告 / 施政報告 / 統計分析報告 / other
     agency: str | None = None
     country: str | None = None  # a destination country, e.g. 日本
+    level: str | None = None  # 中央 or 地方 (Metadata.level)
     sort: str = "relevance"  # or "newest", "oldest"
 
 

@@ -57,7 +57,7 @@ def _rederive(index: Path) -> float:
             records.append(PassageRecord(
                 doc_id=f["doc_id"], passage_id=f["passage_id"], ordinal=f["ordinal"], title=f["title"],
                 heading=f["heading"], text=f["text"], date=f.get("date"), prior=f["prior"], city=f["city"],
-                year=f["year"], kind=f["kind"], agency=f["agency"],
+                year=f["year"], kind=f["kind"], agency=f["agency"], level=f.get("level", ""),
                 countries=tuple(c for c in f["countries"].split(",") if c), span=None))
         writer.add(records)
     out = build.parent / "rederived"

@@ -10,6 +10,7 @@ schemathesis against the running app to prove the rest.
 from __future__ import annotations
 
 from indexer.ingest.metadata import KINDS
+from indexer.models import LEVELS
 from indexer.query.request import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS
 from indexer.text.cities import CITIES
 
@@ -19,7 +20,7 @@ from .views import ORIGINAL_TYPES
 # Dates are ISO 8601 at the precision the report gives: 2022-11-03, 2022-08 or 2022.
 ISO_PRECISION = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 SUGGESTION_KINDS = ("spelling", "drop_filter")
-FACETS = ("city", "year", "kind", "agency", "country")
+FACETS = ("city", "year", "kind", "level", "agency", "country")
 
 
 def _ref(kind: str, name: str) -> dict:
@@ -169,6 +170,8 @@ def _parameters() -> dict:
         "to": _query("to", {"type": "string", "format": "date"},
                      f"Latest date, inclusive. Also accepted: {date_forms}."),
         "kind": _query("kind", {"type": "string", "enum": list(KINDS)}, "Report kind."),
+        "level": _query("level", {"type": "string", "enum": list(LEVELS)},
+                        "Who wrote the report: 中央 (a central-government body) or 地方 (a city's or county's)."),
         "agency": _query("agency", {"type": "string", "maxLength": MAX_QUERY_CHARS},
                          "An agency, matched exactly (an unknown one finds nothing)."),
         "country": _query("country", {"type": "string", "maxLength": MAX_QUERY_CHARS},
@@ -186,7 +189,7 @@ def _parameters() -> dict:
     }
 
 
-FILTERS = ("q", "city", "from", "to", "kind", "agency", "country", "sort")
+FILTERS = ("q", "city", "from", "to", "kind", "level", "agency", "country", "sort")
 SEARCH = (*FILTERS, "page", "per_page")
 
 

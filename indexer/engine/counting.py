@@ -27,7 +27,7 @@ class Columns(Protocol):
 
 # facet → the request fields that filter on it
 FACET_FILTERS = {"city": ("city",), "year": ("date_from", "date_to"), "kind": ("kind",),
-                 "agency": ("agency",), "country": ("country",)}
+                 "agency": ("agency",), "level": ("level",), "country": ("country",)}
 
 
 def _filter_checks(cols: Columns, request: SearchRequest) -> dict:
@@ -46,6 +46,7 @@ def _filter_checks(cols: Columns, request: SearchRequest) -> dict:
         "year": date_ok if (day_from or day_to) else None,
         "kind": (lambda d: v["kind"][d] == request.kind) if request.kind else None,
         "agency": (lambda d: v["agency"][d] == request.agency) if request.agency else None,
+        "level": (lambda d: v["level"][d] == request.level) if request.level else None,
         "country": (lambda d: request.country in v["countries"][d]) if request.country else None,
     }
     return {name: check for name, check in checks.items() if check is not None}

@@ -26,6 +26,7 @@ class PassageRecord:
     year: str  # the report's year, "" when undated
     kind: str
     agency: str  # "" when none
+    level: str  # 中央 / 地方, "" when not stated (Metadata.level)
     countries: tuple[str, ...]
     span: tuple[int, int] | None  # [period start … report date] as YYYYMMDD, None when undated
 
@@ -61,5 +62,6 @@ def passage_records(report: Report) -> Iterator[PassageRecord]:
             doc_id=report.doc_id, passage_id=passage.passage_id, ordinal=ordinal, title=meta.title,
             heading=passage.heading, text=passage.text, date=meta.date,
             prior=passage_prior(passage.text, passage.heading_path), city=meta.city or "", year=year,
-            kind=meta.kind, agency=meta.agency or "", countries=tuple(meta.countries), span=days,
+            kind=meta.kind, agency=meta.agency or "", level=meta.level or "", countries=tuple(meta.countries),
+            span=days,
         )

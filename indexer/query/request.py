@@ -12,7 +12,7 @@ from urllib.parse import quote_plus, urlencode
 
 from indexer.errors import BadRequest
 from indexer.ingest.metadata import KINDS
-from indexer.models import SearchRequest
+from indexer.models import LEVELS, SearchRequest
 from indexer.text.cities import parse_city
 from indexer.text.dates import parse_user_date, span
 
@@ -71,6 +71,9 @@ def parse_search_request(params: Mapping[str, str]) -> SearchRequest:
     kind = (params.get("kind") or "").strip() or None
     if kind is not None and kind not in KINDS:
         raise BadRequest(f"kind 必須是 {'、'.join(KINDS)} 之一 (kind must be one of these, got {kind!r})")
+    level = (params.get("level") or "").strip() or None
+    if level is not None and level not in LEVELS:
+        raise BadRequest(f"level 必須是 {'、'.join(LEVELS)} 之一 (level must be one of these, got {level!r})")
     sort = (params.get("sort") or "").strip() or "relevance"
     if sort not in SORTS:
         raise BadRequest(f"sort 必須是 {'、'.join(SORTS)} 之一 (sort must be one of these, got {sort!r})")
@@ -84,6 +87,7 @@ def parse_search_request(params: Mapping[str, str]) -> SearchRequest:
         kind=kind,
         agency=_text(params, "agency"),
         country=_text(params, "country"),
+        level=level,
         sort=sort,
     )
 
@@ -107,6 +111,7 @@ def to_params(request: SearchRequest, **changes: object) -> dict[str, str]:
         "kind": request.kind,
         "agency": request.agency,
         "country": request.country,
+        "level": request.level,
         "sort": request.sort if request.sort != "relevance" else None,
         "page": request.page if request.page != 1 else None,
         "per_page": request.per_page if request.per_page != DEFAULT_PER_PAGE else None,

@@ -36,6 +36,7 @@ def facet_values(counts: dict[str, Counter], request: SearchRequest) -> dict[str
         "year": tuple(years),
         "kind": values("kind", request.kind),
         "agency": values("agency", request.agency),
+        "level": values("level", request.level),
         "country": values("country", request.country),
     }
 

@@ -240,6 +240,7 @@ FILTERS = (
     ("不限縣市 (any city)", ("city",)),
     ("不限日期 (any date)", ("date_from", "date_to")),
     ("不限類型 (any kind)", ("kind",)),
+    ("不限層級 (any level)", ("level",)),
     ("不限機關 (any agency)", ("agency",)),
     ("不限國家 (any country)", ("country",)),
 )

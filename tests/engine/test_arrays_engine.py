@@ -620,7 +620,7 @@ def test_facets_summed_per_report_are_the_facets_counted_per_passage(engine_inde
     a report is counted)."""
     searcher = Searcher(engine_index_dir("arrays"), engine="arrays")
     columns = searcher.index.columns
-    assert set(columns.by_report) == {"city", "year", "kind", "agency"}
+    assert set(columns.by_report) == {"city", "year", "kind", "agency", "level"}
     assert columns.report_country_code is not None
     request = parse_search_request(params)
     summed = searcher.search(request)

@@ -119,3 +119,14 @@ def test_the_measuring_script_reports_the_same(capsys):
 ])
 def test_the_level_of_government_that_wrote_it(reports, name, level):
     assert reports[name].metadata.level == level
+
+
+def test_the_level_filters_and_counts_central_and_local_documents(searcher):
+    from indexer.query.request import parse_search_request
+
+    everything = searcher.search(parse_search_request({"q": "促參", "per_page": "100"}))
+    levels = {v.value: v.count for v in everything.facets["level"]}
+    assert set(levels) == {"中央", "地方"}  # the ministries' rules and the 高雄市 letter
+    central = searcher.search(parse_search_request({"q": "促參", "level": "中央", "per_page": "100"}))
+    assert central.total == levels["中央"] and {h.level for h in central.hits} == {"中央"}
+    assert [v.value for v in central.facets["level"] if v.selected] == ["中央"]

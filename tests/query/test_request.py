@@ -107,6 +107,7 @@ def test_facet_filters_and_sort(params, field, expected):
     "params,message",
     [
         ({"kind": "公函"}, "kind must be one of"),
+        ({"level": "省"}, "level must be one of"),
         ({"sort": "random"}, "sort must be one of"),
         ({"agency": "局" * 201}, "agency has more than"),
         ({"page": "1001"}, "page"),

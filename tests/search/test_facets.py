@@ -19,15 +19,15 @@ def _search(searcher, **params):
 
 def test_every_facet_is_there_with_counts_that_add_up(searcher):
     result = _search(searcher, q="熊本")
-    assert set(result.facets) == {"city", "year", "kind", "agency", "country"}
-    for name in ("city", "year", "kind", "agency"):
+    assert set(result.facets) == {"city", "year", "kind", "level", "agency", "country"}
+    for name in ("city", "year", "kind", "level", "agency"):  # every bundled report is a city's: 地方
         assert sum(v.count for v in result.facets[name]) == result.total, name
     assert {v.value for v in result.facets["country"]} >= {"日本"}
 
 
 @pytest.mark.parametrize(
     "facet,param",
-    [("city", "city"), ("kind", "kind"), ("agency", "agency"), ("country", "country")],
+    [("city", "city"), ("kind", "kind"), ("level", "level"), ("agency", "agency"), ("country", "country")],
 )
 def test_a_facet_value_filters_and_its_toggle_link_undoes_it(searcher, facet, param):
     everything = _search(searcher, q="熊本")
@@ -116,7 +116,7 @@ def test_a_facet_lists_its_most_frequent_values_and_the_chosen_one(monkeypatch):
     from indexer.search import facets
 
     monkeypatch.setattr(facets, "MAX_VALUES", 3)
-    counts = {name: Counter() for name in ("city", "year", "kind", "agency", "country")}
+    counts = {name: Counter() for name in ("city", "year", "kind", "level", "agency", "country")}
     counts["agency"] = Counter({f"機關{i:02d}": 100 - i for i in range(10)})
     shown = facets.facet_values(counts, parse_search_request({"q": "八代", "agency": "機關09"}))["agency"]
     assert [(v.value, v.count, v.selected) for v in shown] == [

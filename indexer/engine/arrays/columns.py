@@ -56,7 +56,7 @@ class Columns:
         first = np.zeros(reports, dtype=np.int64)  # a passage of each report (0 for one with none)
         first[doc[::-1]] = np.arange(len(doc) - 1, -1, -1)
         self.by_report: dict[str, np.ndarray] = {}
-        for name in ("city", "year", "kind", "agency"):
+        for name in ("city", "year", "kind", "agency", "level"):
             per_report = self.codes[name][first] if len(doc) else np.zeros(0, np.int32)
             if np.array_equal(per_report[doc], self.codes[name]):
                 self.by_report[name] = per_report

@@ -47,9 +47,9 @@ from indexer.weights import RERANK_DEPTH
 
 FOLDER = "arrays"
 # Bump when what a segment holds or how it is read changes.
-ARRAYS_VERSION = "3"
+ARRAYS_VERSION = "4"  # 4: the level column
 _STORED = ("passage_id", "ordinal", "title", "heading", "text", "date", "prior", "city", "year", "kind",
-           "agency", "countries")
+           "agency", "level", "countries")
 
 
 def _store_schema() -> Schema:
@@ -126,7 +126,8 @@ class ArraysWriter:
             for r in self._records:
                 writer.add_document(doc_id=r.doc_id, passage_id=r.passage_id, ordinal=r.ordinal, title=r.title,
                                     heading=r.heading, text=r.text, date=r.date, prior=r.prior, city=r.city,
-                                    year=r.year, kind=r.kind, agency=r.agency, countries=",".join(r.countries))
+                                    year=r.year, kind=r.kind, agency=r.agency, level=r.level,
+                                    countries=",".join(r.countries))
         except BaseException:
             writer.cancel()
             raise
@@ -199,14 +200,15 @@ class ArraysIndex:
 
     def filters(self, request: SearchRequest) -> dict[str, np.ndarray]:
         """{facet: mask of the passages its filter keeps}, for the filters the request sets."""
-        key = (request.city, request.kind, request.agency, request.country, request.date_from, request.date_to)
+        key = (request.city, request.kind, request.agency, request.level, request.country, request.date_from,
+               request.date_to)
         with self._lock:
             cached = self._filters.get(key)
         if cached is not None:
             return cached
         cols = self.columns
         masks: dict[str, np.ndarray] = {}
-        for facet in ("city", "kind", "agency"):
+        for facet in ("city", "kind", "agency", "level"):
             value = getattr(request, facet)
             if value:
                 masks[facet] = cols.codes[facet] == cols.code(facet, value)

@@ -33,7 +33,7 @@ from indexer.engine.arrays.batch import FIELD_TAGS, Classes, batch_grams
 from indexer.index.records import PassageRecord
 from indexer.text.fold import fold
 
-CODED = ("doc", "city", "year", "kind", "agency")
+CODED = ("doc", "city", "year", "kind", "agency", "level")
 # The fields a passage's grams come from: its text (what matches), its heading path and
 # its report's title (which only add to the score). A heading or title gram is stored as
 # the field's prefix + the gram, in the same lexicon.
@@ -84,7 +84,7 @@ class SegmentWriter:
                 self._latin.update(grams.words)
         for r in batch:
             for name, value in (("doc", r.doc_id), ("city", r.city), ("year", r.year), ("kind", r.kind),
-                                ("agency", r.agency), ("chars", len(r.text)), ("prior", r.prior),
+                                ("agency", r.agency), ("level", r.level), ("chars", len(r.text)), ("prior", r.prior),
                                 ("ordinal", r.ordinal), ("countries", r.countries)):
                 cols[name].append(value)
             start, end = r.span or (0, 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-_COLUMNS = ("city", "year", "kind", "agency", "countries", "span_start", "span_end", "doc_id", "ordinal")
+_COLUMNS = ("city", "year", "kind", "agency", "level", "countries", "span_start", "span_end", "doc_id", "ordinal")
 
 
 class FacetColumns:

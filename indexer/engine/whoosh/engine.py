@@ -101,7 +101,7 @@ def _document(r: PassageRecord) -> dict:
         "ordinal": r.ordinal, "title": r.title, "heading": r.heading, "text": r.text, "date": r.date,
         "prior": r.prior, "grams": r.text, "heading_grams": r.heading, "title_grams": r.title,
         "words": r.heading + "\n" + r.text, "city": r.city, "year": r.year, "kind": r.kind,
-        "agency": r.agency, "countries": ",".join(r.countries),
+        "agency": r.agency, "level": r.level, "countries": ",".join(r.countries),
     }
     if r.span:
         doc["span_start"], doc["span_end"] = r.span

@@ -11,7 +11,7 @@ from indexer.weights import HEADING_FIELD_BOOST, TITLE_FIELD_BOOST
 # read changes, so that an existing index is rebuilt rather than read with the
 # wrong assumptions. 9: long paragraphs cut, implausible dates ignored; 10: the
 # tokenizers moved to indexer.engine.whoosh.analysis (whoosh pickles their path), keys doc#passage.
-ANALYSIS_VERSION = "10"
+ANALYSIS_VERSION = "11"  # 11: the level field
 
 
 def make_schema() -> Schema:
@@ -37,6 +37,7 @@ def make_schema() -> Schema:
         year=ID(stored=True, sortable=True),
         kind=ID(stored=True, sortable=True),
         agency=ID(stored=True, sortable=True),
+        level=ID(stored=True, sortable=True),
         # a report may name several destination countries
         countries=KEYWORD(stored=True, commas=True, sortable=True),
         # the days a report covers, [period start … report date], as YYYYMMDD
