@@ -44,7 +44,7 @@ _BODY = re.compile(rf"{_LOCAL}|{_CENTRAL}")
 # 高雄市殯葬管理處 函 / 財政部 書函 / 臺北市政府 公告: a 公文's letterhead.
 LETTERHEAD = re.compile(rf"^(?P<body>{_LOCAL}|{_CENTRAL}|\S{{2,24}}?)\s*(?:函|書函|令|公告|開會通知單|簽)$")
 _ISSUER_FIELD = re.compile(r"^(?:發文機關|機關名稱|發布機關|發布單位|發稿單位|新聞發布單位)\s*[：:]\s*"
-                           r"(?P<body>[^\s：:]{2,30}?)(?=發布時間|發布日期|聯絡人|$|[\s：:])")
+                           r"(?P<body>[^\s：:]{2,30}?)(?=發布時間|發布日期|發稿時間|發稿日期|聯絡人|$|[\s：:])")
 # 財政部台財促字第10525500270號 (the issuing body before its 字號)
 _NUMBER = re.compile(rf"(?P<body>{_CENTRAL}|{_LOCAL})(?:[台臺]?\S{{1,6}})?字第\s*\d+\s*號")
 

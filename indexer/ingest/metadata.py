@@ -34,10 +34,10 @@ _FIELD = re.compile(
 )
 _CHAPTER = re.compile(r"^[壹貳參肆伍陸柒捌玖拾]+、\s*(\S.*)$")
 # 時　　間：中華民國101年11月6日10時6分, 發文日期：…, 會議日期：…: the date a document states.
-_DATE_FIELD = re.compile(r"^(?P<key>發文日期|會議日期|開會日期|會議時間|開會時間|時間|日期|資料日期|發布日期|發布時間|發稿日期)"
+_DATE_FIELD = re.compile(r"^(?P<key>發文日期|會議日期|開會日期|會議時間|開會時間|時間|日期|資料日期|發布日期|發布時間|發稿日期|發稿時間)"
                          r"\s*[：:]\s*(?P<value>.+)$")
 # 發布單位：新聞及國際關係處發布時間：2022年10月25日: a date field glued to the one before
-_DATE_FIELD_GLUED = re.compile(r"(?P<key>發文日期|發布時間|發布日期|會議日期|開會日期|會議時間|開會時間|資料日期|發稿日期)"
+_DATE_FIELD_GLUED = re.compile(r"(?P<key>發文日期|發布時間|發布日期|會議日期|開會日期|會議時間|開會時間|資料日期|發稿日期|發稿時間)"
                                r"\s*[：:]\s*(?P<value>.+)$")
 _LETTER_SPACE = re.compile(rf"(?<={CJK_CHAR})[ \t\u3000]+(?={CJK_CHAR})")
 _CJK_PAIR = re.compile(rf"{CJK_CHAR}(?={CJK_CHAR})")
@@ -46,6 +46,8 @@ _SPREAD_LABEL = re.compile(rf"^(?:{CJK_CHAR}[ \t\u3000]*){{2,6}}(?=[：:])")
 # A page number (1, - 1 -, 第1頁), a lone mark (., 裝, 訂, 線 of a 公文's binding line)
 _NOISE = re.compile(r"^(?:[\W\d_]*|\S|第\s*\d+\s*頁(?:\s*[，,]?\s*共\s*\d+\s*頁)?)$")
 # 今(113)年 … 今(11)日: a government news release's way of dating itself
+# 發稿單位：新聞及國際關係處 / 發布時間：…: a news release's header fields
+_NEWS_FIELD = re.compile(r"^(?:發稿單位|發稿時間|發布單位|新聞發布單位|新聞聯絡人)\s*[：:]")
 _NEWS_DAY = re.compile(r"今\s*[（(]\s*\d{1,2}\s*[）)]\s*日")
 # A title's last words that say what kind of document it is.
 _KIND_BY_TITLE = (
@@ -88,7 +90,7 @@ _VISIT = {"訪高": ("高雄市", r"訪高(?![中職校層峰齡])"), "訪北": 
 _NAMES = {n: c for n, c in ALIASES.items() if n == c or (len(n) == 2 and n == c[:2])}
 _NAMES_LONGEST_FIRST = sorted(_NAMES, key=len, reverse=True)
 _NAME_RE = "|".join(_NAMES_LONGEST_FIRST)
-_GOVERNMENT = re.compile(rf"({'|'.join(CITIES)})(?:政府|訪團|參訪團|代表團)")
+_GOVERNMENT = re.compile(rf"({'|'.join(CITIES)})(?:政府|議會|訪團|參訪團|代表團)")
 # 台北駐福岡經濟文化辦事處 and 美國在台協會台北辦事處 are named after Taipei, not from it.
 _MENTION = re.compile(rf"(?<!駐)({_NAME_RE})(?!駐|事務所|辦事處|經濟文化)")
 
@@ -134,7 +136,7 @@ def extract_metadata(body: str, front_matter: dict | None = None, name: str = ""
         written_by = written_by._replace(agency=f"{city}政府{written_by.agency}")
     agency = (_strip_note(fields.get("服務機關") or fields.get("撰寫機關") or "")
               or (written_by and written_by.agency)
-              or (city and not (written_by and written_by.central) and city + "政府") or None)
+              or (city and not (written_by and written_by.central) and _evident_body(body, city)) or None)
     if kind in ("議事錄", "會議紀錄") and city and not fields.get("服務機關") and \
             (not written_by or not written_by.agency) and re.search(r"定期會|臨時會|議員", title + "".join(head[:6])):
         agency = city + "議會"  # a council's session: the council's record, whoever speaks in it
@@ -151,6 +153,14 @@ def extract_metadata(body: str, front_matter: dict | None = None, name: str = ""
     central = bool(written_by and written_by.central)
     values["level"] = "地方" if values["city"] else "中央" if central else None
     return Metadata(**values)
+
+
+def _evident_body(body: str, city: str) -> str:
+    """The city's government, or its council when the text names the council more
+    (a council's news release: 臺南市議會10日由議長郭信良率18位議員赴日)."""
+    folded = fold_tai(body)
+    council, government = folded.count(city + "議會"), folded.count(city + "政府")
+    return city + ("議會" if council >= 2 * max(1, government) else "政府")
 
 
 def _lines(body: str) -> list[str]:
@@ -205,7 +215,7 @@ def _kind(body: str, fields: dict, head: list[str], title: str) -> str:
             return kind
     if len(_SPEAKER.findall(body)) >= 5:  # ### 唐鳳： … one heading per speaker's turn
         return "逐字稿"
-    if _NEWS_DAY.search("\n".join(head[:6])):
+    if _NEWS_DAY.search("\n".join(head[:6])) or any(_NEWS_FIELD.match(line) for line in head[:8]):
         return "新聞稿"
     # A file that opens on a top-level heading numbered past ten (貳拾肆、國際事務)
     # is one bureau's chapter of a 施政報告; a trip report has fewer sections.

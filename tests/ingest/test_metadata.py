@@ -364,6 +364,24 @@ def test_documents_that_state_their_author_and_date(body, name, expected):
             "",
             dict(date="2018-11-01", date_inferred=True, agency="行政院青年諮詢委員會", city=None),
         ),
+        (   # a news release's header fields, one to a line
+            "黃偉哲40小時高效出訪波蘭 拚經濟外交促台波產業合作\n\n發稿單位：新聞及國際關係處\n"
+            "發稿時間：2026年7月21日\n\n台南市長黃偉哲偕市府團隊前往波蘭。\n",
+            "",
+            dict(kind="新聞稿", agency="臺南市政府新聞及國際關係處", city="臺南市", date="2026-07-21",
+                 date_inferred=False),
+        ),
+        (   # a council's own news: the council, named far more than the city government
+            "郭信良議長率團赴日與和歌山市議會簽署友好交流協定\n\n臺南市議會10日由議長郭信良率18位議員赴日。"
+            "為表臺南市議會對於此行的重視，臺南市議會與臺南市政府合作。\n",
+            "",
+            dict(city="臺南市", agency="臺南市議會"),
+        ),
+        (   # a city's news naming the council once: the city government's
+            "臺北市與日本松山市正式締結為友誼市\n\n市長蔣萬安出席。感謝臺北市議會戴錫欽議長全力支持。\n",
+            "",
+            dict(city="臺北市", agency="臺北市政府"),
+        ),
         (   # an office of a central body on the letterhead; 主旨 past the first fifteen lines
             "\n".join([".", "總統府秘書長 函", *[f"欄位{i}：內容" for i in range(16)],
                        "發文日期：中華民國111年12月21日", "主旨：立法院咨請總統公布修正條文一案，請查照。", "說明："]),

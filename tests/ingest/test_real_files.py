@@ -34,6 +34,10 @@ NOT_YET: dict[tuple[str, str], str] = {
     ("ntpc-health-111學年度新北市健康識能競賽實施計畫.pdf", "date"):
         "the plan states no date; the latest date it names (a day of its school year, 2023-05-28) is taken, "
         "a plan is written before what it plans",
+    ("tncc-news-20200316-議會訪美城市外交-68AB552F.txt", "kind"):
+        "a council's news release as its site shows it: a title and a text, no 發稿 fields, no 今(N)日",
+    ("tncc-news-20190710-和歌山市議會友好交流協定-460FF32A.txt", "kind"):
+        "a council's news release as its site shows it: a title and a text, no 發稿 fields, no 今(N)日",
     ("oac-附件-10海洋科技專案計畫會計科目編列與執行原則.docx", "agency"):
         "the rules name their body only as 海委會 in the text; abbreviations of central bodies are not read",
 }
