@@ -366,6 +366,7 @@ def _title(fields: dict, cover: list[str], body_lines: list[str], body: str) -> 
                 if _SUBJECT_ENDS.match(more):
                     break
                 subject += more
+            subject = re.split(r"說\s*明\s*[：:]", subject)[0]  # …請查照。說明： on the same line
             letterhead = next((re.sub(r"\s+", "", h) for h in lines[:i] if LETTERHEAD.match(h)), "")
             return _shorten(f"{letterhead}：{subject}" if letterhead else subject, 80)
     if h1 := _first_h1(body):  # a web page's or a transcript's own title

@@ -364,6 +364,11 @@ def test_documents_that_state_their_author_and_date(body, name, expected):
             "",
             dict(date="2018-11-01", date_inferred=True, agency="行政院青年諮詢委員會", city=None),
         ),
+        (   # 說明： on the line where 主旨 ends
+            "新竹縣政府 函\n發文日期：中華民國110年9月30日\n主旨：有關本縣辦理競賽乙案，請查照。說明：\n一、依據計畫辦理。\n",
+            "",
+            dict(title="新竹縣政府函：有關本縣辦理競賽乙案，請查照。", agency="新竹縣政府", city="新竹縣", kind="公文"),
+        ),
         (   # a news release's header fields, one to a line
             "黃偉哲40小時高效出訪波蘭 拚經濟外交促台波產業合作\n\n發稿單位：新聞及國際關係處\n"
             "發稿時間：2026年7月21日\n\n台南市長黃偉哲偕市府團隊前往波蘭。\n",
