@@ -25,6 +25,7 @@ name + title (佐藤弘之副知事), whichever order the text used.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ _DEFINES = re.compile(r"^\s*(?:以下)?(?:簡稱|下稱|稱)為?\s*[「『\"]?(.
 _LEFT_STOPS = re.compile(
     "拜會|拜訪|參訪|考察|出席|參加|參與|簽署|簽訂|締結|成立|邀請|包括|包含|透過|倡議|推動|舉辦|"
     "擔任|加入|前往|協助|取得|參考|建立|提升|鼓勵|增訂|納管|落實|進入|完成|強化|推出|辦理|"
-    "修正|導入|啟用|設置|加強|持續|結合|運用|採用|依據|依照|配合|補助|我國|"
+    "修正|導入|啟用|設置|加強|持續|結合|運用|採用|依據|依照|配合|補助|我國|有關|適用|"
     "[與及和的於在由向跟對將並為是即赴等之如含]"
 )
 # A CJK run that starts right after a number starts with its unit: 114年1月取得… → 取得…
@@ -142,6 +143,23 @@ def _latin_expansion(phrase: str, acronym: str) -> str | None:
 
 
 _LOOKBACK = 200  # characters: far longer than any name defined in parentheses
+_WRAP = re.compile(f"(?<=[{_CJK}])[ \\t]*\\n[ \\t]*(?=[{_CJK}])")
+
+
+def _stem(short: str, full: str) -> tuple[str, str] | None:
+    """The abbreviation inside an abbreviation: 促參法細則 for 促進民間參與公共建設法施行細則
+    ends as its name does (細則), and what comes before, 促參法, stands for the name's start
+    up to the character it ends with: 促進民間參與公共建設法. None when the two do not so end."""
+    common = len(os.path.commonprefix([short[::-1], full[::-1]]))
+    stem, rest = short[: len(short) - common], full[: len(full) - common]
+    if common < 2 or len(stem) < 2:
+        return None
+    at = -1
+    for char in stem:  # the earliest place each character of the stem is found, in order
+        at = rest.find(char, at + 1)
+        if at < 0:
+            return None
+    return (stem, rest[: at + 1]) if at + 1 > len(stem) else None
 
 
 def _parenthesised(text: str):
@@ -158,9 +176,15 @@ def _parenthesised(text: str):
             if len(inner) >= 3:  # JAS（日本農林規格）
                 yield Alias(trailing_acronym.group(1), inner, "abbreviation", trailing_acronym.group() + evidence)
         elif _is_cjk(inner):
-            full = _term_before(before, inner) if len(inner) <= 6 else None
+            # a name a wrapped line split (…公共建設法施 / 行細則（下稱促參法細則）) is one name
+            unwrapped = _WRAP.sub("", before)
+            full = _term_before(unwrapped, inner) if len(inner) <= 6 else None
             if full:  # 日本經濟團體連合會（經團連）, 「日華懇談會」(以下簡稱日華懇)
-                yield Alias(inner, full, "abbreviation", _written(text, before, full, m.end(), offset))
+                written = (_written(text, before, full, m.end(), offset) if unwrapped == before
+                           else full + evidence)
+                yield Alias(inner, full, "abbreviation", written)
+                if stem := _stem(inner, full):  # 促參法細則 for …法施行細則: 促參法 for …法
+                    yield Alias(*stem, "abbreviation", written)
                 continue
             run = re.search(f"[{_CJK}]{{2,6}}$", before)
             for size in range(len(run.group()) if run else 0, 1, -1):  # 經團連（日本經濟團體連合會）
@@ -370,7 +394,7 @@ SURNAMES = frozenset(
     "伍倪于譚駱熊任甘秦顧毛章史官萬俞雷粘饒")
 # Words after a title that are not a given name (蔣市長表示, 任州長之, 黃秘書長代表).
 _NOT_GIVEN = frozenset("之表示代出說指致答回應是的了在於也為以並將向跟對和或但而就都還再又更很所其此該各本今昨明"
-                       "赴至到偕率參談提續借共一")
+                       "赴至到偕率參談提續借共一上下")
 _WRAPPED = re.compile(f"[ \\t\u3000]*\\r?\\n[ \\t\u3000]*[{_CJK}]")
 # A title written between a surname and a given name, as minutes and letters do.
 # Only in a list of people, as minutes and letters write them (主席：陳議長幸進　記錄：…,

@@ -93,6 +93,27 @@ def _runs(text: str) -> Runs:
 PARTIAL_MIN_CHARS = 4
 
 
+# At most this many other names a term gets from names inside it (促參法施行細則).
+MAX_INNER_ALIASES = 8
+INNER_ALIAS_CHARS = (3, 8)  # the lengths of the names looked for inside a term
+
+
+def _inner_aliases(spelling: str, aliases: AliasTable) -> list[tuple[str, frozenset[str]]]:
+    """The term with a name inside it written as the reports that define it do:
+    促參法施行細則 → 促進民間參與公共建設法施行細則 where 促參法 stands for 促進民間參與公共建設法,
+    in those reports only. The whole term's own aliases are `aliases.expand`'s."""
+    found: list[tuple[str, frozenset[str]]] = []
+    low, high = INNER_ALIAS_CHARS
+    for size in range(min(high, len(spelling) - 1), low - 1, -1):
+        for start in range(len(spelling) - size + 1):
+            inner = spelling[start:start + size]
+            for alias, docs in aliases.expand(inner):
+                found.append((spelling[:start] + alias + spelling[start + size:], docs))
+                if len(found) >= MAX_INNER_ALIASES:
+                    return found
+    return found
+
+
 def make_unit(text: str, aliases: AliasTable | None = None, phrase: bool = False) -> Unit:
     spelled = spellings(text)
     forms = tuple(f for f in dict.fromkeys(_runs(s) for s in spelled) if f)
@@ -101,7 +122,7 @@ def make_unit(text: str, aliases: AliasTable | None = None, phrase: bool = False
     others: dict[str, frozenset[str] | None] = {}
     for spelling in spelled:
         if aliases is not None:
-            for alias, docs in aliases.expand(spelling):
+            for alias, docs in [*aliases.expand(spelling), *_inner_aliases(spelling, aliases)]:
                 others[alias] = docs if others.get(alias, frozenset()) is not None else None
         for other in other_forms(spelling):
             others[other] = None

@@ -176,7 +176,7 @@ def test_corpus_aliases(name):
 @given(st.text(alphabet="蔣萬安市長局張峯源經團連日本濟體合會（）()「」以下簡稱FGNMOU Fukoa Growth Next、，。", max_size=60))
 def test_any_text_gives_well_formed_aliases(text):
     for alias in find_aliases(text):
-        assert alias.kind in {"abbreviation", "reference"}
+        assert alias.kind in {"abbreviation", "reference", "split name"}
         assert alias.short and alias.full and alias.short != alias.full
         assert alias.short in text
 
@@ -247,3 +247,10 @@ def test_the_left_edge_of_a_name_before_its_acronym(text, expected):
 ])
 def test_words_that_only_look_like_aliases_on_real_text(text):
     assert find_aliases(text) == []
+
+
+def test_a_defined_abbreviation_teaches_the_abbreviation_inside_it():
+    # the name wraps at a line's end in the letter; 下稱 defines the short form
+    text = "主旨：有關存放設施適用促進民間參與公共建設法施\n行細則（下稱促參法細則）疑義１案"
+    assert [(a.short, a.full) for a in find_aliases(text)] == [
+        ("促參法細則", "促進民間參與公共建設法施行細則"), ("促參法", "促進民間參與公共建設法")]

@@ -159,3 +159,25 @@ def test_long_terms_can_also_be_found_by_their_words(query, parts):
     unit = next(iter(parse_query(query).units.values()))
     words = {"".join(u[0] for u in run[:-1]) + run[-1] for runs in unit.parts for run in runs}
     assert parts <= words and bool(words) == bool(parts)
+
+
+def test_a_name_defined_inside_a_term_expands_it_in_the_reports_that_define_it():
+    from indexer.query.aliases import AliasTable
+
+    table = AliasTable([{"short": "促參法", "full": "促進民間參與公共建設法", "kind": "abbreviation", "doc_id": "kcg"}])
+    unit = parse_query('"促參法施行細則"', table).units["促參法施行細則"]
+    assert [(alias, docs) for alias, _runs, docs in unit.alias_forms] == [
+        ("促進民間參與公共建設法施行細則", frozenset({"kcg"}))]
+    # a term that holds no defined name gets nothing; the name alone gets its own alias only
+    assert parse_query("施行細則", table).units["施行細則"].alias_forms == ()
+    assert [a for a, _r, _d in parse_query("促參法", table).units["促參法"].alias_forms] == ["促進民間參與公共建設法"]
+
+
+def test_names_inside_a_term_give_a_bounded_number_of_other_names():
+    from indexer.query.aliases import AliasTable
+    from indexer.query.plan import MAX_INNER_ALIASES
+
+    table = AliasTable([{"short": f"{c}{c}{c}", "full": f"全名{c}", "kind": "abbreviation", "doc_id": "d"}
+                        for c in "甲乙丙丁戊己庚辛壬癸"])
+    term = "".join(f"{c}{c}{c}" for c in "甲乙丙丁戊己庚辛壬癸")
+    assert len(parse_query(term, table).units[term].alias_forms) == MAX_INNER_ALIASES
