@@ -522,3 +522,10 @@ def test_a_letters_binding_line_is_taken_out():
     text = extract(_pdf_pages([page]), "letter.pdf")
     assert not any(line.strip(" #") in ("裝", "訂", "線") for line in text.splitlines())
     assert "主旨：檢送病媒蚊密度調查結果，請查照。" in text
+
+
+def test_a_letters_fields_in_large_type_are_not_headings():
+    page = [(60, 780, 22, "臺北市大安區健康服務中心 函"), (60, 750, 16, "承辦人：林亞璇"), (60, 730, 16, "電話：27335831"),
+            *((60, 700 - 12 * i, 9, f"第{i}列\t調查結果\t{i * 3}") for i in range(40))]
+    text = extract(_pdf_pages([page]), "letter.pdf")
+    assert "\n承辦人：林亞璇" in "\n" + text and "# 承辦人" not in text and "# 電話" not in text

@@ -51,6 +51,8 @@ _SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])")
 _PAGE_NUMBER = re.compile(r"^[-–—\s(（]*(?:第\s*)?\d{1,4}(?:\s*頁)?(?:\s*[/，,]?\s*共\s*\d{1,4}\s*頁)?"
                           r"(?:\s*/\s*\d{1,4})?[-–—\s)）]*$")
 _CONTENTS_LINE = re.compile(r"(?:\.{3,}|…{2,}|．{3,}|·{3,})\s*\d{1,4}$")  # 第一章 ……… 12
+# 承辦人：林亞璇, 檔號：: a 公文's fields in large type are fields, not headings (壹、目的： is one)
+_FIELD_LINE = re.compile(r"^(?![壹貳參肆伍陸柒捌玖拾一二三四五六七八九十]+、|[（(]?\d+[.．、)）])[^：:]{1,12}[：:]")
 _ALL_CJK = re.compile(f"[{_CJK}]+")
 _BINDING = frozenset(".．·…裝訂線")
 LETTER_SPACED_MAX = 16  # a line of at most this many characters, one per cell, is letter-spaced
@@ -241,7 +243,12 @@ def _layout(pages: list[list[_Line]]) -> str:
     for lines in pages:
         last_margin, margin = margin, _right_margin(lines)
         for n, line in enumerate(lines):
-            level = levels.get(line.size) if len(line.text) <= HEADING_MAX_CHARS and not line.cells else None
+            level = (levels.get(line.size) if len(line.text) <= HEADING_MAX_CHARS and not line.cells
+                     and not _FIELD_LINE.match(line.text) else None)
+            if level and previous is not None and n and abs(previous.size - line.size) < 0.6 \
+                    and 0 < previous.baseline - line.baseline <= PARAGRAPH_GAP * line.size \
+                    and _wraps(previous, line, margin):
+                level = None  # the rest of a line of that size that ran to the margin (…辛亥路3 / 段15號)
             if level:
                 out += ["", "#" * min(level, 6) + " " + line.text, ""]
                 previous = None
