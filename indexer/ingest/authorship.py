@@ -97,9 +97,15 @@ def body_prefix(line: str) -> tuple[str, str] | None:
     return (match.group(), line[match.end():].strip()) if match else None
 
 
+# Where a body is stated the line is short (a letterhead, a cover line, a 字號): only
+# this much of each line is read, so that a file that is one long line costs no more.
+LINE_CHARS = 300
+
+
 def author(head: list[str], title: str) -> Author:
     """The body a document states as its author in its first lines (`head`, noise
     removed and letter spacing joined) or its title; NOBODY when none is stated."""
+    head, title = [line[:LINE_CHARS] for line in head], title[:LINE_CHARS]
     for line in head:
         if (match := LETTERHEAD.match(line)) and _is_body(match["body"]):
             return _of(match["body"], f"letterhead: {line}")

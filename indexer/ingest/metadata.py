@@ -24,6 +24,8 @@ from indexer.text.dates import ROC_OFFSET, DateMention, arabic_dates, find_dates
 from indexer.text.fold import fold_tai
 from indexer.text.grams import CJK_CHAR
 
+# A line that states a date alone (a cover's, a title's) is at most this long.
+DATE_LINE_CHARS = 120
 # What extraction decides; a change means every report is read again (build settings).
 METADATA_VERSION = 3
 
@@ -327,7 +329,8 @@ def _date(fields: dict, head: list[str], mentions: list[DateMention], period: Pe
         dated = (found := body_prefix(line)) and found[1] or line
         if _is_date_line(dated) and _report_time(find_dates(dated)[0].start):
             return find_dates(dated)[0].start, False, f"cover date: {line}"
-    if head and len(found := find_dates(head[0])) == 1 and not found[0].is_range and len(found[0].start) == 10 \
+    if head and len(head[0]) <= DATE_LINE_CHARS and len(found := find_dates(head[0])) == 1 \
+            and not found[0].is_range and len(found[0].start) == 10 \
             and _report_time(found[0].start):  # a title that names its day (…定期會…質詢113年9月30日)
         return found[0].start, False, f"title: {head[0]}"
     # No stated date: a report is written after what it covers, so the end of
@@ -424,6 +427,8 @@ def _shorten(text: str, most: int) -> str:
 
 
 def _is_date_line(line: str) -> bool:
+    if len(line) > DATE_LINE_CHARS:  # a date alone on its line is short; prose is not read for one
+        return False
     found = find_dates(line)
     return len(found) == 1 and found[0].text == arabic_dates(line)
 

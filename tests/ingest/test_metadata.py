@@ -399,3 +399,17 @@ def test_documents_that_state_their_author_and_date(body, name, expected):
 def test_more_ways_documents_state_their_author_and_date(body, name, expected):
     meta = extract_metadata(body, name=name)
     assert {key: getattr(meta, key) for key in expected} == expected, meta
+
+
+def test_a_file_of_one_long_line_is_read_for_its_author_and_date_only_at_its_start():
+    # Where a body or a date is stated the line is short; the rest of a long line is prose and
+    # is not searched for them, so that a file that is one long line costs no more.
+    from indexer.ingest.authorship import LINE_CHARS, author
+    from indexer.ingest.metadata import DATE_LINE_CHARS
+
+    prose = "交流合作" * (LINE_CHARS // 4)
+    assert author([prose + "財政部台財促字第1052550027號"], "").agency is None
+    assert author(["財政部台財促字第1052550027號" + prose], "").agency == "財政部"
+    dated = "中華民國113年4月"
+    assert extract_metadata(f"標題\n{dated}\n").date == "2024-04"
+    assert extract_metadata(f"標題\n{dated}{'。' * DATE_LINE_CHARS}\n").date_evidence.startswith("no report date")
