@@ -75,6 +75,6 @@ def close_searcher(app: Flask) -> None:
 def warm_up(app: Flask) -> Flask:
     """`app` with its Searcher opened and read ahead (see Searcher.warm); nothing
     when there is no usable index yet, which requests then report."""
-    with app.app_context(), contextlib.suppress(IndexNotFound):
-        get_searcher().warm()
+    with contextlib.suppress(IndexNotFound):
+        open_searcher(app)
     return app

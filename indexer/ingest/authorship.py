@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from indexer.text.cities import ALIASES, CITIES
+from indexer.text.cities import CITIES, OWN_NAMES_LONGEST_FIRST, city_prefix
 from indexer.text.fold import fold_tai
 
 # Central-government bodies (and the former names older documents carry), longest
@@ -36,8 +36,7 @@ CENTRAL = tuple(sorted((
     "行政院青年諮詢委員會", "行政院公共數位創新空間",
 ), key=len, reverse=True))
 _CENTRAL = "|".join(CENTRAL)
-_CITY_NAMES = "|".join(sorted({n for n, c in ALIASES.items() if n == c or n == c[:-1] and len(n) == 2},
-                              key=len, reverse=True))
+_CITY_NAMES = "|".join(OWN_NAMES_LONGEST_FIRST)
 # A city's own bodies: 臺北市政府社會局, 新北市議會, 高雄市殯葬管理處, 基隆市政府.
 _LOCAL = rf"(?:{_CITY_NAMES})(?:政府|議會|[^\s，。、：:（(]{{0,12}}?(?:局|處|所|館|中心|委員會|議會|政府))"
 _BODY = re.compile(rf"{_LOCAL}|{_CENTRAL}")
@@ -68,27 +67,21 @@ class Author(NamedTuple):
 NOBODY = Author(None, None, False, "")
 
 
-def city_of(body: str) -> str | None:
-    """The city a body belongs to (臺北市政府社會局 → 臺北市; 財政部 → None)."""
-    folded = fold_tai(body)
-    if folded.startswith(CENTRAL):
-        return None
-    for name in sorted(ALIASES, key=len, reverse=True):
-        if folded.startswith(name) and (ALIASES[name] == name or len(name) == 2 and name == ALIASES[name][:-1]):
-            return ALIASES[name]
-    return None
-
-
 def _of(body: str, evidence: str) -> Author:
     body = fold_tai(body)
     central = body.startswith(CENTRAL)
-    return Author(body, None if central else city_of(body), central, evidence)
+    return Author(body, None if central else city_prefix(body), central, evidence)
 
 
 def _is_body(name: str) -> bool:
     """A known body or one of its offices (總統府秘書長), or a name ending as a body's
     does (…處, …局, …部, …會, …院, …所)."""
     return bool(_BODY.match(fold_tai(name))) or name.endswith(("處", "局", "部", "會", "院", "所"))
+
+
+def is_body_name(line: str) -> bool:
+    """Whether `line` is a known body's name and nothing more (行政院, 臺北市政府社會局)."""
+    return _BODY.fullmatch(line) is not None
 
 
 def body_prefix(line: str) -> tuple[str, str] | None:
@@ -112,23 +105,24 @@ def author(head: list[str], title: str) -> Author:
         if match := _ISSUER_FIELD.match(line):
             return _of(match["body"], f"issuer: {line}")
     for line in head[:3]:  # a cover that opens on the body's name: 行政院 / 施政報告
-        if _BODY.fullmatch(fold_tai(line)):
+        if is_body_name(fold_tai(line)):
             return _of(line, f"cover: {line}")
-    if match := _SESSION_OF.match(fold_tai(title)):  # 尼伯特颱風災害應變中心第四次工作會報會議記錄
+    folded_title = fold_tai(title)
+    if match := _SESSION_OF.match(folded_title):  # 尼伯特颱風災害應變中心第四次工作會報會議記錄
         return _of(match["body"], f"title: {title}")
     for line in head[:6]:  # the body and its date under the title: 財政部113年4月
         if (found := body_prefix(line)) and re.fullmatch(r"(?:中華民國)?\s*\d{2,4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?",
                                                        found[1]):
             return _of(found[0], f"cover: {line}")
-    if (match := _BODY.match(fold_tai(title))) and len(_BODY.findall(fold_tai(title))) == 1:
+    if (match := _BODY.match(folded_title)) and len(_BODY.findall(folded_title)) == 1:
         # 新北市議會第1屆…紀錄, 教育部辦理…原則 (not 臺北市政府與新北市政府共同主辦: two bodies)
         return _of(match.group(), f"title: {title}")
     opening = "".join(fold_tai(line) for line in head[:8])  # 字號 lines wrap: 核能安全委員會 / 核應字第…號
-    reported = [m for line in head[:8] for m in _REPORTED.finditer(fold_tai(line))]
-    if issued := list(_NUMBER.finditer(opening)) or reported:
+    if issued := (list(_NUMBER.finditer(opening))
+                  or [m for line in head[:8] for m in _REPORTED.finditer(fold_tai(line))]):
         last = issued[-1]  # an amended rule: the body that amended it last
         return _of(last["body"], f"issued as: {last.group()}")
-    if not any(city in fold_tai(title) for city in CITIES) and (match := re.search(_CENTRAL, title)):
+    if not any(city in folded_title for city in CITIES) and (match := re.search(_CENTRAL, title)):
         # a central body named in the title (外交部公民科技外交心得分享), no city: central
         return Author(None, None, True, f"title names {match.group()}")
     return NOBODY

@@ -16,10 +16,10 @@ import datetime
 import re
 from collections import Counter
 
-from indexer.ingest.authorship import LETTERHEAD, Author, author, body_prefix
+from indexer.ingest.authorship import LETTERHEAD, Author, author, body_prefix, is_body_name
 from indexer.ingest.front_matter import front_matter_values
 from indexer.models import KINDS, Metadata, Period  # noqa: F401 (KINDS: imported from here)
-from indexer.text.cities import ALIASES, CITIES
+from indexer.text.cities import CITIES, OWN_NAMES, OWN_NAMES_LONGEST_FIRST, city_prefix
 from indexer.text.dates import ROC_OFFSET, DateMention, arabic_dates, find_dates, parse_range
 from indexer.text.fold import fold_tai
 from indexer.text.grams import CJK_CHAR
@@ -36,11 +36,11 @@ _FIELD = re.compile(
 )
 _CHAPTER = re.compile(r"^[壹貳參肆伍陸柒捌玖拾]+、\s*(\S.*)$")
 # 時　　間：中華民國101年11月6日10時6分, 發文日期：…, 會議日期：…: the date a document states.
-_DATE_FIELD = re.compile(r"^(?P<key>發文日期|會議日期|開會日期|會議時間|開會時間|時間|日期|資料日期|發布日期|發布時間|發稿日期|發稿時間)"
-                         r"\s*[：:]\s*(?P<value>.+)$")
+_DATE_KEYS = "發文日期|會議日期|開會日期|會議時間|開會時間|資料日期|發布日期|發布時間|發稿日期|發稿時間"
+_DATE_FIELD = re.compile(rf"^(?P<key>{_DATE_KEYS}|時間|日期)\s*[：:]\s*(?P<value>.+)$")
 # 發布單位：新聞及國際關係處發布時間：2022年10月25日: a date field glued to the one before
-_DATE_FIELD_GLUED = re.compile(r"(?P<key>發文日期|發布時間|發布日期|會議日期|開會日期|會議時間|開會時間|資料日期|發稿日期|發稿時間)"
-                               r"\s*[：:]\s*(?P<value>.+)$")
+# (a bare 時間 or 日期 counts at a line's start only)
+_DATE_FIELD_GLUED = re.compile(rf"(?P<key>{_DATE_KEYS})\s*[：:]\s*(?P<value>.+)$")
 _LETTER_SPACE = re.compile(rf"(?<={CJK_CHAR})[ \t\u3000]+(?={CJK_CHAR})")
 _CJK_PAIR = re.compile(rf"{CJK_CHAR}(?={CJK_CHAR})")
 # 時　　間： a field's label spread to the width of the longest label
@@ -88,10 +88,7 @@ _MAYOR_SPLIT = {name[0] + title + name[1:]: name for name in _MAYOR_CITY for tit
 _MAYOR_INSIDE = re.compile("|".join(_MAYOR_SPLIT))
 # A city's own people call it by these: 訪高 = a visit to Kaohsiung (not 訪高中, a school).
 _VISIT = {"訪高": ("高雄市", r"訪高(?![中職校層峰齡])"), "訪北": ("臺北市", r"訪北(?![京韓美歐海非部區])")}
-# Full names and the stems that name one city only (bare 新竹 / 嘉義 do not).
-_NAMES = {n: c for n, c in ALIASES.items() if n == c or (len(n) == 2 and n == c[:2])}
-_NAMES_LONGEST_FIRST = sorted(_NAMES, key=len, reverse=True)
-_NAME_RE = "|".join(_NAMES_LONGEST_FIRST)
+_NAME_RE = "|".join(OWN_NAMES_LONGEST_FIRST)
 _GOVERNMENT = re.compile(rf"({'|'.join(CITIES)})(?:政府|議會|訪團|參訪團|代表團)")
 # 台北駐福岡經濟文化辦事處 and 美國在台協會台北辦事處 are named after Taipei, not from it.
 _MENTION = re.compile(rf"(?<!駐)({_NAME_RE})(?!駐|事務所|辦事處|經濟文化)")
@@ -209,8 +206,8 @@ def _kind(body: str, fields: dict, head: list[str], title: str) -> str:
             return kind
     if "出國報告" in opening or "公務出國" in opening or fields.keys() & {"出國期間", "派赴國家"}:
         return "出國報告"
-    fields_seen = {m["key"] for line in head for m in [_DATE_FIELD.match(line)] if m}
-    if "發文日期" in fields_seen or any(LETTERHEAD.match(line) for line in head[:12]):
+    issued = any((m := _DATE_FIELD.match(line)) and m["key"] == "發文日期" for line in head)
+    if issued or any(LETTERHEAD.match(line) for line in head[:12]):
         return "公文"
     for kind, pattern in _KIND_BY_TITLE:
         if pattern.search(title):
@@ -232,7 +229,7 @@ def _kind(body: str, fields: dict, head: list[str], title: str) -> str:
 def _city(body: str, fields: dict, cover: list[str], written_by: Author | None) -> tuple[str | None, str]:
     # The author's own header first: other cities' names appear all through the text.
     for key in ("服務機關", "撰寫機關"):
-        city = _city_prefix(fields.get(key, ""))
+        city = city_prefix(fields.get(key, ""))
         if city:
             return city, f"{key}：{fields[key]}"
     for line in cover:
@@ -243,12 +240,6 @@ def _city(body: str, fields: dict, cover: list[str], written_by: Author | None) 
         # a central body's document has no city, whatever cities it names
         return written_by.city, written_by.evidence + ("" if written_by.city else " (central government)")
     return _city_from_evidence(fold_tai(body))
-
-
-def _city_prefix(agency: str) -> str | None:
-    """臺中市政府經濟發展局 -> 臺中市; 外交部 -> None."""
-    folded = fold_tai(agency)
-    return next((_NAMES[n] for n in _NAMES_LONGEST_FIRST if folded.startswith(n)), None)
 
 
 def _city_from_evidence(text: str) -> tuple[str | None, str]:
@@ -265,7 +256,7 @@ def _city_from_evidence(text: str) -> tuple[str | None, str]:
     for short, (city, pattern) in _VISIT.items():
         if count := len(re.findall(pattern, text)):
             strong.setdefault(city, Counter())[short] += count
-    mentions = Counter(_NAMES[m] for m in _MENTION.findall(text))
+    mentions = Counter(OWN_NAMES[m] for m in _MENTION.findall(text))
     scores = {city: 3 * cues.total() + mentions[city] for city, cues in strong.items()}
     ranked = sorted(scores.items(), key=lambda item: -item[1])
     if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
@@ -399,7 +390,7 @@ def _first_h1(body: str) -> str | None:
                 if not (following := _H1.match(more)) or len(title) > 30:
                     break
                 title += _unspaced(following["title"])
-            return None if author([title], "").agency == title else title
+            return None if is_body_name(title) else title
         if line.lstrip().startswith("#") and not re.fullmatch(r"#+\s*[A-Z]{2,10}", line.strip()):
             return None  # a smaller heading first (## the title, then # 各單位報告): not the page's title
     return None
@@ -414,7 +405,7 @@ def _cover_title(head: list[str]) -> str:
     if not lines:
         return head[0]
     title = lines[0]
-    if author([title], "").agency == title or _FISCAL_YEAR.fullmatch(title):  # 行政院 / …; 113 年度 / …
+    if is_body_name(title) or _FISCAL_YEAR.fullmatch(title):  # 行政院 / …; 113 年度 / …
         for line in lines[1:4]:
             if len(line) > 20 or _TITLE_ENDS.match(line) or find_dates(line) and "年度" not in line:
                 break

@@ -38,6 +38,16 @@ def _build_aliases() -> dict[str, str]:
 
 
 ALIASES = _build_aliases()
+# Full names and the two-character stems that name one city only (bare 新竹 / 嘉義 do not):
+# what a body's name or a mention opens with.
+OWN_NAMES = {n: c for n, c in ALIASES.items() if n == c or (len(n) == 2 and n == c[:2])}
+OWN_NAMES_LONGEST_FIRST = sorted(OWN_NAMES, key=len, reverse=True)
+
+
+def city_prefix(text: str) -> str | None:
+    """The city a name opens with: 臺中市政府經濟發展局 → 臺中市, 台中市… too; 外交部 → None."""
+    folded = fold_tai(text)
+    return next((OWN_NAMES[n] for n in OWN_NAMES_LONGEST_FIRST if folded.startswith(n)), None)
 
 
 def normalize_city(name: str) -> str | None:

@@ -40,40 +40,41 @@ def extract_html(data: bytes, name: str) -> str:
     return text
 
 
+def _declared_codec(data: bytes) -> str | None:
+    """The codec a page's <meta charset> (or http-equiv) names, when there is no byte-order
+    mark: cp950 for any Big5 (pages that say big5 are written in its Windows superset);
+    None for none, an unknown one, or UTF-16 (which a declaration cannot be read in)."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return None
+    declared = _META_CHARSET.search(data[:4096])
+    try:
+        codec = codecs.lookup(declared.group(1).decode("ascii")).name if declared else None
+    except LookupError:
+        return None
+    if codec in ("big5", "cp950", "big5hkscs"):
+        return "cp950"
+    return None if codec is None or codec.startswith("utf-16") else codec
+
+
 def html_encoding(data: bytes) -> str:
     """The charset, as HTTP names it, that `_decode` reads a page in."""
-    if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) and \
-            (declared := _META_CHARSET.search(data[:4096])):
+    codec = _declared_codec(data)
+    if codec is not None:
         try:
-            codec = codecs.lookup(declared.group(1).decode("ascii"))
-            if codec.name in ("big5", "cp950", "big5hkscs"):
-                data.decode("cp950")
-                return "big5"
-            if not codec.name.startswith("utf-16"):
-                data.decode(codec.name)
-                return codec.name
-        except (LookupError, UnicodeDecodeError):
+            data.decode(codec)
+            return "big5" if codec == "cp950" else codec
+        except UnicodeDecodeError:
             pass  # as _decode: detect instead
     return text_encoding(data)
 
 
 def _decode(data: bytes, name: str) -> str:
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return decode_text(data, name)
-    declared = _META_CHARSET.search(data[:4096])
-    if declared:
+    codec = _declared_codec(data)
+    if codec is not None:
         try:
-            codec = codecs.lookup(declared.group(1).decode("ascii"))
-        except LookupError:
-            codec = None
-        # Pages that say big5 are written in its Windows superset.
-        if codec is not None and codec.name in ("big5", "cp950", "big5hkscs"):
-            codec = codecs.lookup("cp950")
-        if codec is not None and codec.name not in ("utf-16", "utf-16-le", "utf-16-be"):
-            try:
-                return data.decode(codec.name).replace("\r\n", "\n")
-            except UnicodeDecodeError:
-                pass  # a wrong declaration is common; detect instead
+            return data.decode(codec).replace("\r\n", "\n")
+        except UnicodeDecodeError:
+            pass  # a wrong declaration is common; detect instead
     return decode_text(data, name)
 
 
