@@ -50,6 +50,7 @@ from collections import Counter
 from pathlib import Path
 
 import make_scale_corpus
+from peak import tree
 
 from indexer.errors import IndexNotFound
 from indexer.index.store import current_build
@@ -336,22 +337,12 @@ def wait_ready(server: subprocess.Popen, port: int, path: str, started: float) -
     raise SystemExit(f"the server did not answer within {READY_TIMEOUT_S} s")
 
 
-def _tree(pid: int) -> list[int]:
-    """`pid` and its descendants (the server's worker processes)."""
-    pids, i = [pid], 0
-    while i < len(pids):
-        for task in Path(f"/proc/{pids[i]}/task").iterdir():
-            pids += [int(p) for p in (task / "children").read_text().split()]
-        i += 1
-    return pids
-
-
 def rss_mb(pid: int) -> dict[str, float]:
     """Memory of a process and its children, in MB: VmRSS (now) and VmHWM (peak)
     summed, which counts pages the workers share with the parent once per process,
     and Pss summed (each shared page split between its sharers: the real total)."""
     figures = {"VmRSS": 0.0, "VmHWM": 0.0, "Pss": 0.0, "processes": 0}
-    for member in _tree(pid):
+    for member in tree(pid):
         for line in Path(f"/proc/{member}/status").read_text().splitlines():
             key, _, value = line.partition(":")
             if key in ("VmRSS", "VmHWM"):
