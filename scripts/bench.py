@@ -340,16 +340,20 @@ def wait_ready(server: subprocess.Popen, port: int, path: str, started: float) -
 def rss_mb(pid: int) -> dict[str, float]:
     """Memory of a process and its children, in MB: VmRSS (now) and VmHWM (peak)
     summed, which counts pages the workers share with the parent once per process,
-    and Pss summed (each shared page split between its sharers: the real total)."""
-    figures = {"VmRSS": 0.0, "VmHWM": 0.0, "Pss": 0.0, "processes": 0}
+    and Pss summed (each shared page split between its sharers: the real total), also
+    as Pss_Anon (the processes' own memory) and Pss_File (the index's mapped files:
+    page cache the kernel can drop, as large as what the searches touched while the
+    files were cached, so larger right after a build)."""
+    figures = {"VmRSS": 0.0, "VmHWM": 0.0, "Pss": 0.0, "Pss_Anon": 0.0, "Pss_File": 0.0, "processes": 0}
     for member in tree(pid):
         for line in Path(f"/proc/{member}/status").read_text().splitlines():
             key, _, value = line.partition(":")
             if key in ("VmRSS", "VmHWM"):
                 figures[key] += int(value.split()[0]) / 1024
         for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                figures["Pss"] += int(line.split()[1]) / 1024
+            key, _, value = line.partition(":")
+            if key in ("Pss", "Pss_Anon", "Pss_File"):
+                figures[key] += int(value.split()[0]) / 1024
         figures["processes"] += 1
     return figures
 
@@ -388,6 +392,7 @@ def http_latency(index: Path, corpus: Path, mix: list[dict], warm: list[dict], b
     return {"ready_s": ready_s, "http_p50_ms": stats["p50"], "http_p95_ms": stats["p95"],
             "http_p99_ms": stats["p99"], "http_errors": sum(failed), "http_measured": len(samples), "server_rss_mb": memory["VmRSS"],
             "server_peak_rss_mb": memory["VmHWM"], "server_pss_mb": memory["Pss"],
+            "server_pss_anon_mb": memory["Pss_Anon"], "server_pss_file_mb": memory["Pss_File"],
             "server_processes": memory["processes"]}
 
 

@@ -114,7 +114,7 @@ def test_index_prints_progress_and_a_summary(tmp_path, capsys):
     (corpus / "bad.txt").write_bytes(b"\xff\xfe\xfa" + b"\x00" * 3)
     assert main(["index", "--corpus", str(corpus), "--index", str(tmp_path / "ix")]) == 0
     captured = capsys.readouterr()
-    assert "2/2 reading bad.txt" in captured.err
+    assert "2/2 indexing bad.txt" in captured.err
     assert "indexed 1 reports" in captured.out
     assert "indexed a.txt\n" in captured.out
     assert "skipped bad.txt: starts with a UTF-16 byte-order mark" in captured.out  # the name once

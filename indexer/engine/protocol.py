@@ -121,9 +121,9 @@ class Engine(Protocol):
     def settings(self) -> dict:
         """What the engine's part of a build depends on (versions); a change means rebuild."""
 
-    def writer(self, build: Path, base: Path | None, passages: int) -> EngineWriter:
+    def writer(self, build: Path, base: Path | None, reports: int) -> EngineWriter:
         """A writer of this engine's part of `build`, starting from `base`'s (None: empty),
-        about to add `passages` passages."""
+        about to add the passages of `reports` reports (all deletions come first)."""
 
     def open(self, build: Path) -> EngineIndex:
         """The engine's part of `build`, opened; any error means the build is damaged."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from importlib.metadata import version
 from pathlib import Path
@@ -81,64 +82,49 @@ def _previous(index_dir: Path) -> tuple[Path, dict, str]:
 
 
 @dataclass
+class _Task:
+    """A new or changed file to read."""
+
+    name: str  # its path in the corpus
+    path: Path
+    doc_id: str
+    size: int
+
+
+@dataclass
 class _Plan:
     """What a build has to do, from comparing the corpus with the build being served."""
 
-    fresh: list[Report] = field(default_factory=list)  # added or changed: to (re)index
+    tasks: list[_Task] = field(default_factory=list)  # added or changed: to read and index
     kept: list[dict] = field(default_factory=list)  # unchanged: manifest entries of the previous build
-    removed: list[str] = field(default_factory=list)  # doc_ids gone from the corpus
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    changed: set[str] = field(default_factory=set)  # doc_ids of fresh reports that replace old ones
-    aliases: dict[str, list] = field(default_factory=dict)  # doc_id → the aliases its text defines
+    gone: list[str] = field(default_factory=list)  # doc_ids of the previous build not kept: changed or removed
+    skipped: list[dict] = field(default_factory=list)  # {"path", "reason"[, "sha256" when the file was read]}
 
 
-def _plan(corpus_dir: Path, previous: dict | None, previous_ids: dict[str, str],
-          progress: Progress | None) -> _Plan:
-    """Hash every file; read and parse only the ones that are new or changed
-    (in several processes when they are many, `reading.read_all`)."""
+def _plan(corpus_dir: Path, previous: dict | None, previous_ids: dict[str, str]) -> _Plan:
+    """Hash every file and sort it: unchanged (kept), unreadable before and unchanged
+    (skipped again, without reading it), or to read."""
     plan = _Plan()
     known = {entry["path"]: entry for entry in previous["reports"]} if previous else {}
-    files = list_corpus(corpus_dir, previous_ids)
-    tasks = []
-    done = 0
-
-    def read(name: str) -> None:
-        nonlocal done
-        done += 1
-        if progress:
-            progress(done, len(files), f"reading {name}")
-
-    for file in files:
+    known_skips = {skip["path"]: skip for skip in previous["skipped"] if skip.get("sha256")} if previous else {}
+    for file in list_corpus(corpus_dir, previous_ids):
         try:
             if file.problem:
                 raise file.problem
             data = read_bytes(file.path, corpus_dir)
         except UnreadableReport as exc:
-            plan.skipped.append((file.name, str(exc)))
-            read(file.name)
+            plan.skipped.append({"path": file.name, "reason": str(exc)})
             continue
-        entry = known.get(file.name)
-        if entry is not None and entry["sha256"] == content_hash(data) and entry["doc_id"] == file.doc_id:
+        sha256 = content_hash(data)
+        entry, skip = known.get(file.name), known_skips.get(file.name)
+        if entry is not None and entry["sha256"] == sha256 and entry["doc_id"] == file.doc_id:
             plan.kept.append(entry)
-            read(file.name)
+        elif skip is not None and skip["sha256"] == sha256:
+            plan.skipped.append(skip)
         else:
-            tasks.append((file.name, file.path, corpus_dir, data, file.doc_id))
-    for done_reading in read_all(tasks):
-        if done_reading.report is None:
-            plan.skipped.append((done_reading.name, done_reading.problem))
-        else:
-            plan.fresh.append(done_reading.report)
-            plan.aliases[done_reading.report.doc_id] = done_reading.aliases
-        read(done_reading.name)
-    plan.skipped.sort(key=lambda skip: skip[0])
+            plan.tasks.append(_Task(file.name, file.path, file.doc_id, len(data)))
     kept_ids = {entry["doc_id"] for entry in plan.kept}
-    fresh_ids = {report.doc_id for report in plan.fresh}
-    for entry in known.values():
-        if entry["doc_id"] not in kept_ids:
-            if entry["doc_id"] in fresh_ids:
-                plan.changed.add(entry["doc_id"])
-            else:
-                plan.removed.append(entry["doc_id"])
+    plan.gone = [entry["doc_id"] for entry in known.values() if entry["doc_id"] not in kept_ids]
     return plan
 
 
@@ -146,6 +132,15 @@ def _manifest_entry(report: Report) -> dict:
     return {"doc_id": report.doc_id, "path": report.path, "sha256": report.sha256,
             "passages": len(report.passages), "title": report.metadata.title,
             "city": report.metadata.city, "date": report.metadata.date}
+
+
+def _manifest(entries: list[dict], skipped: list[dict], settings: dict) -> dict:
+    return {
+        "reports": sorted(entries, key=lambda e: e["path"]),
+        "skipped": sorted(skipped, key=lambda s: s["path"]),
+        "passages": sum(e["passages"] for e in entries),
+        "settings": settings,
+    }
 
 
 def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progress | None = None,
@@ -174,30 +169,24 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progres
             base = previous_build, previous_manifest
         # Ids are kept even through a rebuild from scratch: links to reports must not move.
         previous_ids = {e["path"]: e["doc_id"] for e in previous_manifest["reports"]} if previous_manifest else {}
-        plan = _plan(corpus_dir, base[1] if base else None, previous_ids, progress)
-        if not plan.fresh and not plan.kept:
-            raise JiaoliuError(f"no readable report in {corpus_dir} (looked for "
-                               f"{', '.join('*' + s for s in REPORT_SUFFIXES)} files)")
-        entries = plan.kept + [_manifest_entry(r) for r in plan.fresh]
-        manifest = {
-            "reports": sorted(entries, key=lambda e: e["path"]),
-            "skipped": [{"path": p, "reason": why} for p, why in plan.skipped],
-            "passages": sum(e["passages"] for e in entries),
-            "settings": settings,
-        }
-        summary = BuildSummary(skipped=plan.skipped, passages=manifest["passages"], repaired=damaged)
+        plan = _plan(corpus_dir, base[1] if base else None, previous_ids)
+        summary = BuildSummary(repaired=damaged)
         summary.unchanged = [e["doc_id"] for e in plan.kept]
-        summary.removed = plan.removed
-        summary.paths = {e["doc_id"]: e["path"] for e in (base[1]["reports"] if base else []) + entries}
-        if base and not plan.fresh and not plan.removed and manifest["skipped"] == base[1]["skipped"]:
+        summary.paths = {e["doc_id"]: e["path"] for e in (base[1]["reports"] if base else [])}
+        if not plan.tasks and not plan.kept:
+            raise JiaoliuError(_no_report(corpus_dir))
+        if base and not plan.tasks and not plan.gone and sorted(plan.skipped, key=lambda s: s["path"]) == \
+                base[1]["skipped"]:
             summary.up_to_date = True
             summary.build = base[0].name
+            summary.passages = base[1]["passages"]
+            summary.skipped = [(skip["path"], skip["reason"]) for skip in plan.skipped]
             summary.seconds = time.perf_counter() - started
             return summary
         build = store.new_build_dir(index_dir)
         try:
-            _write_build(build, corpus_dir, plan, manifest, base[0] if base else None, progress, settings["engine"],
-                         before=previous_build)
+            manifest = _write_build(build, corpus_dir, plan, settings, base[0] if base else None, progress,
+                                    summary, before=previous_build)
             store.publish(index_dir, build)  # raises only before the swap
         except BaseException as exc:
             store.discard(build)  # also on Ctrl-C: the previous build keeps serving
@@ -205,51 +194,101 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, progress: Progres
                 raise DiskFull(f"the disk holding {index_dir} is full; nothing changed (the previous build, "
                                "if any, is still served). Free some space and run jiaoliu index again") from exc
             raise
-        summary.indexed = [r.doc_id for r in plan.fresh]
+        summary.passages = manifest["passages"]
+        summary.skipped = [(skip["path"], skip["reason"]) for skip in manifest["skipped"]]
         summary.build = build.name
         summary.seconds = time.perf_counter() - started
         return summary
 
 
-def _write_build(build: Path, corpus_dir: Path, plan: _Plan, manifest: dict, base: Path | None,
-                 progress: Progress | None, engine: str, before: Path | None = None) -> None:
-    """Write a complete build: from scratch, or as the base build's files
-    (hard-linked) with the removed and changed reports' passages deleted and
-    the fresh ones added.  Each report's original file is kept in originals/;
-    the ids its passages had in the build `before` (the one served) keep landing."""
+def _no_report(corpus_dir: Path) -> str:
+    return f"no readable report in {corpus_dir} (looked for {', '.join('*' + s for s in REPORT_SUFFIXES)} files)"
+
+
+# New files are read this many bytes at a time, each batch's reports handed to the
+# engine's writer before the next is read: a build holds a batch, not the archive.
+READ_BATCH_BYTES = 64 << 20
+READ_BATCH_FILES = 512
+
+
+def _batches(tasks: list[_Task]) -> Iterator[list[_Task]]:
+    batch, size = [], 0
+    for task in tasks:
+        if batch and (size + task.size > READ_BATCH_BYTES or len(batch) >= READ_BATCH_FILES):
+            yield batch
+            batch, size = [], 0
+        batch.append(task)
+        size += task.size
+    if batch:
+        yield batch
+
+
+def _write_build(build: Path, corpus_dir: Path, plan: _Plan, settings: dict, base: Path | None,
+                 progress: Progress | None, summary: BuildSummary, before: Path | None = None) -> dict:
+    """Write a complete build and return its manifest: from scratch, or as the base
+    build's files (hard-linked) with the removed and changed reports' passages
+    deleted and the new files' added, read a batch at a time. Each report's
+    original file is kept in originals/; the ids its passages had in the build
+    `before` (the one served) keep landing. Fills in `summary`'s lists."""
     if base is not None:
         store.link_tree(base / "reports", build / "reports")
         if (base / "originals").is_dir():
             store.link_tree(base / "originals", build / "originals")
-    writer = get_engine(engine).writer(build, base, sum(len(r.passages) for r in plan.fresh))
+    writer = get_engine(settings["engine"]).writer(build, base, len(plan.tasks))
+    entries, catalog, aliases, skipped = list(plan.kept), [], [], list(plan.skipped)
     try:
-        for doc_id in [*plan.removed, *plan.changed]:
+        for doc_id in plan.gone:
             writer.delete(doc_id)
             store.remove_report(build, doc_id)
-        for done, report in enumerate(plan.fresh, 1):
-            writer.add(passage_records(report))
-            store.write_report(build, _with_moved_anchors(report, before))
-            with open_report(corpus_dir / report.path, corpus_dir) as original:
-                store.keep_original(build, original, report.sha256, report.path)
-            if progress:
-                progress(done, len(plan.fresh), f"indexing {report.doc_id}")
+        done = 0
+        for batch in _batches(plan.tasks):
+            # read whole before the writer sees it: the reading processes are gone when it forks
+            reads = list(read_all([(t.name, t.path, corpus_dir, t.doc_id) for t in batch]))
+            for task, read in zip(batch, reads, strict=True):
+                done += 1
+                if read.report is None:
+                    skipped.append(_skip(corpus_dir, task, read.problem))
+                else:
+                    report = read.report
+                    writer.add(passage_records(report))
+                    store.write_report(build, _with_moved_anchors(report, before))
+                    with open_report(corpus_dir / report.path, corpus_dir) as original:
+                        store.keep_original(build, original, report.sha256, report.path)
+                    entries.append(_manifest_entry(report))
+                    catalog.append({"doc_id": report.doc_id, **report.metadata.to_dict()})
+                    aliases += [{"short": a.short, "full": a.full, "kind": a.kind, "doc_id": report.doc_id}
+                                for a in read.aliases]
+                    summary.indexed.append(report.doc_id)
+                    summary.paths[report.doc_id] = report.path
+                if progress:
+                    progress(done, len(plan.tasks), f"indexing {read.name}")
+        if len(entries) == 0:
+            raise JiaoliuError(_no_report(corpus_dir))
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
+    fresh = set(summary.indexed)
+    summary.removed = [doc_id for doc_id in plan.gone if doc_id not in fresh]
     kept = {e["doc_id"] for e in plan.kept}
     old_aliases = store.read_json(base / "aliases.json") if base else []
     old_catalog = store.read_json(base / "catalog.json") if base else []
-    store.write_json(build / "aliases.json", [a for a in old_aliases if a["doc_id"] in kept] + [
-        {"short": a.short, "full": a.full, "kind": a.kind, "doc_id": r.doc_id}
-        for r in plan.fresh for a in plan.aliases[r.doc_id]
-    ])
-    store.write_json(build / "catalog.json", [c for c in old_catalog if c["doc_id"] in kept] + [
-        {"doc_id": r.doc_id, **r.metadata.to_dict()} for r in plan.fresh
-    ])
+    store.write_json(build / "aliases.json", [a for a in old_aliases if a["doc_id"] in kept] + aliases)
+    store.write_json(build / "catalog.json", [c for c in old_catalog if c["doc_id"] in kept] + catalog)
+    manifest = _manifest(entries, skipped, settings)
     store.prune_originals(build, {store.original_name(e["sha256"], e["path"]) for e in manifest["reports"]})
     # The manifest goes last: a build without one is never served.
     store.write_json(build / "manifest.json", {**manifest, "files": store.file_sizes(build)})
+    return manifest
+
+
+def _skip(corpus_dir: Path, task: _Task, reason: str) -> dict:
+    """A file that could not be read as a report, with its hash if it can still be read
+    (the next build skips it without reading it again while it stays the same)."""
+    skip = {"path": task.name, "reason": reason}
+    with contextlib.suppress(UnreadableReport):
+        skip["sha256"] = content_hash(read_bytes(task.path, corpus_dir))
+    return skip
 
 
 def _with_moved_anchors(report: Report, before: Path | None) -> Report:

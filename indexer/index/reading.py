@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.errors import UnreadableReport
+from indexer.index.forking import release_signals, signals_held
 from indexer.ingest.aliases import Alias, find_aliases
 from indexer.ingest.corpus import read_report
 from indexer.models import Report
@@ -32,20 +33,23 @@ class Read:
     problem: str | None = None
 
 
-def _read(task: tuple[str, Path, Path, bytes, str]) -> Read:
-    name, path, corpus_dir, data, doc_id = task
+def _read(task: tuple[str, Path, Path, str]) -> Read:
+    name, path, corpus_dir, doc_id = task
     try:
-        report = read_report(path, corpus_dir, data, doc_id=doc_id)
+        report = read_report(path, corpus_dir, doc_id=doc_id)
     except UnreadableReport as exc:
         return Read(name, problem=str(exc))
     return Read(name, report, find_aliases(report.body))
 
 
-def read_all(tasks: list[tuple[str, Path, Path, bytes, str]]) -> Iterator[Read]:
-    """Each task (name, path, corpus folder, bytes, doc_id) read, in order."""
+def read_all(tasks: list[tuple[str, Path, Path, str]]) -> Iterator[Read]:
+    """Each task (name, path, corpus folder, doc_id) read, in order. The processes are
+    gone when the iteration ends (a build forks its writers only between reads)."""
     workers = os.cpu_count() or 1
     if len(tasks) < PARALLEL_FROM or workers < 2:
         yield from map(_read, tasks)
         return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with signals_held():
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=release_signals)
+    with pool:
         yield from pool.imap(_read, tasks, chunksize=4)

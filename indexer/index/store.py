@@ -116,6 +116,21 @@ def discard(build: Path) -> None:
     shutil.rmtree(build, ignore_errors=True)
 
 
+# The descriptors of the build locks this process holds. A forked process shares them,
+# and with them the lock: a build killed while its workers run would keep the index
+# locked until they end. So a forked process closes its copies at once.
+_LOCKS: set[int] = set()
+
+
+def _drop_locks_in_child() -> None:
+    for fd in _LOCKS:
+        os.close(fd)
+    _LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_drop_locks_in_child)
+
+
 @contextmanager
 def build_lock(index_dir: Path):
     """Only one build at a time per index directory."""
@@ -125,9 +140,11 @@ def build_lock(index_dir: Path):
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise JiaoliuError(f"another build of {index_dir} is running; wait for it to finish") from None
+        _LOCKS.add(handle.fileno())
         try:
             yield
         finally:
+            _LOCKS.discard(handle.fileno())
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 

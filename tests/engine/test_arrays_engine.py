@@ -421,7 +421,7 @@ def test_a_cancelled_writer_leaves_its_base_intact(served, tmp_path):
     for attempt in range(2):
         build = tmp_path / f"build-{attempt}"
         build.mkdir()
-        writer = ArraysEngine().writer(build, base, len(report.passages))
+        writer = ArraysEngine().writer(build, base, 1)
         writer.delete("keelung")
         writer.add(passage_records(report))
         writer.cancel()

@@ -519,3 +519,107 @@ def test_a_zip_bomb_docx_is_skipped_with_its_reason_and_the_rest_indexed(corpus,
     assert summary.indexed == ["keelung"]
     [(path, reason)] = summary.skipped
     assert path == "bomb.docx" and "unpacks to more than 4,000,000 characters" in reason and "ZIP bomb" in reason
+
+
+def _answers(index: Path) -> list:
+    found = []
+    for query in ("八代", "市長峰會", "熊本 -八代", '"SusHi Tech"', "經團連", "八代 東京"):
+        result = Searcher(index).search(parse_search_request({"q": query, "per_page": "100"}))
+        found.append(([(h.doc_id, h.passage_id) for h in result.hits], result.total, result.partial_total,
+                      result.facets))
+    return found
+
+
+@pytest.fixture
+def four(tmp_path) -> Path:
+    folder = tmp_path / "four"
+    folder.mkdir()
+    for name in ("keelung-2022-yatsushiro-visit", "taipei-2024-sushi-tech-tokyo", "taichung-2025-kyushu-startup-exchange",
+                 "kaohsiung-2022-pandemic-city-diplomacy"):
+        shutil.copy(REPO / "corpus" / f"{name}.txt", folder / f"{name}.txt")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    return folder
+
+
+@pytest.mark.parametrize("forked", [False, True], ids=["here", "forked"])
+def test_a_build_read_in_batches_and_written_in_parts_searches_like_one_written_at_once(four, tmp_path,
+                                                                                        monkeypatch, forked):
+    """A large build reads its files a batch at a time and writes a part (the store's and
+    a segment) every PART_PASSAGES passages while it reads on: the same index as one part."""
+    import indexer.engine.arrays.parallel as arrays_parallel
+    import indexer.index.build as build_module
+    import indexer.index.reading as reading
+
+    whole = build_index(four, tmp_path / "whole", engine="arrays")
+    monkeypatch.setattr(build_module, "READ_BATCH_FILES", 2)
+    monkeypatch.setattr(arrays_parallel, "PART_PASSAGES", 30)  # every report fills a part
+    if forked:
+        monkeypatch.setattr(reading, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(arrays_parallel, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(arrays_parallel.os, "cpu_count", lambda: 2)
+        monkeypatch.setattr(reading.os, "cpu_count", lambda: 2)
+    parts = build_index(four, tmp_path / "parts", engine="arrays")
+    assert parts.skipped == whole.skipped and len(parts.skipped) == 1
+    assert sorted(parts.indexed) == sorted(whole.indexed) and parts.passages == whole.passages
+    built = store.current_build(tmp_path / "parts")
+    assert len(store.read_json(built / "arrays" / "segments.json")) == 4
+    for name in ("aliases.json", "catalog.json"):
+        assert store.read_json(built / name) == store.read_json(store.current_build(tmp_path / "whole") / name)
+    assert _answers(tmp_path / "parts") == _answers(tmp_path / "whole")
+    # deletions come first, then parts: an update on top of parts
+    (four / "keelung-2022-yatsushiro-visit.txt").unlink()
+    update = build_index(four, tmp_path / "parts", engine="arrays")
+    assert update.removed == ["keelung-2022-yatsushiro-visit"]
+    assert not _search(tmp_path / "parts", "八代") & {"keelung-2022-yatsushiro-visit"}
+
+
+@pytest.mark.parametrize("forked", [False, True], ids=["here", "forked"])
+def test_a_part_that_fails_fails_the_build_and_the_served_one_stays(four, tmp_path, monkeypatch, forked):
+    """A part written in the background that hits a full disk: the build stops with
+    DiskFull, nothing it wrote is served, and no process is left behind."""
+    import errno
+
+    import indexer.engine.arrays.parallel as arrays_parallel
+    from indexer.errors import DiskFull
+
+    index = tmp_path / "index"
+    (tmp_path / "one").mkdir()
+    shutil.copy(KEELUNG, tmp_path / "one" / "keelung.txt")
+    build_index(tmp_path / "one", index, engine="arrays")
+    served = store.current_build(index)
+    monkeypatch.setattr(arrays_parallel, "PART_PASSAGES", 30)
+    if forked:
+        monkeypatch.setattr(arrays_parallel, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(arrays_parallel.os, "cpu_count", lambda: 2)
+
+    def full(records, folder):  # the second segment (run in a forked process: no shared counter)
+        if folder.name.startswith("s00002"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(records, folder)
+
+    real = arrays_parallel._write
+    monkeypatch.setattr(arrays_parallel, "_write", full)
+    with pytest.raises(DiskFull):
+        build_index(four, index, engine="arrays", force=True)
+    assert store.current_build(index) == served
+    assert [p.name for p in index.glob("build-*")] == [served.name]
+    import multiprocessing
+
+    assert not multiprocessing.active_children()
+    assert _search(index, "八代") == {"keelung"}
+
+
+def test_an_unreadable_file_is_not_read_again_while_it_stays_the_same(corpus, tmp_path, monkeypatch):
+    import indexer.index.reading as reading
+
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    index = tmp_path / "index"
+    first = build_index(corpus, index)
+    read = []
+    real = reading._read
+    monkeypatch.setattr(reading, "_read", lambda task: (read.append(task[0]), real(task))[1])
+    again = build_index(corpus, index)
+    assert again.up_to_date and again.skipped == first.skipped and read == []
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 still not")
+    changed = build_index(corpus, index)
+    assert read == ["broken.pdf"] and len(changed.skipped) == 1 and not changed.up_to_date

@@ -80,3 +80,24 @@ def test_a_signal_mid_build_leaves_the_previous_build_serving(served, sig):
     summary = build_index(corpus, index)
     assert len(summary.indexed) == 60
     assert {b.name for b in index.glob("build-*")} == {build.name, summary.build}
+
+
+def test_a_killed_build_does_not_leave_the_lock_to_its_workers(tmp_path):
+    """A build's forked workers outlive it when it is killed; they must not keep the index
+    locked (a flock is shared with forked processes unless they close their copy)."""
+    index = tmp_path / "index"
+    script = ("import os, signal, sys, time\n"
+              "from pathlib import Path\n"
+              "from indexer.index import store\n"
+              "with store.build_lock(Path(sys.argv[1])):\n"
+              "    if os.fork() == 0:\n"
+              "        time.sleep(30)\n"
+              "        os._exit(0)\n"
+              "    print('locked', flush=True)\n"
+              "    os.kill(os.getpid(), signal.SIGKILL)\n")
+    with subprocess.Popen([sys.executable, "-c", script, str(index)], cwd=REPO, stdout=subprocess.PIPE) as child:
+        assert child.stdout.readline() == b"locked\n"
+        child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+    with store.build_lock(index):  # while the orphaned worker still sleeps
+        pass

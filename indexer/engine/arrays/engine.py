@@ -29,10 +29,9 @@ from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.fields import ID, STORED, Schema
 
-from indexer.engine.arrays import merge
+from indexer.engine.arrays import merge, parallel
 from indexer.engine.arrays.columns import Columns
 from indexer.engine.arrays.evaluate import Evaluator, Postings
-from indexer.engine.arrays.parallel import run_forked, segment_jobs
 from indexer.engine.arrays.segment import LATIN, LENGTHS, Segment, ranges
 from indexer.engine.arrays.stored import StoredColumn
 from indexer.engine.counting import FACET_FILTERS, no_counts
@@ -67,7 +66,7 @@ class ArraysEngine:
         return {"arrays_version": ARRAYS_VERSION, "numpy": version("numpy"),
                 "whoosh": version("whoosh-reloaded")}
 
-    def writer(self, build: Path, base: Path | None, passages: int) -> ArraysWriter:
+    def writer(self, build: Path, base: Path | None, reports: int) -> ArraysWriter:
         folder = build / FOLDER
         if base is not None:
             store.link_tree(base / FOLDER, folder)
@@ -82,48 +81,85 @@ class ArraysEngine:
 
 
 class ArraysWriter:
-    """Collects a build's deletions and new passages; `commit` writes the store and the
-    segments side by side (`parallel.py`)."""
+    """Collects a build's deletions and new passages and writes them, the store and the
+    segments side by side (`parallel.py`): a part at a time in the background as they
+    come when they are many, the rest at `commit`. Deletions come before additions."""
 
     def __init__(self, folder: Path, ix):
         self._folder = folder
         self._ix = ix
+        self._listing = folder / "segments.json"
+        self._segments: list[dict] = store.read_json(self._listing) if self._listing.is_file() else []
         self._records: list[PassageRecord] = []
         self._deleted: set[str] = set()
+        self._deletions_written = False
+        self._part: tuple[list[dict], parallel.Jobs] | None = None  # a part being written
 
     def delete(self, doc_id: str) -> None:
+        if self._deletions_written:
+            raise RuntimeError("a build deletes reports before it adds any")
         self._deleted.add(doc_id)
 
     def add(self, records: Iterable[PassageRecord]) -> None:
         self._records.extend(records)
+        if len(self._records) >= parallel.PART_PASSAGES:
+            self._finish_part()
+            self._part = self._start_part()
 
     def commit(self) -> None:
-        listing = self._folder / "segments.json"
         try:
-            segments = store.read_json(listing) if listing.is_file() else []
-            deleted_dir = self._folder / "deleted"
-            deleted_dir.mkdir(exist_ok=True)
-            for entry in segments:
-                _write_deleted(deleted_dir, entry["name"], self._folder / entry["name"], self._deleted)
-            entries, jobs = segment_jobs(self._records, self._folder, len(segments) + 1)
-            written = run_forked([self._write_store, *jobs], len(self._records))
-            if written[1:] != [entry["passages"] for entry in entries]:
-                raise RuntimeError(f"segments written with {written[1:]} passages, not {entries}")
-            segments += entries
+            self._finish_part()
+            self._part = self._start_part()
+            self._finish_part()
         finally:
             self._ix.close()
+        segments = self._segments
         if merge.due(self._folder, segments):
             segments = merge.compact(self._folder, segments, _store_schema())
-        store.write_json(listing, segments)
+        store.write_json(self._listing, segments)
 
-    def _write_store(self) -> int:
+    def cancel(self) -> None:
+        if self._part is not None:
+            self._part[1].stop()
+            self._part = None
+        self._ix.close()
+
+    def _start_part(self) -> tuple[list[dict], parallel.Jobs]:
+        """Start writing the passages collected so far: the store's part and the
+        segments'; the first part also writes the deletions."""
+        records, self._records = self._records, []
+        deleted = set() if self._deletions_written else self._deleted
+        if not self._deletions_written:
+            deleted_dir = self._folder / "deleted"
+            deleted_dir.mkdir(exist_ok=True)
+            for entry in self._segments:
+                _write_deleted(deleted_dir, entry["name"], self._folder / entry["name"], self._deleted)
+            self._deletions_written = True
+        entries, jobs = parallel.segment_jobs(records, self._folder, len(self._segments) + 1)
+        return entries, parallel.start([lambda: self._write_store(records, deleted), *jobs], len(records))
+
+    def _finish_part(self) -> None:
+        if self._part is not None:
+            entries, jobs = self._part
+            self._part = None
+            jobs.wait()
+            self._check(entries, jobs)
+            self._segments += entries
+
+    @staticmethod
+    def _check(entries: list[dict], jobs: parallel.Jobs) -> None:
+        written = jobs.wait()[1:]
+        if written != [entry["passages"] for entry in entries]:
+            raise RuntimeError(f"segments written with {written} passages, not {entries}")
+
+    def _write_store(self, records: list[PassageRecord], deleted: set[str]) -> int:
         """The store's deletions and new passages, committed without merging (its numbers
         must stay the segments'); cancelled on any error, so that its lock is released."""
         writer = self._ix.writer()
         try:
-            for doc_id in sorted(self._deleted):
+            for doc_id in sorted(deleted):
                 writer.delete_by_term("doc_id", doc_id)
-            for r in self._records:
+            for r in records:
                 writer.add_document(doc_id=r.doc_id, passage_id=r.passage_id, ordinal=r.ordinal, title=r.title,
                                     heading=r.heading, text=r.text, date=r.date, prior=r.prior, city=r.city,
                                     year=r.year, kind=r.kind, agency=r.agency, level=r.level,
@@ -132,10 +168,7 @@ class ArraysWriter:
             writer.cancel()
             raise
         writer.commit(mergetype=writing.NO_MERGE)
-        return len(self._records)
-
-    def cancel(self) -> None:
-        self._ix.close()
+        return len(records)
 
 
 def _write_deleted(deleted_dir: Path, name: str, folder: Path, doc_ids: set[str]) -> None:

@@ -41,9 +41,11 @@ from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.fields import Schema
 
+from indexer.engine.arrays import parallel
 from indexer.engine.arrays.segment import CODED, LATIN, LENGTHS, Segment, ranges
 
-# More segments than this, or more than this share of the passages deleted: compact.
+# More segments than this beyond one per part of a large build (parallel.PART_PASSAGES),
+# or more than this share of the passages deleted: compact.
 MAX_SEGMENTS = 8
 DELETED_SHARE = 0.25
 # Postings gathered at a time (bounds the int64 index arrays of the position copy).
@@ -58,9 +60,9 @@ def deleted(folder: Path, name: str) -> np.ndarray:
 
 def due(folder: Path, segments: list[dict]) -> bool:
     """Whether the build's segments should be compacted (see the module's docstring)."""
-    if len(segments) > MAX_SEGMENTS:
-        return True
     total = sum(entry["passages"] for entry in segments)
+    if len(segments) > MAX_SEGMENTS + parallel.PART_SEGMENTS * (total // parallel.PART_PASSAGES):
+        return True
     gone = sum(len(deleted(folder, entry["name"])) for entry in segments)
     return gone > DELETED_SHARE * total
 

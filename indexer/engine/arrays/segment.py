@@ -49,8 +49,13 @@ class SegmentWriter:
     BATCH = 2000
 
     def __init__(self):
+        # Per gram only its key, passage and position: a word's check is kept once per
+        # occurrence beside its place (`_word_at`), since words are few and the checks of
+        # every gram took a third of a writer's memory while it sorts.
         self._keys: list[np.ndarray] = []
-        self._checks: list[np.ndarray] = []
+        self._word_at: list[np.ndarray] = []
+        self._word_checks: list[np.ndarray] = []
+        self._grams = 0
         self._docs: list[np.ndarray] = []
         self._positions: list[np.ndarray] = []
         self._latin: set[str] = set()
@@ -76,7 +81,10 @@ class SegmentWriter:
             folded = [fold(getattr(r, field)) for r in batch]
             grams = batch_grams(folded, FIELD_TAGS[prefix], self._classes, self._words[FIELD_TAGS[prefix]])
             self._keys.append(grams.keys)
-            self._checks.append(grams.checks)
+            words = np.flatnonzero(grams.checks)
+            self._word_at.append(words + self._grams)
+            self._word_checks.append(grams.checks[words])
+            self._grams += len(grams.keys)
             self._docs.append(grams.passages + self.passages)
             self._positions.append(grams.positions)
             cols[LENGTHS[field]].extend(np.bincount(grams.passages, minlength=len(batch)).tolist())
@@ -95,28 +103,38 @@ class SegmentWriter:
     def write(self, folder: Path) -> None:
         self._flush()
         folder.mkdir(parents=True)
-        keys, checks = _joined(self._keys, np.uint64), _joined(self._checks, np.uint64)
-        docs, positions = _joined(self._docs, np.int32), _joined(self._positions, np.int32)
-        self._keys = self._checks = self._docs = self._positions = []
-        # by term, keeping (passage, position) order within a term
-        order = np.argsort(keys, kind="stable")
-        sorted_keys, sorted_checks = keys[order], checks[order]
-        if np.any((sorted_keys[1:] == sorted_keys[:-1]) & (sorted_checks[1:] != sorted_checks[:-1])):
+        # joined one at a time, each list dropped at once: the chunks and all four joined
+        # arrays were alive together
+        keys = _take_joined(self._keys, np.uint64)
+        word_at, word_checks = _take_joined(self._word_at, np.int64), _take_joined(self._word_checks, np.uint64)
+        docs, positions = _take_joined(self._docs, np.int32), _take_joined(self._positions, np.int32)
+        word_keys, checks_of = _word_checks(keys[word_at], word_checks)
+        if checks_of is None:
             # two words share 61 bits of hash: keep them apart by their checks too
+            checks = np.zeros(len(keys), dtype=np.uint64)
+            checks[word_at] = word_checks
             order = np.lexsort((checks, keys))
-            sorted_keys, sorted_checks = keys[order], checks[order]
-        keys, checks = sorted_keys, sorted_checks
-        docs, positions = docs[order], positions[order]
-        del order, sorted_keys, sorted_checks
+            checks = checks[order]
+        else:
+            order = np.argsort(keys, kind="stable")  # by term, keeping (passage, position) order
+            checks = None
+        del word_at, word_checks
+        keys = keys[order]
+        docs = docs[order]
+        positions = positions[order]
+        del order
         term_change = np.empty(len(keys), dtype=bool)
         if len(keys):
             term_change[0] = True
-            term_change[1:] = (keys[1:] != keys[:-1]) | (checks[1:] != checks[:-1])
+            term_change[1:] = keys[1:] != keys[:-1]
+            if checks is not None:
+                term_change[1:] |= checks[1:] != checks[:-1]
         starts = np.flatnonzero(term_change | np.r_[True, docs[1:] != docs[:-1]]) if len(keys) else np.zeros(0, np.int64)
         term_firsts = np.flatnonzero(term_change)
         pos_type = np.uint16 if len(positions) == 0 or positions.max() < 2**16 else np.uint32
         arrays = {
-            "term_hash": keys[term_firsts], "term_check": checks[term_firsts],
+            "term_hash": keys[term_firsts],
+            "term_check": checks[term_firsts] if checks is not None else _checks(keys[term_firsts], word_keys, checks_of),
             "term_start": np.r_[np.searchsorted(starts, term_firsts), len(starts)].astype(np.int64),
             "post_doc": docs[starts].astype(np.uint32),
             "post_pos": np.r_[starts, len(positions)].astype(np.uint32 if len(positions) < 2**32 else np.int64),
@@ -159,8 +177,34 @@ def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         np.arange(int(lengths.sum()))
 
 
-def _joined(chunks: list[np.ndarray], dtype) -> np.ndarray:
-    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=dtype)
+def _take_joined(chunks: list[np.ndarray], dtype) -> np.ndarray:
+    """The chunks joined, the list emptied (so that they are freed as soon as joined)."""
+    joined = np.concatenate(chunks).astype(dtype, copy=False) if chunks else np.zeros(0, dtype=dtype)
+    chunks.clear()
+    return joined
+
+
+def _word_checks(keys: np.ndarray, checks: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The distinct word keys (sorted) and each one's check; None for the checks when two
+    words share a key (then every gram's check has to be sorted with it)."""
+    order = np.lexsort((checks, keys))
+    keys, checks = keys[order], checks[order]
+    if not len(keys):
+        return keys, checks
+    first = np.r_[True, keys[1:] != keys[:-1]]
+    if np.any(~first[1:] & (checks[1:] != checks[:-1])):
+        return keys, None
+    return keys[first], checks[first]
+
+
+def _checks(term_keys: np.ndarray, word_keys: np.ndarray, word_checks: np.ndarray) -> np.ndarray:
+    """Each term's check: its word's, 0 for a CJK gram (whose key is its code points)."""
+    found = np.zeros(len(term_keys), dtype=np.uint64)
+    if len(word_keys):
+        at = np.minimum(np.searchsorted(word_keys, term_keys), len(word_keys) - 1)
+        hit = word_keys[at] == term_keys
+        found[hit] = word_checks[at[hit]]
+    return found
 
 
 class Segment:

@@ -36,8 +36,8 @@ from indexer.query.plan import ParsedQuery
 from indexer.weights import RERANK_DEPTH
 
 FOLDER = "whoosh"
-# From this many new passages on, a build analyses them in several processes.
-PARALLEL_FROM = 5000
+# From this many new reports on (≈ 5,000 passages), a build analyses them in several processes.
+PARALLEL_FROM = 40
 WRITER = {"limitmb": 256, "compound": False}
 
 
@@ -52,10 +52,10 @@ class WhooshEngine:
         """What this engine's part of a build depends on; a change means rebuild."""
         return {"analysis_version": ANALYSIS_VERSION, "whoosh": version("whoosh-reloaded")}
 
-    def writer(self, build: Path, base: Path | None, passages: int) -> WhooshWriter:
+    def writer(self, build: Path, base: Path | None, reports: int) -> WhooshWriter:
         """A writer of `build`'s whoosh folder: `base`'s hard-linked (nothing here ever
         writes into an existing file), or a new index; analysing in several processes
-        when `passages` new ones come (docs/PERFORMANCE.md: −29 % at 10k passages;
+        when `reports` new ones come (docs/PERFORMANCE.md: −29 % at 10k passages;
         below PARALLEL_FROM starting the processes costs more than it saves)."""
         folder = build / FOLDER
         if base is not None:
@@ -64,7 +64,7 @@ class WhooshEngine:
         else:
             folder.mkdir()
             ix = whoosh_index.create_in(str(folder), make_schema())
-        if passages >= PARALLEL_FROM:
+        if reports >= PARALLEL_FROM:
             writer = ix.writer(procs=os.cpu_count() or 1, multisegment=True, **WRITER, subargs=WRITER)
         else:
             writer = ix.writer(**WRITER)
