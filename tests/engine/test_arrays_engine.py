@@ -36,6 +36,7 @@ import indexer.index.build as build_module
 from indexer.engine.arrays import batch as batch_module
 from indexer.engine.arrays import merge
 from indexer.engine.arrays.batch import Classes, batch_grams, term_key
+from indexer.engine.arrays.columns import Columns
 from indexer.engine.arrays.engine import ArraysEngine
 from indexer.engine.arrays.segment import Segment, SegmentWriter
 from indexer.errors import DiskFull, IndexDamaged
@@ -284,6 +285,7 @@ def test_incremental_builds_search_like_a_build_from_scratch(tmp_path, monkeypat
         for query in expected:
             assert got[query] == expected[query], (STEPS[i][0], query)
         _check_stored(index)
+        _check_columns(index, tmp_path)
         if STEPS[i][0] == "one changed":  # the appended paragraph is found
             assert expected['{"q": "港口交流"}']["total"] > previous['{"q": "港口交流"}']["total"]
         previous = expected
@@ -296,6 +298,20 @@ def test_incremental_builds_search_like_a_build_from_scratch(tmp_path, monkeypat
         assert {segments for segments, _deleted in shapes} == {1}
     else:
         assert max(shapes)[0] > 1 and min(shapes)[0] == 1
+
+
+def _check_columns(index: Path, tmp_path: Path) -> None:
+    """The columns a build wrote are the columns worked out from its segments (which a
+    build without them gets)."""
+    folder = store.current_build(index) / "arrays"
+    segments = [Segment(folder / entry["name"]) for entry in _segments(index)]
+    saved = Columns.load(folder / "columns", segments)
+    computed = Columns.load(tmp_path / "no-columns", segments)
+    assert saved.tables == computed.tables and saved.names.keys() == computed.names.keys()
+    assert saved._arrays().keys() == computed._arrays().keys()
+    for name, array in computed._arrays().items():
+        np.testing.assert_array_equal(saved._arrays()[name], array, err_msg=name)
+        assert saved._arrays()[name].dtype == array.dtype
 
 
 def _files(build: Path) -> dict[str, tuple[int, str]]:
@@ -462,7 +478,7 @@ def _resize_manifest(index: Path) -> None:
 
 @pytest.mark.parametrize("spoil,message", [
     (_recount, r"segment s\d+-\w+ holds \d+ passages, not \d+"),
-    (_drop_last_segment, r"the store holds \d+ passages, the arrays \d+"),
+    (_drop_last_segment, r"the columns hold \d+ passages, the segments \d+"),
     (_forget_deletions, r"the store holds \d+ passages not deleted, the arrays \d+"),
 ], ids=lambda v: getattr(v, "__name__", ""))
 def test_a_build_whose_store_and_segments_disagree_is_damaged(served, spoil, message):
@@ -523,7 +539,7 @@ def test_compaction_writes_what_a_build_from_scratch_writes(tmp_path, monkeypatc
     index = _compacted(tmp_path, monkeypatch)
     folder = store.current_build(index) / "arrays"
     [entry] = _segments(index)
-    assert sorted(p.name for p in folder.iterdir()) == sorted([entry["name"], "deleted", "segments.json", "store"])
+    assert sorted(p.name for p in folder.iterdir()) == sorted([entry["name"], "columns", "deleted", "segments.json", "store"])
     assert not list((folder / "deleted").iterdir())
     # The same passages, in the compacted order, written by a SegmentWriter.
     searcher = Searcher(index, engine="arrays")

@@ -1,18 +1,28 @@
-"""Every passage's filter and facet values across a build's segments, in memory.
+"""Every passage's filter and facet values across a build's segments.
 
 A segment codes its cities, years, kinds, agencies and reports as numbers into
 its own tables (`segment.py`); here they are re-coded into tables shared by all
 segments and concatenated, so that a filter is one comparison over a column and
 a facet one bincount (a few bytes a passage: 12 MB at 200k passages).
+
+A build writes them beside its segments (`save`, in `columns/`) and a server
+maps them (`load`): working them out from 21 segments took 0.37 s of opening a
+1M-passage index, and mapped they are page cache the workers share.
 """
 
 from __future__ import annotations
 
 import bisect
+import json
+import shutil
+from pathlib import Path
 
 import numpy as np
 
 from indexer.engine.arrays.segment import CODED, LENGTHS, Segment, ranges
+
+TABLES = "tables.json"
+_SAVED_CODES = (*CODED, *LENGTHS.values(), "chars", "ordinal", "span_start", "span_end")
 
 
 class Columns:
@@ -71,6 +81,53 @@ class Columns:
                 same = np.array_equal(codes[ranges(starts[doc], lengths)], self.country_code)
             if same:
                 self.report_country_count, self.report_country_code = mine, codes
+
+    def save(self, folder: Path) -> None:
+        """Write the columns into `folder`, replacing what is there (files hard-linked
+        from the build before are unlinked, never written into)."""
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        for name, array in self._arrays().items():
+            np.save(folder / f"{name}.npy", array, allow_pickle=False)
+        meta = {"tables": self.tables, "by_report": sorted(self.by_report), "passages": len(self.codes["doc"]),
+                "report_countries": self.report_country_count is not None}
+        (folder / TABLES).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path, segments: list[Segment]) -> Columns:
+        """The columns a build wrote, mapped; worked out from `segments` when the build
+        has none (one made before they were written). ValueError if they do not fit."""
+        if not (folder / TABLES).is_file():
+            return cls(segments)
+        meta = json.loads((folder / TABLES).read_text(encoding="utf-8"))
+        passages = sum(s.passages for s in segments)
+        if meta["passages"] != passages:
+            raise ValueError(f"the columns hold {meta['passages']} passages, the segments {passages}")
+
+        def mapped(name: str) -> np.ndarray:
+            return np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
+
+        self = cls.__new__(cls)
+        self.tables = meta["tables"]
+        self.codes = {name: mapped(f"code.{name}") for name in _SAVED_CODES}
+        self.country_start, self.country_code = mapped("country_start"), mapped("country_code")
+        self.prior = mapped("prior")
+        self.by_report = {name: mapped(f"by_report.{name}") for name in meta["by_report"]}
+        self.report_country_count = self.report_country_code = None
+        if meta["report_countries"]:
+            self.report_country_count = mapped("report_country_count")
+            self.report_country_code = mapped("report_country_code")
+        self.names = {name: np.array(table, dtype=object) for name, table in self.tables.items()}
+        return self
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        arrays = {f"code.{name}": self.codes[name] for name in _SAVED_CODES}
+        arrays |= {"country_start": self.country_start, "country_code": self.country_code, "prior": self.prior}
+        arrays |= {f"by_report.{name}": column for name, column in self.by_report.items()}
+        if self.report_country_count is not None:
+            arrays |= {"report_country_count": self.report_country_count,
+                       "report_country_code": self.report_country_code}
+        return arrays
 
     def code(self, name: str, value: str) -> int:
         table = self.tables[name]

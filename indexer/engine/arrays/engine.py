@@ -45,6 +45,7 @@ from indexer.text.dates import day_number
 from indexer.weights import RERANK_DEPTH
 
 FOLDER = "arrays"
+COLUMNS = "columns"  # the build's columns across segments (`columns.py`)
 # Bump when what a segment holds or how it is read changes.
 ARRAYS_VERSION = "4"  # 4: the level column
 _STORED = ("passage_id", "ordinal", "title", "heading", "text", "date", "prior", "city", "year", "kind",
@@ -116,6 +117,7 @@ class ArraysWriter:
         segments = self._segments
         if merge.due(self._folder, segments):
             segments = merge.compact(self._folder, segments, _store_schema())
+        Columns([Segment(self._folder / entry["name"]) for entry in segments]).save(self._folder / COLUMNS)
         store.write_json(self._listing, segments)
 
     def cancel(self) -> None:
@@ -197,7 +199,7 @@ class ArraysIndex:
             if segment.passages != entry["passages"]:
                 raise ValueError(f"segment {entry['name']} holds {segment.passages} passages, "
                                  f"not {entry['passages']}")
-        self.columns = Columns(self.segments)
+        self.columns = Columns.load(folder / COLUMNS, self.segments)
         live = np.ones(sum(s.passages for s in self.segments), dtype=bool)
         offset = 0
         for entry, segment in zip(listing, self.segments, strict=True):
