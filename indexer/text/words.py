@@ -10,9 +10,11 @@ that 台中市 in the dictionary still describes 臺中市 in the folded text.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import logging
+import marshal
 import os
 import threading
 from collections.abc import Iterator
@@ -115,9 +117,23 @@ def get_tokenizer(dictionary: str = "taiwan") -> jieba.Tokenizer:
                 raise ValueError(f"unknown dictionary {dictionary!r}")
             tokenizer = jieba.Tokenizer(dictionary=str(path))
             tokenizer.tmp_dir = str(cache_dir())
-            tokenizer.initialize()
+            tokenizer.cache_file = f"{path.stem}.jieba-{jieba.__version__}.cache"
+            _initialize(tokenizer, path)
             _tokenizers[dictionary] = tokenizer
         return tokenizer
+
+
+def _initialize(tokenizer: jieba.Tokenizer, dictionary: Path) -> None:
+    """jieba's `initialize`, with its cache read in one piece: its marshal.load over the
+    open file reads it object by object (the Taiwan dictionary's 378k entries: 0.43 s
+    against 0.12 s, most of a server's start). jieba builds and writes the cache."""
+    cache = Path(tokenizer.tmp_dir) / tokenizer.cache_file
+    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+        if cache.stat().st_mtime > dictionary.stat().st_mtime:
+            tokenizer.FREQ, tokenizer.total = marshal.loads(cache.read_bytes())
+            tokenizer.initialized = True
+            return
+    tokenizer.initialize()
 
 
 def pieces(text: str, size: int = PIECE_CHARS) -> Iterator[tuple[int, int]]:

@@ -66,3 +66,31 @@ def test_word_tokens_keep_their_contract_across_pieces(run):
     assert [pos for _, pos, _, _ in tokens] == list(range(len(tokens)))
     for text, _, start, end in tokens:
         assert fold(run)[start:end] == text
+
+
+def test_the_dictionary_read_from_its_cache_is_the_one_jieba_builds(tmp_path, monkeypatch):
+    """The tokenizer's dictionary read from the cache in one piece (`words._initialize`)
+    is the one jieba builds from the file and the one its own initialize reads back; a
+    damaged cache is built again."""
+    import jieba
+
+    from indexer.text import words
+
+    monkeypatch.setenv("JIAOLIU_CACHE", str(tmp_path))
+    monkeypatch.setattr(words, "_tokenizers", {})
+    built = words.get_tokenizer()  # no cache yet: jieba builds and writes it
+    cache = tmp_path / built.cache_file
+    assert cache.is_file()
+    monkeypatch.setattr(words, "_tokenizers", {})
+    read = words.get_tokenizer()
+    assert read is not built and read.initialized
+    assert read.FREQ == built.FREQ and read.total == built.total
+    theirs = jieba.Tokenizer(dictionary=built.dictionary)
+    theirs.tmp_dir, theirs.cache_file = built.tmp_dir, built.cache_file
+    theirs.initialize()
+    assert theirs.FREQ == read.FREQ
+    text = "基隆市與八代市締結友好城市，臺中市政府經濟發展局率團參訪熊本縣"
+    assert list(read.cut(text, HMM=False)) == list(theirs.cut(text, HMM=False))
+    cache.write_bytes(b"\x00damaged")
+    monkeypatch.setattr(words, "_tokenizers", {})
+    assert words.get_tokenizer().FREQ == built.FREQ
