@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -212,22 +213,30 @@ class Segment:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        self.term_hash = self._load("term_hash")
+        self.term_check = self._load("term_check")
+        self.term_start = self._load("term_start")
+        self.post_doc = self._load("post_doc")
+        self.post_pos = self._load("post_pos")
+        self.positions = self._load("positions")
+        self.passages = len(self._load("length"))
 
-        def load(name: str) -> np.ndarray:
-            # A plain view of the map: numpy's memmap subclass costs a Python call
-            # per slice, and a search slices thousands of times.
-            return np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
+    def _load(self, name: str) -> np.ndarray:
+        # A plain view of the map: numpy's memmap subclass costs a Python call
+        # per slice, and a search slices thousands of times.
+        return np.load(self.folder / f"{name}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
 
-        self.term_hash = load("term_hash")
-        self.term_check = load("term_check")
-        self.term_start = load("term_start")
-        self.post_doc = load("post_doc")
-        self.post_pos = load("post_pos")
-        self.positions = load("positions")
-        self.columns = {name: load(name) for name in (*CODED, *LENGTHS.values(), "chars", "prior", "ordinal", "span_start",
-                                                       "span_end", "country_start", "country_code")}
-        self.values: dict[str, list[str]] = json.loads((folder / "values.json").read_text(encoding="utf-8"))
-        self.passages = len(self.columns["length"])
+    # The columns and their value tables are read when asked for: a search reads the
+    # build's columns across segments (`columns.py`), so a server never does (opening
+    # 21 segments: 352 maps and 21 JSON files fewer).
+    @cached_property
+    def columns(self) -> dict[str, np.ndarray]:
+        return {name: self._load(name) for name in (*CODED, *LENGTHS.values(), "chars", "prior", "ordinal",
+                                                    "span_start", "span_end", "country_start", "country_code")}
+
+    @cached_property
+    def values(self) -> dict[str, list[str]]:
+        return json.loads((self.folder / "values.json").read_text(encoding="utf-8"))
 
     def term(self, key: tuple[int, int]) -> int | None:
         """The term's number in this segment, or None if no passage here holds it."""
