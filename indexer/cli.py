@@ -18,14 +18,17 @@ import os
 import socket
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from indexer import settings
 from indexer.errors import BadRequest, IndexDamaged, IndexNotFound, JiaoliuError
-from indexer.index.build import BuildSummary, build_index
 from indexer.ingest.ids import safe_text
 from indexer.models import Hit, Snippet
 from indexer.query.request import parse_search_request
 from indexer.search.searcher import Searcher
+
+if TYPE_CHECKING:
+    from indexer.index.build import BuildSummary
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -119,6 +122,8 @@ def _print_summary(summary: BuildSummary, index_dir: str) -> None:
 
 
 def cmd_index(args) -> int:
+    from indexer.index.build import build_index
+
     summary = build_index(args.corpus, args.index, progress=_progress, force=args.force)
     _print_summary(summary, args.index)
     return 0
@@ -192,6 +197,8 @@ def cmd_serve(args) -> int:
     except IndexNotFound as exc:  # IndexDamaged too: the build repairs it
         why = str(exc) if isinstance(exc, IndexDamaged) else f"no index in {args.index} yet"
         print(f"{why}; building it from {args.corpus}", file=sys.stderr)
+        from indexer.index.build import build_index  # only now: a server with an index starts without it
+
         _print_summary(build_index(args.corpus, args.index, progress=_progress), args.index)
         searcher = open_searcher(app)
     try:

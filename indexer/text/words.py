@@ -16,15 +16,31 @@ import importlib.util
 import logging
 import marshal
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import jieba
-
 from indexer import settings
 from indexer.text.fold import FOLD_SIGNATURE, fold
 
+
+def _import_jieba():
+    """jieba, imported without pkg_resources: its _compat imports that (0.06 s of a
+    server's start, and a deprecation warning in recent setuptools) only to open its
+    own model files, which it opens by path when the import fails."""
+    absent = "pkg_resources" not in sys.modules
+    if absent:
+        sys.modules["pkg_resources"] = None  # makes `import pkg_resources` raise ImportError
+    try:
+        import jieba
+    finally:
+        if absent:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
+jieba = _import_jieba()
 jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" chatter is not ours to print
 
 DATA_DIR = Path(__file__).with_name("data")

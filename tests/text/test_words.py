@@ -94,3 +94,16 @@ def test_the_dictionary_read_from_its_cache_is_the_one_jieba_builds(tmp_path, mo
     cache.write_bytes(b"\x00damaged")
     monkeypatch.setattr(words, "_tokenizers", {})
     assert words.get_tokenizer().FREQ == built.FREQ
+
+
+def test_jieba_is_imported_without_pkg_resources_and_still_finds_its_model():
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from indexer.text.words import segment\n"
+            "assert 'pkg_resources' not in sys.modules, 'pkg_resources was imported'\n"
+            "print(' '.join(w for w, _a, _b in segment('臺中市政府經濟發展局在阿里山開會')))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.split() == [w for w, _a, _b in segment("臺中市政府經濟發展局在阿里山開會")]
+    assert out.stdout.split()[:3] == ["臺中市", "政府", "經濟發展局"]
