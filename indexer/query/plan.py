@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from indexer.query import syntax
 from indexer.query.aliases import AliasTable
 from indexer.query.synonyms import other_forms
+from indexer.text.fold import fold
 from indexer.text.grams import phrase_units
 from indexer.text.spellings import spellings
 from indexer.text.words import words
@@ -95,6 +96,8 @@ PARTIAL_MIN_CHARS = 4
 
 # At most this many other names a term gets from names inside it (促參法施行細則).
 MAX_INNER_ALIASES = 8
+# The most words typed apart that are looked up together as one name (`_named`).
+MAX_NAME_WORDS = 6
 INNER_ALIAS_CHARS = (3, 8)  # the lengths of the names looked for inside a term
 
 
@@ -143,6 +146,8 @@ def parse_query(text: str, aliases: AliasTable | None = None) -> ParsedQuery:
     ((('sushi', 'tech'),),)
     """
     parsed = syntax.parse(text)
+    if aliases is not None and parsed.tree is not None:
+        parsed = syntax.ParsedSyntax(_named(parsed.tree, aliases), parsed.notice)
     units: dict[str, Unit] = {}
 
     def prune(node):
@@ -171,6 +176,39 @@ def parse_query(text: str, aliases: AliasTable | None = None) -> ParsedQuery:
     if tree is None and text.strip() and notice is None:
         notice = _EMPTY_NOTICE
     return ParsedQuery(tree, units, notice)
+
+
+def _named(node, aliases: AliasTable):
+    """`node` with every run of two or more words typed one after another that together
+    are a name the reports gave another name to (Fukuoka Growth Next, defined as FGN)
+    also met as that name: (Fukuoka Growth Next) OR "Fukuoka Growth Next" with its
+    aliases. An alias is learned for a whole name, and a query's words are terms apart.
+
+    >>> table = AliasTable([{"short": "FGN", "full": "Fukuoka Growth Next", "kind": "abbreviation", "doc_id": "t"}])
+    >>> _named(syntax.parse("新創 Fukuoka Growth Next").tree, table).nodes[1].nodes[1]
+    Phrase(text='Fukuoka Growth Next')
+    """
+    if isinstance(node, syntax.Not):
+        return syntax.Not(_named(node.node, aliases))
+    if isinstance(node, syntax.Or):
+        return syntax.Or(tuple(_named(n, aliases) for n in node.nodes))
+    if not isinstance(node, syntax.And):
+        return node
+    nodes, out, i = node.nodes, [], 0
+    while i < len(nodes):
+        end = i
+        while end < len(nodes) and isinstance(nodes[end], syntax.Term):
+            end += 1
+        for j in range(min(end, i + MAX_NAME_WORDS), i + 1, -1):  # the longest name first
+            name = " ".join(n.text for n in nodes[i:j])
+            if aliases.expand(fold(name)):
+                out.append(syntax.Or((syntax.And(nodes[i:j]), syntax.Phrase(name))))
+                i = j
+                break
+        else:
+            out.append(_named(nodes[i], aliases))
+            i += 1
+    return out[0] if len(out) == 1 else syntax.And(tuple(out))
 
 
 def _only_exclusions(node) -> bool:

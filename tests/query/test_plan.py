@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.engine.whoosh.translate import to_whoosh
+from indexer.query.aliases import AliasTable
 from indexer.query.plan import parse_query
 from indexer.search.spans import match_spans, snippet
 from web.present import marked as mark
@@ -181,3 +182,24 @@ def test_names_inside_a_term_give_a_bounded_number_of_other_names():
                         for c in "甲乙丙丁戊己庚辛壬癸"])
     term = "".join(f"{c}{c}{c}" for c in "甲乙丙丁戊己庚辛壬癸")
     assert len(parse_query(term, table).units[term].alias_forms) == MAX_INNER_ALIASES
+
+
+_FGN = AliasTable([{"short": "FGN", "full": "Fukuoka Growth Next", "kind": "abbreviation", "doc_id": "t"}])
+
+
+@pytest.mark.parametrize(
+    "query,named",
+    [
+        ("Fukuoka Growth Next", {"Fukuoka Growth Next"}),
+        ("新創 fukuoka growth next 基地", {"fukuoka growth next"}),  # inside a longer query, any case
+        ("Fukuoka Growth", set()),  # not the whole name
+        ('"Fukuoka Growth" Next', set()),  # a phrase is the user's own grouping
+        ("Fukuoka OR Growth Next", set()),
+        ("-Fukuoka Growth Next", set()),
+    ],
+)
+def test_words_typed_apart_that_make_a_defined_name_also_meet_its_other_name(query, named):
+    parsed = parse_query(query, _FGN)
+    phrases = {text for text, unit in parsed.units.items()
+               if any(alias == "FGN" for alias, _runs, _docs in unit.alias_forms)}
+    assert phrases == named

@@ -103,3 +103,16 @@ def test_passage_prior(text, path, low, high):
 def test_the_second_stage_reorders_only_what_the_engine_cannot(engine_index_dir, engine, query, depth):
     searcher = Searcher(engine_index_dir(engine), engine=engine)
     assert searcher._rerank_depth(searcher.parse(query)) == depth
+
+
+@pytest.mark.parametrize("engine", ["arrays", "whoosh"])
+def test_a_name_typed_as_separate_words_finds_the_passages_that_use_its_abbreviation(engine_index_dir, engine):
+    """The Taichung report defines FGN as Fukuoka Growth Next and then writes FGN alone;
+    Fukuoka Growth Next typed without quotes finds those passages too, below the name."""
+    searcher = Searcher(engine_index_dir(engine), engine=engine)
+    result = searcher.search(parse_search_request({"q": "Fukuoka Growth Next", "per_page": "50"}))
+    texts = [h.text for h in result.hits]
+    only_fgn = [i for i, t in enumerate(texts) if "FGN" in t and "Fukuoka" not in t]
+    named = [i for i, t in enumerate(texts) if "Fukuoka Growth Next" in t]
+    assert len(only_fgn) >= 3 and named and min(named) < min(only_fgn)
+    assert result.total == len(texts)
