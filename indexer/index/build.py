@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import time
 from collections.abc import Callable, Iterator
@@ -89,6 +88,7 @@ class _Task:
     path: Path
     doc_id: str
     size: int
+    sha256: str  # of the bytes hashed when planning
 
 
 @dataclass
@@ -122,7 +122,7 @@ def _plan(corpus_dir: Path, previous: dict | None, previous_ids: dict[str, str])
         elif skip is not None and skip["sha256"] == sha256:
             plan.skipped.append(skip)
         else:
-            plan.tasks.append(_Task(file.name, file.path, file.doc_id, len(data)))
+            plan.tasks.append(_Task(file.name, file.path, file.doc_id, len(data), sha256))
     kept_ids = {entry["doc_id"] for entry in plan.kept}
     plan.gone = [entry["doc_id"] for entry in known.values() if entry["doc_id"] not in kept_ids]
     return plan
@@ -247,7 +247,8 @@ def _write_build(build: Path, corpus_dir: Path, plan: _Plan, settings: dict, bas
             for task, read in zip(batch, reads, strict=True):
                 done += 1
                 if read.report is None:
-                    skipped.append(_skip(corpus_dir, task, read.problem))
+                    # with its hash, so that the next build skips it unread while it stays the same
+                    skipped.append({"path": task.name, "reason": read.problem, "sha256": task.sha256})
                 else:
                     report = read.report
                     writer.add(passage_records(report))
@@ -280,15 +281,6 @@ def _write_build(build: Path, corpus_dir: Path, plan: _Plan, settings: dict, bas
     # The manifest goes last: a build without one is never served.
     store.write_json(build / "manifest.json", {**manifest, "files": store.file_sizes(build)})
     return manifest
-
-
-def _skip(corpus_dir: Path, task: _Task, reason: str) -> dict:
-    """A file that could not be read as a report, with its hash if it can still be read
-    (the next build skips it without reading it again while it stays the same)."""
-    skip = {"path": task.name, "reason": reason}
-    with contextlib.suppress(UnreadableReport):
-        skip["sha256"] = content_hash(read_bytes(task.path, corpus_dir))
-    return skip
 
 
 def _with_moved_anchors(report: Report, before: Path | None) -> Report:

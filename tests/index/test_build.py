@@ -233,19 +233,25 @@ def test_a_parallel_build_searches_like_a_single_one(corpus, tmp_path, monkeypat
     assert not Searcher(tmp_path / "parallel", engine="whoosh").search(parse_search_request({"q": '"市長峰會"'})).hits
 
 
+def _fork_always(monkeypatch) -> None:
+    """Read files and write segments in forked processes however small the build and
+    however many cores the machine has."""
+    import indexer.engine.arrays.parallel as arrays_parallel
+    import indexer.index.reading as reading
+
+    for module in (reading, arrays_parallel):
+        monkeypatch.setattr(module, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(module.os, "cpu_count", lambda: 2)
+
+
 def test_files_read_and_segments_written_in_several_processes_search_like_one(corpus, tmp_path, monkeypatch):
     """Many new files are read by forked processes, many new passages written as one
     arrays segment per core: the same reports, aliases, hits, totals and facets."""
-    import indexer.engine.arrays.parallel as arrays_parallel
-    import indexer.index.reading as reading
 
     shutil.copy(TAIPEI, corpus / "taipei.txt")
     (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
     single = build_index(corpus, tmp_path / "single", engine="arrays")
-    monkeypatch.setattr(reading, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(arrays_parallel, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(arrays_parallel.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(reading.os, "cpu_count", lambda: 2)
+    _fork_always(monkeypatch)
     parallel = build_index(corpus, tmp_path / "parallel", engine="arrays")
     assert parallel.skipped == single.skipped and len(parallel.skipped) == 1
     built = store.current_build(tmp_path / "parallel")
@@ -548,16 +554,12 @@ def test_a_build_read_in_batches_and_written_in_parts_searches_like_one_written_
     a segment) every PART_PASSAGES passages while it reads on: the same index as one part."""
     import indexer.engine.arrays.parallel as arrays_parallel
     import indexer.index.build as build_module
-    import indexer.index.reading as reading
 
     whole = build_index(four, tmp_path / "whole", engine="arrays")
     monkeypatch.setattr(build_module, "READ_BATCH_FILES", 2)
     monkeypatch.setattr(arrays_parallel, "PART_PASSAGES", 30)  # every report fills a part
     if forked:
-        monkeypatch.setattr(reading, "PARALLEL_FROM", 1)
-        monkeypatch.setattr(arrays_parallel, "PARALLEL_FROM", 1)
-        monkeypatch.setattr(arrays_parallel.os, "cpu_count", lambda: 2)
-        monkeypatch.setattr(reading.os, "cpu_count", lambda: 2)
+        _fork_always(monkeypatch)
     parts = build_index(four, tmp_path / "parts", engine="arrays")
     assert parts.skipped == whole.skipped and len(parts.skipped) == 1
     assert sorted(parts.indexed) == sorted(whole.indexed) and parts.passages == whole.passages
@@ -589,8 +591,7 @@ def test_a_part_that_fails_fails_the_build_and_the_served_one_stays(four, tmp_pa
     served = store.current_build(index)
     monkeypatch.setattr(arrays_parallel, "PART_PASSAGES", 30)
     if forked:
-        monkeypatch.setattr(arrays_parallel, "PARALLEL_FROM", 1)
-        monkeypatch.setattr(arrays_parallel.os, "cpu_count", lambda: 2)
+        _fork_always(monkeypatch)
 
     def full(records, folder):  # the second segment (run in a forked process: no shared counter)
         if folder.name.startswith("s00002"):

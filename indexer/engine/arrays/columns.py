@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.engine.arrays.segment import CODED, LENGTHS, Segment, ranges
+from indexer.engine.arrays.segment import CODED, LENGTHS, Segment, mapped, ranges
 
 TABLES = "tables.json"
 _SAVED_CODES = (*CODED, *LENGTHS.values(), "chars", "ordinal", "span_start", "span_end")
@@ -104,19 +104,19 @@ class Columns:
         if meta["passages"] != passages:
             raise ValueError(f"the columns hold {meta['passages']} passages, the segments {passages}")
 
-        def mapped(name: str) -> np.ndarray:
-            return np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
+        def load(name: str) -> np.ndarray:
+            return mapped(folder / f"{name}.npy")
 
         self = cls.__new__(cls)
         self.tables = meta["tables"]
-        self.codes = {name: mapped(f"code.{name}") for name in _SAVED_CODES}
-        self.country_start, self.country_code = mapped("country_start"), mapped("country_code")
-        self.prior = mapped("prior")
-        self.by_report = {name: mapped(f"by_report.{name}") for name in meta["by_report"]}
+        self.codes = {name: load(f"code.{name}") for name in _SAVED_CODES}
+        self.country_start, self.country_code = load("country_start"), load("country_code")
+        self.prior = load("prior")
+        self.by_report = {name: load(f"by_report.{name}") for name in meta["by_report"]}
         self.report_country_count = self.report_country_code = None
         if meta["report_countries"]:
-            self.report_country_count = mapped("report_country_count")
-            self.report_country_code = mapped("report_country_code")
+            self.report_country_count = load("report_country_count")
+            self.report_country_code = load("report_country_code")
         self.names = {name: np.array(table, dtype=object) for name, table in self.tables.items()}
         return self
 

@@ -141,18 +141,14 @@ class ArraysWriter:
         return entries, parallel.start([lambda: self._write_store(records, deleted), *jobs], len(records))
 
     def _finish_part(self) -> None:
+        """Wait for the part being written; its segments then join the build's."""
         if self._part is not None:
             entries, jobs = self._part
             self._part = None
-            jobs.wait()
-            self._check(entries, jobs)
+            written = jobs.wait()[1:]  # the store's count first
+            if written != [entry["passages"] for entry in entries]:
+                raise RuntimeError(f"segments written with {written} passages, not {entries}")
             self._segments += entries
-
-    @staticmethod
-    def _check(entries: list[dict], jobs: parallel.Jobs) -> None:
-        written = jobs.wait()[1:]
-        if written != [entry["passages"] for entry in entries]:
-            raise RuntimeError(f"segments written with {written} passages, not {entries}")
 
     def _write_store(self, records: list[PassageRecord], deleted: set[str]) -> int:
         """The store's deletions and new passages, committed without merging (its numbers

@@ -166,6 +166,12 @@ class SegmentWriter:
 
 
 
+def mapped(path: Path) -> np.ndarray:
+    """An .npy file memory-mapped, as a plain view of the map: numpy's memmap subclass
+    costs a Python call per slice, and a search slices thousands of times."""
+    return np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
+
+
 def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Every index of the ranges [start, start + length), one range after another: the
     places of a CSR column's values (postings' positions, passages' countries) for some rows.
@@ -222,9 +228,7 @@ class Segment:
         self.passages = len(self._load("length"))
 
     def _load(self, name: str) -> np.ndarray:
-        # A plain view of the map: numpy's memmap subclass costs a Python call
-        # per slice, and a search slices thousands of times.
-        return np.load(self.folder / f"{name}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
+        return mapped(self.folder / f"{name}.npy")
 
     # The columns and their value tables are read when asked for: a search reads the
     # build's columns across segments (`columns.py`), so a server never does (opening
