@@ -163,9 +163,12 @@ QUERIES = [
     {"sort": "oldest", "city": "高雄市"},
 ]
 
-# Compaction: never, at every build with more than one segment, every other one, or as shipped.
-MODES = {"never": (10**9, 1.0), "every build": (1, 1.0), "every other build": (2, 1.0),
-         "as shipped": (merge.MAX_SEGMENTS, merge.DELETED_SHARE)}
+# Compaction: never, at every build with more than one segment (as one segment, or in
+# runs of at most 60 passages), every other one, or as shipped: (MAX_SEGMENTS,
+# DELETED_SHARE, MERGED_PASSAGES).
+MODES = {"never": (10**9, 1.0, merge.MERGED_PASSAGES), "every build": (1, 1.0, merge.MERGED_PASSAGES),
+         "every build, in runs": (1, 1.0, 60), "every other build": (2, 1.0, merge.MERGED_PASSAGES),
+         "as shipped": (merge.MAX_SEGMENTS, merge.DELETED_SHARE, merge.MERGED_PASSAGES)}
 
 
 @pytest.fixture(autouse=True)
@@ -263,6 +266,7 @@ def _steps(tmp_path: Path, monkeypatch, mode: str):
     yields (step number, index, the build served before this step's) after each."""
     monkeypatch.setattr(merge, "MAX_SEGMENTS", MODES[mode][0])
     monkeypatch.setattr(merge, "DELETED_SHARE", MODES[mode][1])
+    monkeypatch.setattr(merge, "MERGED_PASSAGES", MODES[mode][2])
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     for i, (_what, changes) in enumerate(STEPS):
         before = store.current_build(index) if i else None
@@ -296,6 +300,8 @@ def test_incremental_builds_search_like_a_build_from_scratch(tmp_path, monkeypat
         assert shapes[-1][0] == len(STEPS) - 1 and shapes[-1][1] > 0
     elif mode == "every build":
         assert {segments for segments, _deleted in shapes} == {1}
+    elif mode == "every build, in runs":
+        assert max(shapes)[0] > 1 and {deleted for _segments, deleted in shapes} == {0}
     else:
         assert max(shapes)[0] > 1 and min(shapes)[0] == 1
 
@@ -523,41 +529,84 @@ def test_compaction_is_due_past_max_segments_or_a_quarter_deleted(tmp_path, monk
     assert merge.due(tmp_path, segments) is due
 
 
-def _compacted(tmp_path: Path, monkeypatch) -> Path:
-    """An index through every step without compaction, then compacted by one more build."""
+@pytest.mark.parametrize("passages,gone,runs", [
+    ([], [], []),
+    ([10, 10, 10], [0, 0, 0], [[0, 1, 2]]),  # small segments: one run
+    ([60, 50, 10], [0, 0, 0], [[0], [1], [2]]),  # clean and half a merge or more: kept
+    ([60, 10, 10], [20, 0, 0], [[0, 1, 2]]),  # 40 live after deletions: merged with the next
+    ([30, 30, 30, 30], [0, 0, 0, 0], [[0, 1, 2], [3]]),  # under half a merge: merged
+    ([20, 20, 20, 20, 20], [0, 0, 0, 0, 0], [[0, 1, 2, 3, 4]]),  # 100: at most MERGED_PASSAGES
+    ([20, 20, 20, 20, 20, 20], [0] * 6, [[0, 1, 2, 3, 4], [5]]),
+    ([300, 10], [1, 0], [[0], [1]]),  # larger than a merge: alone
+    ([50, 50], [50, 0], [[0, 1]]),  # nothing live left in the first
+])
+def test_compaction_merges_runs_of_neighbouring_segments(monkeypatch, passages, gone, runs):
+    monkeypatch.setattr(merge, "MERGED_PASSAGES", 100)
+    assert merge.groups(passages, gone) == runs
+
+
+def _compacted(tmp_path: Path, monkeypatch, merged: int | None = None, forked: bool = False) -> Path:
+    """An index through every step without compaction, then compacted by one more build
+    (in runs of at most `merged` passages; `forked`: the store's rewrite and the merges
+    side by side in forked processes, as in a large build)."""
     index = list(_steps(tmp_path, monkeypatch, "never"))[-1][1]
     assert len(_segments(index)) == len(STEPS) - 1
+    (tmp_path / "before.json").write_text(json.dumps(_segments(index)))
     monkeypatch.setattr(merge, "MAX_SEGMENTS", 1)
+    if merged:
+        monkeypatch.setattr(merge, "MERGED_PASSAGES", merged)
+    if forked:
+        monkeypatch.setattr(merge.parallel, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(merge.parallel.os, "cpu_count", lambda: 2)
     _apply(tmp_path / "corpus", [("remove", "kaohsiung-2022.txt", None)])
     build_index(tmp_path / "corpus", index, engine="arrays")
     return index
 
 
-@pytest.mark.parametrize("chunk", [merge._CHUNK, 7], ids=["one chunk", "chunks of 7 postings"])
-def test_compaction_writes_what_a_build_from_scratch_writes(tmp_path, monkeypatch, chunk):
+MERGED_PASSAGES = merge.MERGED_PASSAGES  # as shipped
+
+
+@pytest.mark.parametrize("chunk,merged,forked", [
+    (merge._CHUNK, MERGED_PASSAGES, False), (7, MERGED_PASSAGES, False), (merge._CHUNK, 60, False),
+    (merge._CHUNK, 60, True),
+], ids=["one chunk", "chunks of 7 postings", "runs of 60 passages", "runs of 60 passages in forked processes"])
+def test_compaction_writes_what_a_build_from_scratch_writes(tmp_path, monkeypatch, chunk, merged, forked):
     monkeypatch.setattr(merge, "_CHUNK", chunk)
-    index = _compacted(tmp_path, monkeypatch)
+    index = _compacted(tmp_path, monkeypatch, merged, forked)
     folder = store.current_build(index) / "arrays"
-    [entry] = _segments(index)
-    assert sorted(p.name for p in folder.iterdir()) == sorted([entry["name"], "columns", "deleted", "segments.json", "store"])
+    entries = _segments(index)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*(e["name"] for e in entries), "columns", "deleted",
+                                                               "segments.json", "store"])
     assert not list((folder / "deleted").iterdir())
-    # The same passages, in the compacted order, written by a SegmentWriter.
+    # The same passages, in the compacted order, written by a SegmentWriter, segment by segment.
     searcher = Searcher(index, engine="arrays")
     engine = searcher.index.searcher()
-    assert searcher.index.postings.passages == entry["passages"] == searcher.manifest["passages"]
+    assert searcher.index.postings.passages == sum(e["passages"] for e in entries) == searcher.manifest["passages"]
     records = {(r.doc_id, r.passage_id): r for doc in searcher.catalog
                for r in passage_records(searcher.report(doc["doc_id"]))}
-    writer = SegmentWriter()
-    writer.add(records[engine.stored(n)["doc_id"], engine.stored(n)["passage_id"]] for n in range(entry["passages"]))
-    writer.write(tmp_path / "expected")
-    merged, expected = Segment(folder / entry["name"]), Segment(tmp_path / "expected")
-    for name in ("term_hash", "term_check", "term_start", "post_doc", "post_pos", "positions"):
-        a, b = getattr(merged, name), getattr(expected, name)
-        assert a.dtype == b.dtype and np.array_equal(a, b), name
-    for name, column in expected.columns.items():
-        assert merged.columns[name].dtype == column.dtype and np.array_equal(merged.columns[name], column), name
-    assert merged.values == expected.values
+    assert (len(entries) == 1) is (merged == MERGED_PASSAGES)
+    offset = 0
+    for entry in entries:
+        writer = SegmentWriter()
+        writer.add(records[engine.stored(n)["doc_id"], engine.stored(n)["passage_id"]]
+                   for n in range(offset, offset + entry["passages"]))
+        offset += entry["passages"]
+        writer.write(tmp_path / "expected" / entry["name"])
+        merged_segment, expected = Segment(folder / entry["name"]), Segment(tmp_path / "expected" / entry["name"])
+        for name in ("term_hash", "term_check", "term_start", "post_doc", "post_pos", "positions"):
+            a, b = getattr(merged_segment, name), getattr(expected, name)
+            assert a.dtype == b.dtype and np.array_equal(a, b), name
+        for name, column in expected.columns.items():
+            assert merged_segment.columns[name].dtype == column.dtype, name
+            assert np.array_equal(merged_segment.columns[name], column), name
+        assert merged_segment.values == expected.values
     engine.close()
+    if merged != MERGED_PASSAGES:
+        # runs: the first segments (15 live), the one with a report removed (146 live) alone,
+        # and the last build's segment, without deletions, kept as it was
+        before = json.loads((tmp_path / "before.json").read_text())
+        assert [e["passages"] for e in entries] == [15, 146, 40]
+        assert entries[-1] == before[-1] and entries[0]["name"] not in {e["name"] for e in before}
 
 
 def test_after_compaction_the_scores_are_a_fresh_builds(tmp_path, monkeypatch):

@@ -1,12 +1,17 @@
-"""Compaction: a build's segments rewritten as one, without the deleted passages.
+"""Compaction: a build's segments rewritten without the deleted passages, a few at a time.
 
 Every incremental build adds a segment (`segment.py`) and lists the passages it
 deleted (`engine.py`); a search then looks each gram up in every segment and
 reads the deleted passages' postings only to mask them out, and BM25 still
 counts them in its document frequencies. So when a build's commit finds more
-than MAX_SEGMENTS segments, or more than DELETED_SHARE of the passages deleted,
-everything is rewritten as ONE segment of the live passages, in their order
-(segments in order, each in its own order):
+than MAX_SEGMENTS segments (beyond two per 100k passages), or more than
+DELETED_SHARE of the passages deleted, it compacts (`groups`): runs of
+neighbouring segments are each rewritten as one segment of their live passages,
+in order, of at most MERGED_PASSAGES; a segment holding no deleted passage
+stays as it is (and takes no other when it holds half of that or more). A merge holds its run's arrays in memory
+(≈ 7 KB a passage), so a compaction's memory is bounded by MERGED_PASSAGES
+whatever the archive's size: merging everything as one took 7.4 GB at 1M
+passages (docs/PERFORMANCE.md).
 
 - the segments' arrays are merged with numpy, never re-tokenised: the lexicons
   joined on the terms' (hash, check) keys, every posting of a live passage
@@ -19,6 +24,7 @@ everything is rewritten as ONE segment of the live passages, in their order
   same order (one segment, whoosh's NO_MERGE), so whoosh's document numbers stay
   the segments' numbers; the store's live documents are checked against the
   arrays' passage by passage (same places, same reports) before anything is replaced.
+  The runs' merges and the store's rewrite run side by side (`parallel.start`).
 
 Re-deriving the segment from the stored fields through `SegmentWriter` would
 also do, but costs what indexing every passage again costs: at 20k passages
@@ -48,6 +54,8 @@ from indexer.engine.arrays.segment import CODED, LATIN, LENGTHS, Segment, ranges
 # or more than this share of the passages deleted: compact.
 MAX_SEGMENTS = 8
 DELETED_SHARE = 0.25
+# The live passages a compaction writes as one segment, at most (a part's segment's size).
+MERGED_PASSAGES = parallel.PART_PASSAGES // parallel.PART_SEGMENTS
 # Postings gathered at a time (bounds the int64 index arrays of the position copy).
 _CHUNK = 1 << 18
 
@@ -67,34 +75,78 @@ def due(folder: Path, segments: list[dict]) -> bool:
     return gone > DELETED_SHARE * total
 
 
+def groups(passages: list[int], gone: list[int]) -> list[list[int]]:
+    """The runs of neighbouring segments a compaction writes as one each, by their
+    places: each run's live passages at most MERGED_PASSAGES (a segment larger alone
+    is a run of its own); a segment without deleted passages that holds half of that
+    or more takes no other. `passages`/`gone`: each segment's passages and deleted ones."""
+    runs: list[list[int]] = []
+    held = 0  # live passages of the last run
+    for i, (total, deleted_here) in enumerate(zip(passages, gone, strict=True)):
+        live = total - deleted_here
+        last = runs[-1] if runs else None
+        full = last is not None and _clean(last, gone) and passages[last[0]] >= MERGED_PASSAGES // 2
+        if last is not None and held + live <= MERGED_PASSAGES and not full:
+            last.append(i)
+            held += live
+        else:
+            runs.append([i])
+            held = live
+    return runs
+
+
+def _clean(run: list[int], gone: list[int]) -> bool:
+    """Whether a run is one segment without deleted passages: it stays as it is."""
+    return len(run) == 1 and not gone[run[0]]
+
+
 def compact(folder: Path, segments: list[dict], schema: Schema) -> list[dict]:
     """Rewrite the arrays folder `folder` (its segments, deletions and whoosh store)
-    as one segment of the live passages; returns the new segments.json entries."""
+    without its deleted passages, in runs of segments (`groups`); returns the new
+    segments.json entries."""
     opened = [Segment(folder / entry["name"]) for entry in segments]
     lives = []
     for entry, segment in zip(segments, opened, strict=True):
         live = np.ones(segment.passages, dtype=bool)
         live[deleted(folder, entry["name"]).astype(np.int64)] = False
         lives.append(live)
-    passages = sum(int(live.sum()) for live in lives)
+    passages = [entry["passages"] for entry in segments]
+    gone = [len(live) - int(live.sum()) for live in lives]
     number = 1 + max((int(entry["name"][1:].split("-")[0]) for entry in segments), default=0)
-    name = f"s{number:05d}-{os.urandom(3).hex()}"
-    doc_ids = _write_segment(folder / name, opened, lives) if passages else []
+    result: list[dict] = []
+    merges = []  # (target, its segments, their lives)
+    for run in groups(passages, gone):
+        if _clean(run, gone):
+            result.append(segments[run[0]])
+            continue
+        live = sum(passages[i] - gone[i] for i in run)
+        if not live:
+            continue
+        name = f"s{number:05d}-{os.urandom(3).hex()}"
+        number += 1
+        result.append({"name": name, "passages": live})
+        merges.append((folder / name, [opened[i] for i in run], [lives[i] for i in run]))
+    doc_ids = [d for segment, live in zip(opened, lives, strict=True)
+               for d in np.asarray(segment.values["doc"], dtype=object)[np.asarray(segment.columns["doc"])[live]]]
     new_store = folder / f"store-{os.urandom(3).hex()}"
-    _write_store(folder / "store", new_store, schema, lives, doc_ids)
+    # Two processes: the store's rewrite, and the runs' merges one after another
+    # (one run's arrays in memory at a time).
+    parallel.start([lambda: _write_store(folder / "store", new_store, schema, lives, doc_ids),
+                    lambda: [_write_segment(*merge) for merge in merges]], sum(passages)).wait()
     # Everything new is written: the old files go (from this build only).
     shutil.rmtree(folder / "store")
     os.rename(new_store, folder / "store")
+    kept = {entry["name"] for entry in result}
     for entry in segments:
-        shutil.rmtree(folder / entry["name"])
+        if entry["name"] not in kept:
+            shutil.rmtree(folder / entry["name"])
     shutil.rmtree(folder / "deleted")
     (folder / "deleted").mkdir()
-    return [{"name": name, "passages": passages}] if passages else []
+    return result
 
 
-def _write_segment(target: Path, segments: list[Segment], lives: list[np.ndarray]) -> list[str]:
-    """Write the live passages of `segments` as one segment into `target`; returns each
-    passage's doc_id, in order."""
+def _write_segment(target: Path, segments: list[Segment], lives: list[np.ndarray]) -> int:
+    """Write the live passages of `segments` as one segment into `target`; returns how many."""
     arrays = _postings(segments, lives)
     values: dict[str, list[str]] = {}
     for name in CODED:
@@ -116,7 +168,7 @@ def _write_segment(target: Path, segments: list[Segment], lives: list[np.ndarray
     # the Latin words of every segment (a deleted passage's too: suggestions count before they offer)
     latin = sorted({w for s in segments for w in (s.folder / LATIN).read_text(encoding="utf-8").split()})
     (target / LATIN).write_text("".join(f"{w}\n" for w in latin), encoding="utf-8")
-    return [values["doc"][code] for code in arrays["doc"].tolist()]
+    return len(arrays["doc"])
 
 
 def _postings(segments: list[Segment], lives: list[np.ndarray]) -> dict[str, np.ndarray]:
