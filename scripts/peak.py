@@ -4,7 +4,9 @@
 
 Samples the command's process tree every 0.25 s: the sum of its processes' PSS
 (pages shared by forked workers split between them, so the machine's real
-total), the largest single RSS, and every 2 s the bytes the files under
+total; mapped files' pages in the page cache count too), the peak of its own
+memory alone (PSS of anonymous pages: what the command cannot give back to the
+page cache), the largest single RSS, and every 2 s the bytes the files under
 --folder take on disk; prints the peaks and the folder's final size. Linux only
 (/proc).
 """
@@ -41,7 +43,7 @@ def memory_mb(pid: int) -> dict[str, float]:
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
             key, _, value = line.partition(":")
-            if key in ("Rss", "Pss"):
+            if key in ("Rss", "Pss", "Pss_Anon"):
                 figures[key] = int(value.split()[0]) / 1024
     except OSError:
         pass
@@ -67,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give the command to run after --")
     started = time.monotonic()
     process = subprocess.Popen(command)
-    peak_pss = peak_rss = peak_disk = 0.0
+    peak_pss = peak_anon = peak_rss = peak_disk = 0.0
     processes_at_peak = 0
     disk_checked = -DISK_SAMPLE_S
     while process.poll() is None:
@@ -75,12 +77,14 @@ def main(argv: list[str] | None = None) -> int:
         pss = sum(f.get("Pss", 0.0) for f in figures)
         if pss > peak_pss:
             peak_pss, processes_at_peak = pss, len(figures)
+        peak_anon = max(peak_anon, sum(f.get("Pss_Anon", 0.0) for f in figures))
         peak_rss = max([peak_rss, *(f.get("Rss", 0.0) for f in figures)])
         if args.folder and time.monotonic() - disk_checked >= DISK_SAMPLE_S:
             peak_disk, disk_checked = max(peak_disk, disk_mb(args.folder)), time.monotonic()
         time.sleep(SAMPLE_S)
     report = (f"exit {process.returncode} after {time.monotonic() - started:.1f} s; peak PSS {peak_pss:,.0f} MB "
-              f"({processes_at_peak} processes), largest process RSS {peak_rss:,.0f} MB")
+              f"({processes_at_peak} processes; own memory, without mapped files, {peak_anon:,.0f} MB), "
+              f"largest process RSS {peak_rss:,.0f} MB")
     if args.folder:
         final = disk_mb(args.folder)
         report += f"; disk peak {max(peak_disk, final):,.0f} MB, final {final:,.0f} MB"

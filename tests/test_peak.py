@@ -34,9 +34,11 @@ def test_peak_counts_the_whole_process_tree_and_the_folder(tmp_path):
     assert done.returncode == 3  # the command's own status
     report = done.stderr.strip().splitlines()[-1]
     pss = float(report.split("peak PSS ")[1].split(" MB")[0].replace(",", ""))
+    own = float(report.split("without mapped files, ")[1].split(" MB")[0].replace(",", ""))
     largest = float(report.split("largest process RSS ")[1].split(" MB")[0].replace(",", ""))
     disk = float(report.split("disk peak ")[1].split(" MB")[0].replace(",", ""))
     assert pss >= 160  # parent and child, each holding 80 MB of their own
+    assert own >= 160  # none of it mapped from files
     assert largest >= 160  # the child: what it inherited and its own
     assert disk >= 3
 
