@@ -35,8 +35,9 @@ class Unit:
     `forms` are its spellings (as typed, simplified → traditional, Japanese →
     traditional); `alias_forms` are other names for it, each valid in some
     reports (learned aliases) or in all (`docs` None: thesaurus, ROC years);
-    `parts` are the jieba words of a long term, which let a passage that has
-    only some of them be found, ranked below every passage with the term.
+    `parts` are the jieba words of a long term or phrase, which let a passage
+    that has only some of them be found among the partial matches (a phrase
+    stays whole for the total: its words are never a full match).
     """
 
     text: str
@@ -72,10 +73,10 @@ class ParsedQuery:
     @property
     def has_partials(self) -> bool:
         """Whether a passage can match some of the query without matching all of it:
-        several top-level terms, or a long term that its words find."""
+        several top-level terms, or a long term or phrase that its words find."""
         conjuncts = self.conjuncts()
         return len(conjuncts) > 1 or any(
-            isinstance(node, syntax.Term) and self.units[node.text].parts for node in conjuncts)
+            isinstance(node, syntax.Term | syntax.Phrase) and self.units[node.text].parts for node in conjuncts)
 
     def exclusions(self) -> list[syntax.Node]:
         if isinstance(self.tree, syntax.And):
@@ -117,7 +118,7 @@ def _inner_aliases(spelling: str, aliases: AliasTable) -> list[tuple[str, frozen
     return found
 
 
-def make_unit(text: str, aliases: AliasTable | None = None, phrase: bool = False) -> Unit:
+def make_unit(text: str, aliases: AliasTable | None = None) -> Unit:
     spelled = spellings(text)
     forms = tuple(f for f in dict.fromkeys(_runs(s) for s in spelled) if f)
     if not forms:
@@ -132,7 +133,7 @@ def make_unit(text: str, aliases: AliasTable | None = None, phrase: bool = False
     alias_forms = tuple((alias, _runs(alias), docs) for alias, docs in others.items() if _runs(alias))
     parts: tuple[Runs, ...] = ()
     folded = spelled[-1]
-    if not phrase and len(folded) >= PARTIAL_MIN_CHARS and len(forms[-1]) == 1:
+    if len(folded) >= PARTIAL_MIN_CHARS and len(forms[-1]) == 1:
         pieces = [w for w in words(folded) if len(w) >= 2]
         if len(pieces) >= 2:
             parts = tuple(dict.fromkeys(_runs(w) for w in pieces))
@@ -153,7 +154,7 @@ def parse_query(text: str, aliases: AliasTable | None = None) -> ParsedQuery:
     def prune(node):
         """Drop terms with nothing searchable in them (only punctuation)."""
         if isinstance(node, syntax.Term | syntax.Phrase):
-            unit = units.setdefault(node.text, make_unit(node.text, aliases, isinstance(node, syntax.Phrase)))
+            unit = units.setdefault(node.text, make_unit(node.text, aliases))
             return None if unit.empty else node
         if isinstance(node, syntax.Not):
             inner = prune(node.node)

@@ -152,7 +152,7 @@ def test_other_names_are_searched_too(query, alias):
     "query,parts",
     [
         ("臺中市政府經濟發展局", {"臺中市", "經濟發展局"}),
-        ('"臺中市政府經濟發展局"', set()),  # a quoted phrase is never cut
+        ('"臺中市政府經濟發展局"', {"臺中市", "經濟發展局"}),  # a phrase's words: partial matches only
         ("八代", set()),
     ],
 )

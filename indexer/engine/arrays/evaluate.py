@@ -310,7 +310,7 @@ class Evaluator:
             mask = self.node_mask(node)
             held += mask
             some |= mask
-            if isinstance(node, syntax.Term):
+            if isinstance(node, syntax.Term | syntax.Phrase):
                 for runs in self.parsed.units[node.text].parts:
                     some |= self.runs_mask(runs)
         for node in self.parsed.exclusions():

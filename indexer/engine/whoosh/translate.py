@@ -124,8 +124,8 @@ def node_query(node, parsed: ParsedQuery, field: str = "grams") -> wq.Query:
 
 
 def partial_query(node, parsed: ParsedQuery, boost: float = PARTIAL_BOOST) -> wq.Query | None:
-    """Some of the words of a long term, for passages that lack the whole term."""
-    if isinstance(node, syntax.Term) and parsed.units[node.text].parts:
+    """Some of the words of a long term or phrase, for passages that lack the whole of it."""
+    if isinstance(node, syntax.Term | syntax.Phrase) and parsed.units[node.text].parts:
         return wq.Or([_runs_query("grams", runs) for runs in parsed.units[node.text].parts], boost=boost)
     return None
 
