@@ -177,6 +177,8 @@ def _print_hit(n: int, hit: Hit) -> None:
     print(f"\n{n}. {printable(hit.title)} · {hit.city or '?'} · {hit.date or '?'}")
     if hit.missing:
         print(f"   缺少：{printable('、'.join(hit.missing))}")
+    if hit.in_heading:
+        print(f"   見於章節標題：{printable('、'.join(hit.in_heading))}")
     if hit.heading:
         print(f"   {printable(hit.heading)}")
     print(f"   {terminal_snippet(hit.snippet, colour=sys.stdout.isatty())}")

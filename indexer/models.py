@@ -182,6 +182,7 @@ class Hit:
     snippet: Snippet
     score: float
     missing: tuple[str, ...] = ()  # a partial match's top-level terms that it lacks, as typed
+    in_heading: tuple[str, ...] = ()  # those its text lacks and its heading path holds
     level: str | None = None  # the report's: 中央 / 地方 / None (Metadata.level)
 
     @property
@@ -203,6 +204,7 @@ class Hit:
             "url": self.url,
             "score": round(self.score, 4),
             "missing": list(self.missing),
+            "in_heading": list(self.in_heading),
         }
 
 

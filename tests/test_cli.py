@@ -59,7 +59,7 @@ def test_search_json_is_the_api_shape(index_dir, capsys):
                      "   缺少：半導體\n"], ["no passage holds every word"]),
     (["八代 港口 締結"], ["0 passages match '八代 港口 締結'\nno passage holds every word; those holding some of "
                        "them follow under 部分符合\n",
-                       "\n部分符合: 43 passages hold only some of the words (not counted in the total); the best 10\n",
+                       "\n部分符合: 46 passages hold only some of the words (not counted in the total); the best 10\n",
                        "   缺少：港口\n"], []),
     (["熊本 半導體", "--limit", "5", "--page", "3"],
      ["(page 3)", "not counted in the 12 above); the best 5\n"], []),

@@ -70,8 +70,12 @@ def _schemas() -> dict:
         score={"type": "number"},
         missing={"type": "array", "items": STRING,
                  "description": "For a hit in `partial`: the query's top-level terms this passage lacks, as "
-                                "typed (e.g. [\"半導體\"] for 熊本 半導體). Empty for a hit in `hits`, which has "
-                                "them all."},
+                                "typed (e.g. [\"半導體\"] for 熊本 半導體), in its text and its heading path. Empty "
+                                "for a hit in `hits`, which has them all."},
+        in_heading={"type": "array", "items": STRING,
+                    "description": "For a hit in `partial`: the query's top-level terms its text lacks and its "
+                                   "heading path holds (a paragraph of a section headed 九、南日本乳業協同株式会社 "
+                                   "for 株式会社). Empty for a hit in `hits`."},
     )
     facet_value = _object(
         value=STRING,
@@ -105,14 +109,15 @@ def _schemas() -> dict:
                   "description": "False when the search reached its time limit (JIAOLIU_SEARCH_SECONDS): "
                                  "`total` and `hits` are the matches found until then, and a notice says so."},
         partial_total={**COUNT, "description": "How many passages, under the same filters, match only some of "
-                                                "the query: some top-level terms (or, for a long term, some of "
-                                                "its words) but not all. Never part of `total`, pages or facets. "
-                                                "0 when the query has one short term, or when `partial` is not "
+                                                "the query: some top-level terms in their text or heading path "
+                                                "(or, for a long term or phrase, some of its words) but not all. "
+                                                "Never part of `total`, pages or facets. 0 when `partial` is not "
                                                 "given (not on the last page)."},
         partial={"type": "array", "maxItems": MAX_PER_PAGE, "items": _ref("schemas", "Hit"),
                  "description": "On the last page of `hits` (also when `total` is 0), the best passages that "
                                 "match only some of the query, most terms first, at most `per_page`; each "
-                                "says in `missing` what it lacks. Empty on earlier pages."},
+                                "says in `missing` what it lacks and in `in_heading` what only its heading path "
+                                "holds. Empty on earlier pages."},
     )
     report_summary = _object(
         doc_id=STRING,

@@ -8,9 +8,9 @@ simplified → traditional, Japanese → traditional) or, within the reports tha
 define it, under an alias learned from the text (經團連 ↔ 日本經濟團體連合會).
 
 A passage matches when it holds every top-level term and none of the excluded
-ones; one that holds only some of them (or some of the words of a long term,
-`Unit.parts`) is a partial match, found and counted apart
-(`indexer.engine.protocol`).
+ones; one that holds only some of them (in its text or its heading path, or
+some of the words of a long term, `Unit.parts`) is a partial match, found and
+counted apart (`indexer.engine.protocol`).
 """
 
 from __future__ import annotations
@@ -72,11 +72,10 @@ class ParsedQuery:
 
     @property
     def has_partials(self) -> bool:
-        """Whether a passage can match some of the query without matching all of it:
-        several top-level terms, or a long term or phrase that its words find."""
-        conjuncts = self.conjuncts()
-        return len(conjuncts) > 1 or any(
-            isinstance(node, syntax.Term | syntax.Phrase) and self.units[node.text].parts for node in conjuncts)
+        """Whether a passage can match some of the query without matching all of it: any
+        query with a positive term (a passage whose heading path holds a term it lacks,
+        another of several terms, the words of a long term or phrase)."""
+        return bool(self.conjuncts())
 
     def exclusions(self) -> list[syntax.Node]:
         if isinstance(self.tree, syntax.And):

@@ -229,15 +229,19 @@ class Searcher:
     def _with_partial(self, engine: EngineSearcher, request: SearchRequest, plan: ParsedQuery,
                       result: SearchResult, deadline: Deadline | None) -> SearchResult:
         """`result` with the best passages that match only some of the query (a page of
-        them, ranked like hits, each saying what it lacks) and how many there are."""
+        them, ranked like hits, each saying what it lacks and what only its heading path
+        holds) and how many there are."""
         found = engine.partial(plan, request, max(self.engine.rerank_depth, request.per_page), deadline)
         ranked = rerank([Candidate(engine.stored(n), s) for s, n in found.best], plan)[:request.per_page]
         hits = []
         for cand in ranked:
-            matcher = cand.matcher or TextMatcher(cand.fields["text"])
-            missing = tuple(syntax.to_text(node) for node in plan.conjuncts()
-                            if matcher.satisfies(node, plan, cand.fields["doc_id"]) < MATCH_ALIAS)
-            hits.append(replace(self._hit(cand.fields, cand.final or cand.score, plan, matcher), missing=missing))
+            matcher, doc_id = cand.matcher or TextMatcher(cand.fields["text"]), cand.fields["doc_id"]
+            heading = TextMatcher(cand.fields["heading"])
+            lacking = [node for node in plan.conjuncts() if matcher.satisfies(node, plan, doc_id) < MATCH_ALIAS]
+            held_above = [node for node in lacking if heading.satisfies(node, plan, doc_id) >= MATCH_ALIAS]
+            hit = self._hit(cand.fields, cand.final or cand.score, plan, matcher)
+            hits.append(replace(hit, missing=tuple(syntax.to_text(n) for n in lacking if n not in held_above),
+                                in_heading=tuple(syntax.to_text(n) for n in held_above)))
         return replace(result, partial=tuple(hits), partial_total=found.total,
                        complete=result.complete and found.complete)
 

@@ -7,7 +7,8 @@ of its spellings or other names and none of the excluded ones, as Ctrl-F over
 the folded text finds it (`TextMatcher`, which is also what highlights); the
 total and the facets count those (the facets under the other filters); the
 order is the score's or the reports' dates. The partial run finds exactly the
-passages that hold some of the terms (or some words of a long term) but not all.
+passages that hold some of the terms (in their text or heading path, or some
+words of a long term) but not all.
 """
 
 from __future__ import annotations
@@ -52,9 +53,11 @@ def _full(plan, passage, doc_id) -> bool:
 
 
 def _some(plan, passage, doc_id) -> bool:
-    """Holds some of the plan (a top-level term, or a word of a long term), none of its exclusions."""
-    matcher = TextMatcher(passage.text)
-    return any(matcher.satisfies(node, plan, doc_id) > 0 for node in plan.conjuncts()) and not any(
+    """Holds some of the plan (a top-level term in its text or heading path, or a word of a
+    long term), none of its exclusions."""
+    matcher, heading = TextMatcher(passage.text), TextMatcher(passage.heading)
+    return any(matcher.satisfies(node, plan, doc_id) > 0 or heading.satisfies(node, plan, doc_id) >= 0.9
+               for node in plan.conjuncts()) and not any(
         matcher.satisfies(node, plan, doc_id) >= 0.9 for node in plan.exclusions())
 
 

@@ -75,6 +75,25 @@ def test_every_order_counts_only_passages_with_every_term(searcher, sort):
     assert all(h.missing == (("熊本",) if "半導體" in h.text else ("半導體",)) for h in result.partial)
 
 
+@pytest.mark.parametrize("q,total,in_heading", [
+    # 7 paragraphs name a company 株式会社 (or 株式會社); 9 more sit in sections headed with one
+    ("株式会社", 7, 9),
+    ("宮崎県庁", 7, None),  # the sections headed 拜會宮崎縣政府… (its other name) follow too
+])
+def test_a_term_only_the_heading_path_holds_makes_a_partial_match_that_says_so(searcher, q, total, in_heading):
+    from indexer.search.spans import TextMatcher
+
+    result = _search(searcher, q=q)
+    plan = searcher.parse(q)
+    assert result.total == total
+    found = [h for h in result.partial if h.in_heading]
+    assert found if in_heading is None else len(found) == result.partial_total == in_heading
+    for hit in found:
+        assert hit.in_heading == (q,) and hit.missing == ()
+        assert TextMatcher(hit.heading).satisfies(plan.tree, plan, hit.doc_id) >= 0.9
+        assert TextMatcher(hit.text).satisfies(plan.tree, plan, hit.doc_id) < 0.9  # Ctrl-F: not a full match
+
+
 def test_hits_are_grouped_by_report(searcher):
     result = _search(searcher, q="熊本", per_page="10")
     groups = result.grouped()

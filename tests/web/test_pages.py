@@ -341,7 +341,7 @@ def partial_section(page: Page) -> str:
      {"缺少：台積電", "缺少：熊本"}, False),
     ("視訊會議", "「視訊會議」共 4 筆", "另有 17 段只含部分字詞，不計入上方的 4 筆；以下是最相關的 10 段。",
      {"缺少：視訊會議"}, False),
-    ("八代 港口 締結", "「八代 港口 締結」共 0 筆", "有 43 段只含部分字詞，不計入總數；以下是最相關的 10 段。",
+    ("八代 港口 締結", "「八代 港口 締結」共 0 筆", "有 46 段只含部分字詞，不計入總數；以下是最相關的 10 段。",
      {"缺少：八代", "缺少：港口", "缺少：締結", "缺少：八代、港口", "缺少：八代、締結", "缺少：港口、締結"}, True),
 ])
 def test_partial_matches_are_shown_apart_and_not_counted(patient_client, q, heading, note, labels, no_full_match):
@@ -364,6 +364,12 @@ def test_partial_matches_are_shown_apart_and_not_counted(patient_client, q, head
     assert page.body.rfind('class="hit"') < page.body.find('<section class="partial"')
     assert (NO_FULL_MATCH in page.body) == no_full_match
     assert "partial-hit" not in page.body[:page.body.find('<section class="partial"')]
+
+
+def test_a_partial_match_by_its_heading_says_where_the_term_is(patient_client):
+    section = partial_section(get(patient_client, q="株式会社"))
+    assert section.count('<p class="hit-in-heading">見於章節標題：株式会社</p>') == 9
+    assert "缺少" not in section
 
 
 def test_no_full_match_still_offers_suggestions(patient_client):

@@ -243,28 +243,29 @@ class Evaluator:
         """Passages whose heading path holds the form."""
         return self._kept(("heading", runs), list(runs), lambda: self.runs_mask(runs, "heading"), "heading")
 
-    def unit_mask(self, unit: Unit) -> np.ndarray:
-        """Passages holding the unit in one of its spellings, or one of its other names where it holds."""
-        found = self._units.get(unit.text)
+    def unit_mask(self, unit: Unit, field: str = "text") -> np.ndarray:
+        """Passages holding the unit in one of its spellings, or one of its other names where
+        it holds (in the text, or in another field)."""
+        found = self._units.get((unit.text, field))
         if found is None:
             runs = [run for runs in (*unit.forms, *(r for _a, r, _d in unit.alias_forms)) for run in runs]
-            found = self._units[unit.text] = self._kept((unit.forms, unit.alias_forms), runs,
-                                                        lambda: self._find_unit(unit))
+            found = self._units[unit.text, field] = self._kept((unit.forms, unit.alias_forms, field), runs,
+                                                               lambda: self._find_unit(unit, field), field)
         return found
 
-    def _find_unit(self, unit: Unit) -> np.ndarray:
-        mask = self._forms_mask(unit.forms)
+    def _find_unit(self, unit: Unit, field: str) -> np.ndarray:
+        mask = self._forms_mask(unit.forms, field)
         for _alias, runs, docs in unit.alias_forms:
-            found = self.runs_mask(runs)
+            found = self.runs_mask(runs, field)
             if docs is not None:
                 found &= np.isin(self.p.docs, self.p.doc_codes(docs))
             mask |= found
         return mask & self.p.live
 
-    def _forms_mask(self, forms: tuple[Runs, ...]) -> np.ndarray:
+    def _forms_mask(self, forms: tuple[Runs, ...], field: str = "text") -> np.ndarray:
         mask = np.zeros(self.p.passages, dtype=bool)
         for runs in forms:
-            mask |= self.runs_mask(runs)
+            mask |= self.runs_mask(runs, field)
         return mask
 
     def _kept(self, key, runs: list[tuple[str, ...]], find, field: str = "text") -> np.ndarray:
@@ -278,23 +279,23 @@ class Evaluator:
                 self.p.masks.put(key, mask)
         return mask
 
-    def node_mask(self, node) -> np.ndarray:
-        """The strict boolean meaning of a node of the query tree."""
+    def node_mask(self, node, field: str = "text") -> np.ndarray:
+        """The strict boolean meaning of a node of the query tree (in the text, or in another field)."""
         if isinstance(node, syntax.Term | syntax.Phrase):
-            return self.unit_mask(self.parsed.units[node.text])
+            return self.unit_mask(self.parsed.units[node.text], field)
         if isinstance(node, syntax.Or):
-            mask = self.node_mask(node.nodes[0]).copy()
+            mask = self.node_mask(node.nodes[0], field).copy()
             for child in node.nodes[1:]:
-                mask |= self.node_mask(child)
+                mask |= self.node_mask(child, field)
             return mask
         if isinstance(node, syntax.And):
             positive = [n for n in node.nodes if not isinstance(n, syntax.Not)]
-            mask = self.node_mask(positive[0]).copy()
+            mask = self.node_mask(positive[0], field).copy()
             for child in positive[1:]:
-                mask &= self.node_mask(child)
+                mask &= self.node_mask(child, field)
             for child in node.nodes:
                 if isinstance(child, syntax.Not):
-                    mask &= ~self.node_mask(child.node)
+                    mask &= ~self.node_mask(child.node, field)
             return mask
         raise TypeError(f"unexpected node {node!r}")
 
@@ -303,11 +304,13 @@ class Evaluator:
         return self.node_mask(self.parsed.tree)
 
     def partial(self, full: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(passages matching some but not all of the plan, how many top-level terms each holds)."""
+        """(passages matching some but not all of the plan, how many top-level terms each holds).
+        A term counts as held in the passage's heading path too: the paragraphs of a section
+        headed 九、南日本乳業協同株式会社 are about the company without naming it again."""
         held = np.zeros(self.p.passages, dtype=np.int16)
         some = np.zeros(self.p.passages, dtype=bool)
         for node in self.parsed.conjuncts():
-            mask = self.node_mask(node)
+            mask = self.node_mask(node) | self.node_mask(node, "heading")
             held += mask
             some |= mask
             if isinstance(node, syntax.Term | syntax.Phrase):

@@ -140,7 +140,8 @@ def to_whoosh(parsed: ParsedQuery, strict: bool = False, boosts: bool = True) ->
         return wq.NullQuery
     if strict:
         return node_query(parsed.tree, parsed)
-    conjuncts = [node_query(n, parsed) for n in parsed.conjuncts()]
+    # a term held in the passage's heading path counts as held (a section about it)
+    conjuncts = [wq.Or([node_query(n, parsed), node_query(n, parsed, "heading_grams")]) for n in parsed.conjuncts()]
     partial = [q for q in (partial_query(n, parsed) for n in parsed.conjuncts()) if q is not None]
     # Each whole term adds COORD; parts of a term only their (small) score.
     required = wq.Or([Coordinated(c) for c in conjuncts] + partial)
