@@ -720,3 +720,23 @@ def test_cached_term_matches_answer_as_found_anew(engine_index_dir, monkeypatch,
     assert answers(searcher) == uncached
     assert 0 < len(cache._masks) <= (10**9 if room > 2 else 1)
     assert all(len(packed) == (searcher.index.postings.passages + 7) // 8 for packed in cache._masks.values())
+
+
+@pytest.mark.parametrize("query", ["八代 港口 締結", '"友好城市活動"', "株式会社"])
+def test_many_partial_matches_score_the_likeliest_and_count_them_all(engine_index_dir, monkeypatch, query):
+    """With more partial matches than PARTIAL_SCORED only the likeliest are scored (most of
+    the query's pieces, then most prose): the count is every one of them, and the best
+    hold as many of the terms as the best of all of them do."""
+    from indexer.engine.arrays import engine as engine_module
+    from indexer.weights import COORD
+
+    searcher = Searcher(engine_index_dir("arrays"), engine="arrays")
+    engine = searcher.index.searcher()
+    plan, request = searcher.parse(query), parse_search_request({"q": query})
+    everything = engine.partial(plan, request, limit=3)
+    monkeypatch.setattr(engine_module, "PARTIAL_SCORED", 3)
+    bounded = engine.partial(plan, request, limit=3)
+    assert everything.total == bounded.total > 3
+    assert len(bounded.best) == 3
+    assert [s // COORD for s, _n in bounded.best] == [s // COORD for s, _n in everything.best]
+    engine.close()

@@ -45,6 +45,8 @@ from indexer.text.dates import day_number
 from indexer.weights import RERANK_DEPTH
 
 FOLDER = "arrays"
+# Partial matches scored at most, when more hold some of the query (`_likeliest`).
+PARTIAL_SCORED = 2_000
 COLUMNS = "columns"  # the build's columns across segments (`columns.py`)
 # Bump when what a segment holds or how it is read changes.
 ARRAYS_VERSION = "4"  # 4: the level column
@@ -361,11 +363,12 @@ class ArraysSearcher:
             return Run([], 0, no_counts())
         try:
             evaluator = Evaluator(self._index.postings, plan, deadline)
-            some, held = evaluator.partial(evaluator.full())
+            some, held, pieces = evaluator.partial(evaluator.full())
             for mask in self._index.filters(request).values():
                 some &= mask
             docs = np.flatnonzero(some)
-            return Run(_best(*evaluator.relevance(docs, held), docs, limit), len(docs), no_counts())
+            scored = _likeliest(docs, pieces, self._index.columns.prior, max(limit, PARTIAL_SCORED))
+            return Run(_best(*evaluator.relevance(scored, held), scored, limit), len(docs), no_counts())
         except SearchTimeout:
             return Run([], 0, no_counts(), complete=False)
 
@@ -392,6 +395,17 @@ class ArraysSearcher:
 
     def close(self) -> None:
         self._store.close()
+
+
+def _likeliest(docs: np.ndarray, pieces: np.ndarray, prior: np.ndarray, count: int) -> np.ndarray:
+    """The `count` of `docs` (ascending) most likely to rank first among partial matches:
+    most of the query's pieces held, then most prose; all of them when they are fewer.
+    Scoring every partial match cost a search up to 10 ms at 200k passages (a phrase
+    with one full match and 62,000 passages holding one of its words)."""
+    if len(docs) <= count:
+        return docs
+    key = pieces[docs].astype(np.float32) + np.asarray(prior, dtype=np.float32)[docs] / 2
+    return np.sort(docs[np.argpartition(-key, count - 1)[:count]])
 
 
 def _best(order: np.ndarray, scores: np.ndarray, docs: np.ndarray, limit: int) -> list[tuple[float, int]]:

@@ -303,11 +303,13 @@ class Evaluator:
         """Passages that match the whole plan."""
         return self.node_mask(self.parsed.tree)
 
-    def partial(self, full: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(passages matching some but not all of the plan, how many top-level terms each holds).
+    def partial(self, full: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(passages matching some but not all of the plan, how many top-level terms each
+        holds, how many of the plan's pieces — terms and the words of long ones — each holds).
         A term counts as held in the passage's heading path too: the paragraphs of a section
         headed 九、南日本乳業協同株式会社 are about the company without naming it again."""
         held = np.zeros(self.p.passages, dtype=np.int16)
+        pieces = np.zeros(self.p.passages, dtype=np.int16)
         some = np.zeros(self.p.passages, dtype=bool)
         for node in self.parsed.conjuncts():
             mask = self.node_mask(node) | self.node_mask(node, "heading")
@@ -315,10 +317,12 @@ class Evaluator:
             some |= mask
             if isinstance(node, syntax.Term | syntax.Phrase):
                 for runs in self.parsed.units[node.text].parts:
-                    some |= self.runs_mask(runs)
+                    words = self._kept(("part", runs), list(runs), lambda runs=runs: self.runs_mask(runs))
+                    pieces += words
+                    some |= words
         for node in self.parsed.exclusions():
             some &= ~self.node_mask(node)
-        return some & ~full & self.p.live, held
+        return some & ~full & self.p.live, held, pieces + held
 
     # -- scoring -----------------------------------------------------------
 
