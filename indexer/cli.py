@@ -48,14 +48,15 @@ def _parser() -> argparse.ArgumentParser:
                     "each with what it lacks (缺少：…), and are not counted.")
     search.add_argument("query", help='words separated by spaces, all of which a passage must hold to be '
                         'counted; OR between words for either, -word to exclude, "quote" a phrase with spaces')
-    search.add_argument("--city", default="", help="臺北市, 台中, 高雄 …")
+    # A filter given several times keeps any of its values (--city 臺中 --city 基隆).
+    search.add_argument("--city", action="append", default=[], help="臺北市, 台中, 高雄 …; again for another")
     search.add_argument("--from", dest="date_from", default="", help="2022-09-02, 2022, 111/9/2, 民國111年 …")
     search.add_argument("--to", dest="date_to", default="", help="same forms as --from")
-    search.add_argument("--kind", default="", help="出國報告, 施政報告, 統計分析報告, 會議紀錄, 議事錄, 公文, "
+    search.add_argument("--kind", action="append", default=[], help="出國報告, 施政報告, 統計分析報告, 會議紀錄, 議事錄, 公文, "
                                                   "新聞稿, 計畫, 法規, 逐字稿 or other")
-    search.add_argument("--level", default="", help="中央 (central government) or 地方 (a city's or county's)")
-    search.add_argument("--agency", default="", help="the agency, as the reports name it")
-    search.add_argument("--country", default="", help="a destination country, e.g. 日本")
+    search.add_argument("--level", action="append", default=[], help="中央 (central government) or 地方 (a city's or county's)")
+    search.add_argument("--agency", action="append", default=[], help="the agency, as the reports name it")
+    search.add_argument("--country", action="append", default=[], help="a destination country, e.g. 日本")
     search.add_argument("--sort", default="relevance", help="relevance (default), newest or oldest")
     search.add_argument("--limit", type=int, default=10, help="hits per page, 1–100 (default 10)")
     search.add_argument("--page", type=int, default=1, help="page of hits, from 1")

@@ -287,16 +287,16 @@ def report_span(*isos: str | None) -> tuple[str, str] | None:
     return (min(firsts), max(lasts)) if firsts else None
 
 
-def satisfies(city: str | None, span: tuple[str, str] | None, want_city: str | None,
+def satisfies(city: str | None, span: tuple[str, str] | None, want_city: tuple[str, ...],
               date_from: str | None, date_to: str | None) -> bool:
     """Whether a report (its city and `report_span`) passes a search's filters.
 
-    >>> satisfies("高雄市", ("2014-07-01", "2014-12-31"), "高雄市", "2014-01-01", "2014-12-31")
+    >>> satisfies("高雄市", ("2014-07-01", "2014-12-31"), ("高雄市",), "2014-01-01", "2014-12-31")
     True
-    >>> satisfies("基隆市", ("2022-09-02", "2022-11-03"), None, "2023-01-01", None)
+    >>> satisfies("基隆市", ("2022-09-02", "2022-11-03"), (), "2023-01-01", None)
     False
     """
-    if want_city and city != want_city:
+    if want_city and city not in want_city:
         return False
     if date_from or date_to:
         if span is None:

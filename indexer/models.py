@@ -210,18 +210,22 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchRequest:
-    """A validated search: build one with `indexer.query.request.parse_search_request`."""
+    """A validated search: build one with `indexer.query.request.parse_search_request`.
+
+    A filter holds the values chosen for it: a passage passes with any one of them
+    (OR within a facet), and must pass every filter set (AND across facets); ()
+    is no filter."""
 
     query: str = ""
-    city: str | None = None  # official name, e.g. 臺中市
+    city: tuple[str, ...] = ()  # official names, e.g. ("臺中市", "基隆市")
     date_from: str | None = None  # ISO day, inclusive
     date_to: str | None = None  # ISO day, inclusive
     page: int = 1
     per_page: int = 10
-    kind: str | None = None  # 出國報告 / 施政報告 / 統計分析報告 / other
-    agency: str | None = None
-    country: str | None = None  # a destination country, e.g. 日本
-    level: str | None = None  # 中央 or 地方 (Metadata.level)
+    kind: tuple[str, ...] = ()  # 出國報告 / 施政報告 / 統計分析報告 / other
+    agency: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()  # destination countries, e.g. ("日本",)
+    level: tuple[str, ...] = ()  # 中央 or 地方 (Metadata.level)
     sort: str = "relevance"  # or "newest", "oldest"
 
 

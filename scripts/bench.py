@@ -467,7 +467,7 @@ def request_filters(item: dict) -> tuple[str | None, int | None, int | None]:
     from indexer.text.dates import day_number
 
     request = parse_search_request(item["params"])
-    return request.city, day_number(request.date_from), day_number(request.date_to)
+    return (request.city[0] if request.city else None), day_number(request.date_from), day_number(request.date_to)
 
 
 def passes_filters(row: dict, city: str | None, day_from: int | None, day_to: int | None) -> bool:

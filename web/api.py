@@ -29,8 +29,8 @@ def search():
 def search_csv():
     # The export is the whole result list, so a page link's page/per_page
     # must neither narrow it nor be able to refuse it.
-    params = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
-    search_request = parse_search_request(params)
+    params = {k: request.args.getlist(k) for k in request.args if k not in ("page", "per_page")}
+    search_request = parse_search_request({k: v if len(v) > 1 else v[0] for k, v in params.items()})
     hits = get_searcher().export(search_request, limit=export.EXPORT_LIMIT)
     return Response(
         # Never request.url_root: it is made from the Host header, which the client chooses.

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from indexer.ingest.metadata import KINDS
 from indexer.models import LEVELS
-from indexer.query.request import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS
+from indexer.query.request import (
+    DEFAULT_PER_PAGE,
+    MAX_FILTER_VALUES,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_QUERY_CHARS,
+    SORTS,
+)
 from indexer.text.cities import CITIES
 
 from .export import CSV_COLUMNS, EXPORT_LIMIT
@@ -162,25 +169,33 @@ def _query(name: str, schema: dict, description: str) -> dict:
             "schema": schema, "description": description}
 
 
+def _many(name: str, item: dict, description: str) -> dict:
+    """A filter that may be given several times (`city=臺中市&city=基隆市`): any of its values passes."""
+    return {**_query(name, {"type": "array", "items": item, "maxItems": MAX_FILTER_VALUES}, description
+                     + f" May be given up to {MAX_FILTER_VALUES} times: a passage passes with any of the values "
+                       "(OR), and must pass every filter given (AND)."),
+            "style": "form", "explode": True}
+
+
 def _parameters() -> dict:
     date_forms = "2022-09-02, 2022-09, 2022, 2022/9/2, 111/9/2, 111-09-02, 111.9.2, 111年9月2日, 民國111年9月"
     return {
         "q": _query("q", {"type": "string", "maxLength": MAX_QUERY_CHARS},
                     "Words or phrases to find (runs of white space count as one)."),
-        "city": _query("city", {"type": "string", "enum": list(CITIES)},
-                       "A Taiwanese city or county; 台/臺 and short forms (台中, 北市) are accepted too. "
-                       "Any other name is a 400."),
+        "city": _many("city", {"type": "string", "enum": list(CITIES)},
+                      "A Taiwanese city or county; 台/臺 and short forms (台中, 北市) are accepted too. "
+                      "Any other name is a 400."),
         "from": _query("from", {"type": "string", "format": "date"},
                        f"Earliest date, inclusive. Also accepted: {date_forms}. Must not be after `to`."),
         "to": _query("to", {"type": "string", "format": "date"},
                      f"Latest date, inclusive. Also accepted: {date_forms}."),
-        "kind": _query("kind", {"type": "string", "enum": list(KINDS)}, "Report kind."),
-        "level": _query("level", {"type": "string", "enum": list(LEVELS)},
-                        "Who wrote the report: 中央 (a central-government body) or 地方 (a city's or county's)."),
-        "agency": _query("agency", {"type": "string", "maxLength": MAX_QUERY_CHARS},
-                         "An agency, matched exactly (an unknown one finds nothing)."),
-        "country": _query("country", {"type": "string", "maxLength": MAX_QUERY_CHARS},
-                          "A destination country, matched exactly (e.g. 日本)."),
+        "kind": _many("kind", {"type": "string", "enum": list(KINDS)}, "Report kind."),
+        "level": _many("level", {"type": "string", "enum": list(LEVELS)},
+                       "Who wrote the report: 中央 (a central-government body) or 地方 (a city's or county's)."),
+        "agency": _many("agency", {"type": "string", "maxLength": MAX_QUERY_CHARS},
+                        "An agency, matched exactly (an unknown one finds nothing)."),
+        "country": _many("country", {"type": "string", "maxLength": MAX_QUERY_CHARS},
+                         "A destination country, matched exactly (e.g. 日本)."),
         "sort": _query("sort", {"type": "string", "enum": list(SORTS), "default": SORTS[0]}, "Order of hits."),
         "page": _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
                        "Page number, from 1."),

@@ -19,8 +19,7 @@ from indexer.ingest.extract.html import html_encoding
 from indexer.ingest.extract.text import text_encoding
 from indexer.ingest.ids import safe_text
 from indexer.models import SearchRequest
-from indexer.query.request import MAX_QUERY_CHARS, parse_search_request, query_string, to_params
-from indexer.text.cities import CITIES
+from indexer.query.request import MAX_QUERY_CHARS, pairs, parse_search_request, query_string, to_params
 
 from .chart import year_chart
 from .filters import kind_label
@@ -42,22 +41,27 @@ PAGE_SIZES = (10, 20, 50, 100)
 @bp.get("/")
 def search_page():
     form = {name: request.args.get(name, "") for name in TYPED_FIELDS}
-    context = {"form": form, "cities": CITIES, "facet_labels": FACET_LABELS}
+    searcher = get_searcher()
+    collection = searcher.collection(latest=10)
+    context = {"form": form, "cities": city_options(collection, (), None), "facet_labels": FACET_LABELS}
     try:
         search_request = parse_search_request(request.args)
     except BadRequest as error:
         errors = field_errors(request.args, error)
-        carried = {name: request.args[name] for name in CARRIED_FIELDS
-                   if request.args.get(name) and name not in errors}
+        carried = [(name, value) for name in CARRIED_FIELDS if name not in errors
+                   for value in request.args.getlist(name) if value]
         return render_template("search.html", errors=errors, carried=carried, **context), 400
-    form["city"] = search_request.city or ""
-    context["carried"] = {k: v for k, v in to_params(search_request).items() if k in CARRIED_FIELDS}
-    searcher = get_searcher()
+    # One city goes in the drop-down; several (chosen from the facet) ride along as
+    # hidden fields, and the drop-down says how many.
+    form["city"] = search_request.city[0] if len(search_request.city) == 1 else ""
+    form["cities_chosen"] = search_request.city if len(search_request.city) > 1 else ()
+    context["carried"] = [(k, v) for k, v in pairs(to_params(search_request)) if k in CARRIED_FIELDS]
     # Nothing asked yet: what the collection holds. Filters without a query
     # still search: the Searcher then lists the matching passages by date.
     if not to_params(search_request, sort=None, page=None, per_page=None):
-        return render_template("search.html", collection=searcher.collection(latest=10), **context)
+        return render_template("search.html", collection=collection, **context)
     result = searcher.search(search_request)
+    context["cities"] = city_options(collection, search_request.city, result.facets.get("city"))
     return render_template(
         "search.html",
         result=result,
@@ -147,6 +151,19 @@ def attachment_header(name: str) -> str:
     return f'attachment; filename="{fallback}"; filename*=UTF-8\'\'{quote(name, safe="!#$&+^`|")}'
 
 
+def city_options(collection: dict, chosen: tuple[str, ...], facet) -> list[tuple[str, str]]:
+    """The drop-down's cities, (value, label): those the index holds (and any chosen),
+    each with how many passages this search finds there (the city facet's counts, under
+    the other filters), or before any search how many reports the index holds of it."""
+    held = [c["value"] for c in collection["by_city"] if c["value"] != "不明"]
+    if facet is None:
+        reports = {c["value"]: c["count"] for c in collection["by_city"]}
+        return [(city, f"{city}（{reports.get(city, 0)} 份報告）") for city in dict.fromkeys([*held, *chosen])]
+    counts = {value.value: value.count for value in facet}
+    listed = sorted(dict.fromkeys([*held, *chosen]), key=lambda c: (-counts.get(c, 0), c))
+    return [(city, f"{city}（{counts.get(city, 0)} 段）") for city in listed]
+
+
 def field_errors(args: Mapping[str, str], error: BadRequest) -> dict[str, str]:
     """Each problem with the field it belongs to: {"from": "無法辨識的日期…"}.
 
@@ -157,7 +174,7 @@ def field_errors(args: Mapping[str, str], error: BadRequest) -> dict[str, str]:
     for name in PARAMS:
         if args.get(name):
             try:
-                parse_search_request({name: args[name]})
+                parse_search_request({name: args.getlist(name) if hasattr(args, "getlist") else args[name]})
             except BadRequest as alone:
                 errors[name] = str(alone)
     return errors or {"to": str(error)}
@@ -167,10 +184,11 @@ def active_filters(search_request: SearchRequest) -> list[dict]:
     """The filters in force, each with the link that removes it."""
     active = []
     for name in ("city", "kind", "level", "agency", "country"):
-        value = getattr(search_request, name)
-        if value:
+        values = getattr(search_request, name)
+        for value in values:
             active.append({"label": FACET_LABELS[name], "value": kind_label(value) if name == "kind" else value,
-                           "href": query_string(search_request, page=None, **{name: None})})
+                           "href": query_string(search_request, page=None,
+                                                **{name: [v for v in values if v != value]})})
     if search_request.date_from or search_request.date_to:
         span = f"{search_request.date_from or '…'} 至 {search_request.date_to or '…'}"
         active.append({"label": "日期", "value": span,

@@ -41,13 +41,14 @@ def _filter_checks(cols: Columns, request: SearchRequest) -> dict:
             return False
         return (day_to is None or v["span_start"][doc] <= day_to) and (day_from is None or end >= day_from)
 
+    countries = set(request.country)
     checks = {
-        "city": (lambda d: v["city"][d] == request.city) if request.city else None,
+        "city": (lambda d: v["city"][d] in request.city) if request.city else None,
         "year": date_ok if (day_from or day_to) else None,
-        "kind": (lambda d: v["kind"][d] == request.kind) if request.kind else None,
-        "agency": (lambda d: v["agency"][d] == request.agency) if request.agency else None,
-        "level": (lambda d: v["level"][d] == request.level) if request.level else None,
-        "country": (lambda d: request.country in v["countries"][d]) if request.country else None,
+        "kind": (lambda d: v["kind"][d] in request.kind) if request.kind else None,
+        "agency": (lambda d: v["agency"][d] in request.agency) if request.agency else None,
+        "level": (lambda d: v["level"][d] in request.level) if request.level else None,
+        "country": (lambda d: not countries.isdisjoint(v["countries"][d])) if countries else None,
     }
     return {name: check for name, check in checks.items() if check is not None}
 

@@ -24,8 +24,16 @@ MAX_PAGE = 1000
 SORTS = ("relevance", "newest", "oldest")
 
 
+def _one(params: Mapping[str, str], name: str) -> str:
+    """A parameter that takes one value: the first when it is given several times."""
+    value = params.get(name)
+    if isinstance(value, list | tuple):
+        value = value[0] if value else None
+    return str(value or "")
+
+
 def _int(params: Mapping[str, str], name: str, default: int, low: int, high: int | None) -> int:
-    raw = (params.get(name) or "").strip()
+    raw = _one(params, name).strip()
     if not raw:
         return default
     try:
@@ -39,90 +47,111 @@ def _int(params: Mapping[str, str], name: str, default: int, low: int, high: int
 
 
 def _day(params: Mapping[str, str], name: str, last: bool) -> str | None:
-    raw = (params.get(name) or "").strip()
+    raw = _one(params, name).strip()
     if not raw:
         return None
     first_day, last_day = span(parse_user_date(raw))
     return (last_day if last else first_day).isoformat()
 
 
+# The filters that take several values (OR within each), and how many values each may take.
+FILTERS = ("city", "kind", "agency", "country", "level")
+MAX_FILTER_VALUES = 20
+
+
 def parse_search_request(params: Mapping[str, str]) -> SearchRequest:
     """Validate search parameters named as in the public contract.
 
-    `q`, `city`, `from`, `to`, `kind`, `agency`, `country`, `sort`, `page`,
-    `per_page`; all optional.
+    `q`, `city`, `from`, `to`, `kind`, `agency`, `country`, `level`, `sort`, `page`,
+    `per_page`; all optional. A filter may be given several times (`city=臺中市&city=基隆市`,
+    from a MultiDict such as Flask's `request.args`, or as a list): any of its values passes.
 
     >>> parse_search_request({"q": "八代", "city": "台中", "from": "111/9/2"}).city
-    '臺中市'
+    ('臺中市',)
+    >>> parse_search_request({"city": ["台中", "基隆", "臺中市"]}).city
+    ('臺中市', '基隆市')
     """
-    query = " ".join((params.get("q") or "").split())
+    query = " ".join(_one(params, "q").split())
     if len(query) > MAX_QUERY_CHARS:
         raise BadRequest(
             f"查詢字串過長 (the query has {len(query)} characters; at most {MAX_QUERY_CHARS} are allowed)"
         )
-    city_raw = (params.get("city") or "").strip()
-    city = parse_city(city_raw) if city_raw else None
     date_from = _day(params, "from", last=False)
     date_to = _day(params, "to", last=True)
     if date_from and date_to and date_from > date_to:
         raise BadRequest(
             f"起日晚於迄日 (from {date_from} is after to {date_to}; swap them or widen the range)"
         )
-    kind = (params.get("kind") or "").strip() or None
-    if kind is not None and kind not in KINDS:
-        raise BadRequest(f"kind 必須是 {'、'.join(KINDS)} 之一 (kind must be one of these, got {kind!r})")
-    level = (params.get("level") or "").strip() or None
-    if level is not None and level not in LEVELS:
-        raise BadRequest(f"level 必須是 {'、'.join(LEVELS)} 之一 (level must be one of these, got {level!r})")
-    sort = (params.get("sort") or "").strip() or "relevance"
+    sort = _one(params, "sort").strip() or "relevance"
     if sort not in SORTS:
         raise BadRequest(f"sort 必須是 {'、'.join(SORTS)} 之一 (sort must be one of these, got {sort!r})")
     return SearchRequest(
         query=query,
-        city=city,
+        city=tuple(dict.fromkeys(parse_city(v) for v in _values(params, "city"))),
         date_from=date_from,
         date_to=date_to,
         page=_int(params, "page", 1, 1, MAX_PAGE),
         per_page=_int(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
-        kind=kind,
-        agency=_text(params, "agency"),
-        country=_text(params, "country"),
-        level=level,
+        kind=_chosen(params, "kind", KINDS),
+        agency=_values(params, "agency"),
+        country=_values(params, "country"),
+        level=_chosen(params, "level", LEVELS),
         sort=sort,
     )
 
 
-def _text(params: Mapping[str, str], name: str) -> str | None:
-    """A free-text filter value (an agency, a country): matched exactly, so an
-    unknown one simply finds nothing."""
-    value = " ".join((params.get(name) or "").split())
-    if len(value) > MAX_QUERY_CHARS:
-        raise BadRequest(f"{name} 過長 ({name} has more than {MAX_QUERY_CHARS} characters)")
-    return value or None
+def _values(params: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A filter's values, as given (spaces collapsed, empty ones and repeats dropped): free
+    text (an agency, a country) is matched exactly, so an unknown one simply finds nothing."""
+    getlist = getattr(params, "getlist", None)
+    given = getlist(name) if getlist is not None else params.get(name)
+    raw = list(given) if isinstance(given, list | tuple) else [given]
+    values = tuple(dict.fromkeys(v for v in (" ".join(str(r or "").split()) for r in raw) if v))
+    if len(values) > MAX_FILTER_VALUES:
+        raise BadRequest(f"{name} 的值過多 ({name} is given {len(values)} times; at most {MAX_FILTER_VALUES})")
+    for value in values:
+        if len(value) > MAX_QUERY_CHARS:
+            raise BadRequest(f"{name} 過長 ({name} has more than {MAX_QUERY_CHARS} characters)")
+    return values
 
 
-def to_params(request: SearchRequest, **changes: object) -> dict[str, str]:
-    """The URL parameters that reproduce a request, with some changed (None drops one)."""
+def _chosen(params: Mapping[str, str], name: str, allowed) -> tuple[str, ...]:
+    values = _values(params, name)
+    for value in values:
+        if value not in allowed:
+            raise BadRequest(f"{name} 必須是 {'、'.join(allowed)} 之一 ({name} must be one of these, got {value!r})")
+    return values
+
+
+def to_params(request: SearchRequest, **changes: object) -> dict[str, str | list[str]]:
+    """The URL parameters that reproduce a request, with some changed (None drops one);
+    a filter's values as a list."""
     params: dict[str, object] = {
         "q": request.query,
-        "city": request.city,
+        "city": list(request.city),
         "from": request.date_from,
         "to": request.date_to,
-        "kind": request.kind,
-        "agency": request.agency,
-        "country": request.country,
-        "level": request.level,
+        "kind": list(request.kind),
+        "agency": list(request.agency),
+        "country": list(request.country),
+        "level": list(request.level),
         "sort": request.sort if request.sort != "relevance" else None,
         "page": request.page if request.page != 1 else None,
         "per_page": request.per_page if request.per_page != DEFAULT_PER_PAGE else None,
     }
     params.update(changes)
-    return {k: str(v) for k, v in params.items() if v not in (None, "")}
+    return {k: ([str(x) for x in v] if isinstance(v, list | tuple) else str(v))
+            for k, v in params.items() if v not in (None, "", [], ())}
+
+
+def pairs(params: Mapping[str, str | list[str]]) -> list[tuple[str, str]]:
+    """(name, value) for each value of `to_params`'s parameters: a filter's once per value."""
+    return [(k, x) for k, v in params.items() for x in (v if isinstance(v, list) else [v])]
 
 
 def query_string(request: SearchRequest, **changes: object) -> str:
     """`?q=…&city=…` for a link to the search page with some parameters changed."""
-    return "?" + urlencode(to_params(request, **changes))
+    return "?" + urlencode(pairs(to_params(request, **changes)))
 
 
 @lru_cache(maxsize=65536)
@@ -137,14 +166,29 @@ def value_links(request: SearchRequest, *names: str, **changes: object) -> Calla
     the many values of a facet: every other parameter is encoded once (urlencode per value
     took a third of a search's time at 200k passages, docs/PERFORMANCE.md)."""
     params = to_params(request, **{**changes, **dict.fromkeys(names, "\x00")})
-    parts = [None if k in names else f"{quote_plus(k)}={_quoted(v)}" for k, v in params.items()]
-    keys = [quote_plus(k) for k in params]
-    unset = "?" + urlencode(to_params(request, **{**changes, **dict.fromkeys(names)}))
+    parts = [None if k in names else f"{quote_plus(k)}={_quoted(v)}" for k, v in pairs(params)]
+    keys = [quote_plus(k) for k, _v in pairs(params)]
+    unset = query_string(request, **{**changes, **dict.fromkeys(names)})
 
     def link(value: str | None) -> str:
         if value in (None, ""):
             return unset
         quoted = _quoted(str(value))
         return "?" + "&".join(f"{k}={quoted}" if part is None else part for k, part in zip(keys, parts, strict=True))
+
+    return link
+
+
+def toggle_links(request: SearchRequest, name: str, **changes: object) -> Callable[[str], str]:
+    """value → the query string with that value of the filter `name` added when it is not
+    chosen, removed when it is (the other values and parameters kept, `changes` made):
+    the link of one facet value. The rest is encoded once for all the facet's values."""
+    chosen = list(getattr(request, name))
+    rest = "&".join(f"{quote_plus(k)}={_quoted(v)}" for k, v in pairs(to_params(request, **{**changes, name: None})))
+
+    def link(value: str) -> str:
+        values = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+        own = "&".join(f"{name}={_quoted(v)}" for v in values)
+        return "?" + "&".join(part for part in (rest, own) if part)
 
     return link

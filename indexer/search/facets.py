@@ -7,7 +7,7 @@ import heapq
 from collections import Counter
 
 from indexer.models import FacetValue, SearchRequest
-from indexer.query.request import value_links
+from indexer.query.request import toggle_links, value_links
 
 # A facet lists at most this many values, those with the most passages (and the chosen
 # one): a column of hundreds of agencies helps nobody choose, and each value's link
@@ -17,13 +17,14 @@ MAX_VALUES = 50
 
 def facet_values(counts: dict[str, Counter], request: SearchRequest) -> dict[str, tuple[FacetValue, ...]]:
     """{facet: values, most passages first (years newest first)}, at most MAX_VALUES
-    each; a chosen value is kept, with 0 when nothing has it, so that it can be unchosen."""
-    def values(name: str, chosen: str | None) -> tuple[FacetValue, ...]:
+    each; a chosen value is kept, with 0 when nothing has it, so that it can be unchosen.
+    Each value's link toggles it: values of one facet add up (OR), facets narrow (AND)."""
+    def values(name: str, chosen: tuple[str, ...]) -> tuple[FacetValue, ...]:
         found = _most(counts[name])
-        if chosen and chosen not in found:
-            found[chosen] = counts[name].get(chosen, 0)
-        link = value_links(request, name, page=None)
-        return tuple(FacetValue(value, n, value == chosen, link(None if value == chosen else value))
+        for value in chosen:
+            found.setdefault(value, counts[name].get(value, 0))
+        link = toggle_links(request, name, page=None)
+        return tuple(FacetValue(value, n, value in chosen, link(value))
                      for value, n in sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
 
     years = []

@@ -266,7 +266,7 @@ def suggestions(request: SearchRequest, parsed: ParsedQuery, lexicon: Lexicon,
             found.append(Suggestion(kind, text, query_string(changed), n))
 
     chosen = [(label, names) for label, names in FILTERS if any(getattr(request, n) for n in names)]
-    unfiltered = replace(request, page=1, **{n: None for _label, names in chosen for n in names})
+    unfiltered = replace(request, page=1, **{n: _unset(n) for _label, names in chosen for n in names})
     # Words the index has are spelled right: when only the filters exclude everything,
     # another spelling (熊本 → 山本) would only mislead.
     if not chosen or count(unfiltered) == 0:
@@ -274,5 +274,10 @@ def suggestions(request: SearchRequest, parsed: ParsedQuery, lexicon: Lexicon,
     if len(chosen) > 1:
         chosen.append((NO_FILTERS, tuple(n for _label, names in chosen for n in names)))
     for label, names in chosen:
-        offer("drop_filter", label, replace(request, page=1, **dict.fromkeys(names)))
+        offer("drop_filter", label, replace(request, page=1, **{n: _unset(n) for n in names}))
     return tuple(found)
+
+
+def _unset(field: str):
+    """A request field's value when it is not set: no dates (None), no values of a filter (())."""
+    return None if field in ("date_from", "date_to") else ()

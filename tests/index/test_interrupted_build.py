@@ -90,9 +90,12 @@ def test_a_killed_build_does_not_leave_the_lock_to_its_workers(tmp_path):
               "from pathlib import Path\n"
               "from indexer.index import store\n"
               "with store.build_lock(Path(sys.argv[1])):\n"
-              "    if os.fork() == 0:\n"
+              "    ready, started = os.pipe()\n"
+              "    if os.fork() == 0:\n"  # the fork's handlers have run once the child runs on
+              "        os.write(started, b'x')\n"
               "        time.sleep(30)\n"
               "        os._exit(0)\n"
+              "    os.read(ready, 1)\n"  # killed before its child ran, the test would race it
               "    print('locked', flush=True)\n"
               "    os.kill(os.getpid(), signal.SIGKILL)\n")
     with subprocess.Popen([sys.executable, "-c", script, str(index)], cwd=REPO, stdout=subprocess.PIPE) as child:

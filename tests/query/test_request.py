@@ -16,11 +16,12 @@ from indexer.query.request import parse_search_request, query_string, value_link
     "params,field,expected",
     [
         ({"q": "  八代   熊本 "}, "query", "八代 熊本"),
-        ({"city": "台中"}, "city", "臺中市"),
-        ({"city": "臺中市"}, "city", "臺中市"),
-        ({"city": "高雄"}, "city", "高雄市"),
-        ({"city": "花蓮縣"}, "city", "花蓮縣"),
-        ({"city": "台東"}, "city", "臺東縣"),
+        ({"city": "台中"}, "city", ("臺中市",)),
+        ({"city": "臺中市"}, "city", ("臺中市",)),
+        ({"city": "高雄"}, "city", ("高雄市",)),
+        ({"city": "花蓮縣"}, "city", ("花蓮縣",)),
+        ({"city": "台東"}, "city", ("臺東縣",)),
+        ({"city": ["台中", "基隆", "臺中市", ""]}, "city", ("臺中市", "基隆市")),  # several: any passes
         ({"from": "2022-09-02"}, "date_from", "2022-09-02"),
         ({"from": "2022"}, "date_from", "2022-01-01"),
         ({"to": "2022"}, "date_to", "2022-12-31"),
@@ -84,7 +85,7 @@ def test_query_string_round_trips(params):
 def test_query_string_with_changes():
     request = parse_search_request({"q": "八代", "city": "台中", "page": "2"})
     assert query_string(request) == "?q=%E5%85%AB%E4%BB%A3&city=%E8%87%BA%E4%B8%AD%E5%B8%82&page=2"
-    assert _parsed_back(query_string(request, city=None)) == replace(request, city=None)
+    assert _parsed_back(query_string(request, city=None)) == replace(request, city=())
     assert _parsed_back(query_string(request, page=None, sort="newest")) == replace(request, page=1, sort="newest")
     assert query_string(parse_search_request({"sort": "relevance", "per_page": "10"})) == "?"
 
@@ -92,9 +93,10 @@ def test_query_string_with_changes():
 @pytest.mark.parametrize(
     "params,field,expected",
     [
-        ({"kind": "出國報告"}, "kind", "出國報告"),
-        ({"agency": " 基隆市政府 "}, "agency", "基隆市政府"),
-        ({"country": "日本"}, "country", "日本"),
+        ({"kind": "出國報告"}, "kind", ("出國報告",)),
+        ({"agency": " 基隆市政府 "}, "agency", ("基隆市政府",)),
+        ({"country": "日本"}, "country", ("日本",)),
+        ({"country": ["日本", "韓國"]}, "country", ("日本", "韓國")),
         ({"sort": "newest"}, "sort", "newest"),
         ({}, "sort", "relevance"),
     ],
@@ -111,6 +113,8 @@ def test_facet_filters_and_sort(params, field, expected):
         ({"sort": "random"}, "sort must be one of"),
         ({"agency": "局" * 201}, "agency has more than"),
         ({"page": "1001"}, "page"),
+        ({"city": ["台中"] * 3 + [f"x{i}" for i in range(20)]}, "city is given 21 times"),
+        ({"kind": ["出國報告", "公函"]}, "kind must be one of"),
     ],
 )
 def test_facet_filters_and_sort_refused(params, message):
@@ -132,3 +136,33 @@ def test_value_links_are_the_query_strings_they_stand_for(params, name, value):
     # a year: both ends of the range at once
     assert value_links(request, "from", "to", page=None)(value) == query_string(
         request, page=None, **{"from": value or None, "to": value or None})
+
+
+def _multi_back(qs: str) -> SearchRequest:
+    """A query string parsed as Flask does (a filter given several times keeps every value)."""
+    from werkzeug.datastructures import MultiDict
+
+    return parse_search_request(MultiDict(parse_qsl(qs[1:], keep_blank_values=True)))
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "八代", "city": ["台中", "基隆"], "country": ["日本", "韓國"], "page": "2"},
+    {"kind": ["出國報告", "施政報告"], "level": ["地方"], "agency": ["a&b=c", "臺北市政府 觀光傳播局"]},
+])
+def test_several_values_of_a_filter_round_trip(params):
+    request = parse_search_request(params)
+    assert _multi_back(query_string(request)) == request
+
+
+@pytest.mark.parametrize("chosen,value,after", [
+    ((), "臺中市", ("臺中市",)),  # added
+    (("臺中市",), "基隆市", ("臺中市", "基隆市")),  # added beside: OR within the facet
+    (("臺中市", "基隆市"), "臺中市", ("基隆市",)),  # removed, the other kept
+    (("臺中市",), "臺中市", ()),
+])
+def test_a_facet_value_link_toggles_that_value_alone(chosen, value, after):
+    from indexer.query.request import toggle_links
+
+    request = parse_search_request({"q": "八代 港口", "city": list(chosen), "kind": "出國報告", "page": "3"})
+    toggled = _multi_back(toggle_links(request, "city", page=None)(value))
+    assert toggled == replace(request, city=after, page=1)

@@ -123,6 +123,33 @@ def test_search_filter_sort_page_and_chart(base_url, new_page):
     assert page.errors == []
 
 
+def test_two_cities_chosen_from_the_facet_are_searched_together(base_url, new_page):
+    page = new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "/?q=熊本")
+    alone = {}
+    for city in ("臺中市", "高雄市"):
+        alone[city] = int(page.locator(".facet-city a", has_text=city).locator(".count").inner_text())
+    page.locator(".facet-city a", has_text="臺中市").click()
+    page.wait_for_url("**city=*")
+    page.locator(".facet-city a", has_text="高雄市").click()
+    page.wait_for_url("**city=*city=*")
+    chosen = page.locator(".facet-city a[aria-current=true]")
+    assert sorted(t.split()[1] for t in chosen.all_inner_texts()) == ["臺中市", "高雄市"]
+    total = sum(alone.values())
+    assert page.locator("#results-heading").inner_text().startswith(f"「熊本」共 {total} 筆")
+    assert page.get_by_role("combobox", name="縣市").input_value() == ""  # says 已選 2 個縣市
+    # both cities among the hits, and a new query typed in the form keeps them
+    page.goto(page.url + "&per_page=100")
+    cities = set(page.locator(".hit-meta span:first-child").all_inner_texts())
+    assert cities == {"臺中市", "高雄市"}
+    page.get_by_label("關鍵字").fill("熊本 半導體")
+    page.get_by_role("button", name="搜尋").click()
+    page.wait_for_url("**q=%E7%86%8A%E6%9C%AC+%E5%8D%8A%E5%B0%8E%E9%AB%94*")
+    assert page.locator(".facet-city a[aria-current=true]").count() == 2
+    screenshot(page, "two-cities.png")
+    assert page.errors == []
+
+
 def test_open_a_hit_and_step_through_matches(base_url, new_page):
     page = new_page(viewport={"width": 1280, "height": 900})
     page.goto(base_url + "/?q=八代")

@@ -131,11 +131,20 @@ def test_the_app_serves_this_description(client):
 
 def test_limits_and_enums_come_from_the_request_parser():
     from indexer.ingest.metadata import KINDS
-    from indexer.query.request import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS
+    from indexer.query.request import (
+        FILTERS,
+        MAX_FILTER_VALUES,
+        MAX_PAGE,
+        MAX_PER_PAGE,
+        MAX_QUERY_CHARS,
+        SORTS,
+    )
 
     parameters = openapi_description()["components"]["parameters"]
     assert parameters["q"]["schema"]["maxLength"] == MAX_QUERY_CHARS
     assert parameters["page"]["schema"]["maximum"] == MAX_PAGE
     assert parameters["per_page"]["schema"]["maximum"] == MAX_PER_PAGE
     assert parameters["sort"]["schema"]["enum"] == list(SORTS)
-    assert parameters["kind"]["schema"]["enum"] == list(KINDS)
+    assert parameters["kind"]["schema"]["items"]["enum"] == list(KINDS)
+    for name in FILTERS:  # a filter may be given several times
+        assert parameters[name]["schema"]["maxItems"] == MAX_FILTER_VALUES and parameters[name]["explode"]

@@ -4,6 +4,7 @@ and the report page's controls."""
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
@@ -11,7 +12,6 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 import pytest
 
 from indexer.models import FacetValue
-from indexer.text.cities import CITIES
 from web import create_app
 from web.chart import year_chart
 from web.filters import facet_split
@@ -132,13 +132,49 @@ def test_the_form_carries_filters_chosen_by_links(client):
     assert hidden == {"kind": "出國報告", "country": "日本", "agency": "臺北市政府", "sort": "oldest", "per_page": "20"}
 
 
-def test_the_form_has_labelled_controls_and_all_cities(client):
+def _options(page) -> list[tuple[str, str]]:
+    """The city drop-down's (value, label) pairs."""
+    select = re.search(r'<select id="city".*?</select>', page.body, re.S).group(0)
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+
+
+def test_the_form_has_labelled_controls_and_the_cities_the_index_holds(client):
     page = get(client)
     controls = [attrs for tag, attrs in page.tags if tag in ("input", "select") and attrs.get("type") != "hidden"]
     labelled = {attrs.get("for") for tag, attrs in page.tags if tag == "label"}
     assert {attrs["name"] for attrs in controls} == {"q", "city", "from", "to"}
     assert all(attrs["id"] in labelled for attrs in controls)
-    assert [attrs.get("value") for tag, attrs in page.tags if tag == "option"] == ["", *CITIES]
+    # before a search: each city the bundled reports come from, with its reports
+    assert _options(page) == [("", "全部縣市"), ("高雄市", "高雄市（2 份報告）"), ("基隆市", "基隆市（1 份報告）"),
+                              ("臺中市", "臺中市（1 份報告）"), ("臺北市", "臺北市（1 份報告）")]
+
+
+def test_the_city_drop_down_counts_what_each_city_would_give(client):
+    page = get(client, q="熊本", city="基隆市")
+    data = client.get("/api/search", query_string={"q": "熊本"}).json
+    counts = {value["value"]: value["count"] for value in data["facets"]["city"]}
+    options = _options(page)
+    assert options[0] == ("", "全部縣市")
+    # the counts ignore the city chosen: what choosing another city would give
+    assert {value: label for value, label in options[1:]} == {
+        city: f"{city}（{counts.get(city, 0)} 段）" for city in ("高雄市", "基隆市", "臺中市", "臺北市")}
+    assert '<option value="基隆市" selected>' in page.body
+
+
+def test_two_cities_chosen_are_searched_together_and_kept_by_the_form(client):
+    data = client.get("/api/search?q=熊本&city=臺中市&city=高雄市&per_page=100").json
+    alone = [client.get("/api/search", query_string={"q": "熊本", "city": c}).json["total"] for c in ("臺中市", "高雄市")]
+    assert data["total"] == sum(alone) > max(alone) > 0
+    assert {hit["city"] for hit in data["hits"]} == {"臺中市", "高雄市"}
+    assert {v["value"] for v in data["facets"]["city"] if v["selected"]} == {"臺中市", "高雄市"}
+    page = get(client, q="熊本", city=["臺中市", "高雄市"])
+    assert _options(page)[0] == ("", "已選 2 個縣市")
+    hidden = re.findall(r'<input type="hidden" name="city" value="([^"]*)">', page.body)
+    assert hidden == ["臺中市", "高雄市"]
+    # each chosen city is an active filter of its own, whose link removes it alone
+    for city, other in (("臺中市", "高雄市"), ("高雄市", "臺中市")):
+        href = re.search(rf'<a href="([^"]*)" aria-label="移除篩選 縣市：{city}">', page.body).group(1)
+        assert parse_qs(urlsplit(html.unescape(href)).query)["city"] == [other]
 
 
 @pytest.mark.parametrize("params, field", [

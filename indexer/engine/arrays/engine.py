@@ -242,12 +242,13 @@ class ArraysIndex:
         cols = self.columns
         masks: dict[str, np.ndarray] = {}
         for facet in ("city", "kind", "agency", "level"):
-            value = getattr(request, facet)
-            if value:
-                masks[facet] = cols.codes[facet] == cols.code(facet, value)
+            values = getattr(request, facet)
+            if values:
+                masks[facet] = np.isin(cols.codes[facet], [cols.code(facet, v) for v in values])
         if request.country:
             mask = np.zeros(len(self.postings.live), dtype=bool)
-            mask[cols.country_passages(cols.code("country", request.country))] = True
+            for value in request.country:
+                mask[cols.country_passages(cols.code("country", value))] = True
             masks["country"] = mask
         day_from, day_to = day_number(request.date_from), day_number(request.date_to)
         if day_from or day_to:
