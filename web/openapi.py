@@ -170,11 +170,12 @@ def _query(name: str, schema: dict, description: str) -> dict:
 
 
 def _many(name: str, item: dict, description: str) -> dict:
-    """A filter that may be given several times (`city=臺中市&city=基隆市`): any of its values passes."""
-    return {**_query(name, {"type": "array", "items": item, "maxItems": MAX_FILTER_VALUES}, description
-                     + f" May be given up to {MAX_FILTER_VALUES} times: a passage passes with any of the values "
-                       "(OR), and must pass every filter given (AND)."),
-            "style": "form", "explode": True}
+    """A filter, which may be given several times (`city=臺中市&city=高雄市`): any of its
+    values passes. Described as one string per occurrence: schema checkers generate a
+    lone number as an "invalid array" of an exploded array parameter, which a query
+    string cannot tell from a string."""
+    return _query(name, item, description + f" May be given up to {MAX_FILTER_VALUES} times: a passage passes "
+                  "with any of the values (OR), and must pass every filter given (AND).")
 
 
 def _parameters() -> dict:

@@ -100,6 +100,7 @@ class Searcher:
         alias_file = build / "aliases.json"
         self.aliases = AliasTable(store.read_json(alias_file) if alias_file.is_file() else [])
         self.lexicon = Lexicon(index.words)
+        self._collections: dict[int, dict] = {}  # collection(latest), made once per build
 
     def warm(self) -> None:
         """Read what the first search would (the facet columns: about a second at 200k
@@ -302,9 +303,15 @@ class Searcher:
         return sorted(rows, key=lambda r: (r["date"] or "", r["doc_id"]), reverse=True)
 
     def collection(self, latest: int = 5) -> dict:
-        """What the index holds, for the empty search page: counts of reports
-        and passages, reports per city and per year (most first / newest
-        first), and the latest reports."""
+        """What the index holds, for the empty search page and the city drop-down: counts
+        of reports and passages, reports per city and per year (most first / newest
+        first), and the latest reports. Made once per build (every search page asks)."""
+        cached = self._collections.get(latest)
+        if cached is None:
+            cached = self._collections[latest] = self._collection(latest)
+        return cached
+
+    def _collection(self, latest: int) -> dict:
         reports = self.reports()
         by_city = Counter(r["city"] or "不明" for r in reports)
         by_year = Counter((r["date"] or "")[:4] or "不明" for r in reports)
