@@ -1,7 +1,7 @@
 """The `jiaoliu` command: a thin layer over the library.
 
     jiaoliu index  [--corpus DIR] [--index DIR] [--force]
-    jiaoliu search QUERY [--city C] [--from D] [--to D] [--kind K] [--level L] [--agency A] [--country C]
+    jiaoliu search WORDS… [--city C]… [--from D] [--to D] [--kind K]… [--level L]… [--agency A]… [--country C]…
                          [--sort relevance|newest|oldest] [--limit N] [--page N] [--json]
     jiaoliu serve  [--index DIR] [--corpus DIR] [--host H] [--port P]
 
@@ -46,8 +46,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Count and list the passages that hold every word of QUERY (in any of its spellings); "
                     "on the last page, the passages that hold only some of the words follow under 部分符合, "
                     "each with what it lacks (缺少：…), and are not counted.")
-    search.add_argument("query", help='words separated by spaces, all of which a passage must hold to be '
-                        'counted; OR between words for either, -word to exclude, "quote" a phrase with spaces')
+    search.add_argument("query", nargs="+", help='words, all of which a passage must hold to be counted '
+                        '(jiaoliu search 熊本 半導體); OR between words for either, -word to exclude, '
+                        '\'"a phrase"\' quoted for the shell')
     # A filter given several times keeps any of its values (--city 臺中 --city 基隆).
     search.add_argument("--city", action="append", default=[], help="臺北市, 台中, 高雄 …; again for another")
     search.add_argument("--from", dest="date_from", default="", help="2022-09-02, 2022, 111/9/2, 民國111年 …")
@@ -144,7 +145,7 @@ def terminal_snippet(snippet: Snippet, colour: bool) -> str:
 
 def cmd_search(args) -> int:
     request = parse_search_request({
-        "q": args.query, "city": args.city, "from": args.date_from, "to": args.date_to,
+        "q": " ".join(args.query), "city": args.city, "from": args.date_from, "to": args.date_to,
         "kind": args.kind, "level": args.level, "agency": args.agency, "country": args.country, "sort": args.sort,
         "page": str(args.page), "per_page": str(args.limit),
     })
@@ -162,19 +163,35 @@ def cmd_search(args) -> int:
         print("no passage holds every word; those holding some of them follow under 部分符合")
     for hint in result.suggestions:
         print(f"  try: {hint.text} ({hint.total} passages)")
+    base = _base_url()
     for n, hit in enumerate(result.hits, (request.page - 1) * request.per_page + 1):
-        _print_hit(n, hit)
+        _print_hit(n, hit, base)
+    if request.page < result.pages:
+        shown = f"{(request.page - 1) * request.per_page + 1}–{(request.page - 1) * request.per_page + len(result.hits)}"
+        print(f"\nshown: {shown} of {result.total} (page {request.page} of {result.pages}); "
+              f"more with --page {request.page + 1}" + ("" if request.per_page >= 100 else " or --limit 100"))
     if result.partial:
         counted = f"the {result.total} above" if result.total else "the total"
         shown = f"; the best {len(result.partial)}" if result.partial_total > len(result.partial) else ""
         print(f"\n部分符合: {result.partial_total} passages hold only some of the words "
               f"(not counted in {counted}){shown}")
         for n, hit in enumerate(result.partial, 1):
-            _print_hit(n, hit)
+            _print_hit(n, hit, base)
     return 0
 
 
-def _print_hit(n: int, hit: Hit) -> None:
+def _base_url() -> str:
+    """Where the links printed lead: JIAOLIU_PUBLIC_URL, or else where `jiaoliu serve`
+    listens by the same settings (JIAOLIU_HOST, JIAOLIU_PORT)."""
+    public = settings.get("JIAOLIU_PUBLIC_URL").rstrip("/")
+    if public:
+        return public
+    host = settings.get("JIAOLIU_HOST")
+    host = f"[{host}]" if ":" in host else ("127.0.0.1" if host in ("0.0.0.0", "") else host)
+    return f"http://{host}:{settings.get('JIAOLIU_PORT')}"
+
+
+def _print_hit(n: int, hit: Hit, base: str) -> None:
     print(f"\n{n}. {printable(hit.title)} · {hit.city or '?'} · {hit.date or '?'}")
     if hit.missing:
         print(f"   缺少：{printable('、'.join(hit.missing))}")
@@ -183,7 +200,7 @@ def _print_hit(n: int, hit: Hit) -> None:
     if hit.heading:
         print(f"   {printable(hit.heading)}")
     print(f"   {terminal_snippet(hit.snippet, colour=sys.stdout.isatty())}")
-    print(f"   {hit.url}")
+    print(f"   {base}{hit.url}")
 
 
 def cmd_serve(args) -> int:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import os
 import resource
 import signal
@@ -69,6 +70,9 @@ def connection_limit() -> int:
 
 
 def _waitress(app, sock: socket.socket, threads: int) -> None:
+    # "Task queue depth is N": waitress's note each time a request waits for a thread,
+    # which under any load floods the console and says nothing an operator acts on.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     waitress_serve(app, sockets=[sock], threads=threads, connection_limit=connection_limit(),
                    channel_timeout=CHANNEL_TIMEOUT_S, cleanup_interval=CLEANUP_INTERVAL_S,
                    # poll(): select() cannot watch a descriptor numbered 1024 or more.

@@ -154,3 +154,16 @@ def test_serve_rebuilds_a_damaged_index_and_says_why(tmp_path):
         server.terminate()
         _, err = server.communicate(timeout=30)
     assert "catalog.json has 1 bytes instead of" in err and "building it from" in err
+
+
+def test_waitress_queue_notes_are_not_printed(monkeypatch):
+    """"Task queue depth is 1" on every request that waits for a thread: silenced."""
+    import logging
+
+    from web import server
+
+    monkeypatch.setattr(server, "waitress_serve", lambda *args, **kwargs: None)
+    logger = logging.getLogger("waitress.queue")
+    monkeypatch.setattr(logger, "level", logging.NOTSET)
+    server._waitress(None, None, threads=1)
+    assert not logger.isEnabledFor(logging.WARNING) and logger.isEnabledFor(logging.ERROR)
