@@ -28,8 +28,9 @@ SETTINGS = (
     Setting("JIAOLIU_HOST", "127.0.0.1", "Address `jiaoliu serve` listens on."),
     Setting("JIAOLIU_PORT", "8000", "Port `jiaoliu serve` listens on."),
     Setting("JIAOLIU_PUBLIC_URL", "",
-            "The site's public address, e.g. https://jiaoliu.example.org; the CSV export's passage links start "
-            "with it. Empty: the links are relative (/reports/…), never built from the request's Host header."),
+            "The site's public address, e.g. https://jiaoliu.example.org; the CSV export's and `jiaoliu search`'s "
+            "passage links start with it. Empty: the CSV's links are relative (/reports/…), never built from the "
+            "request's Host header, and the command's start with http://JIAOLIU_HOST:JIAOLIU_PORT."),
     Setting("JIAOLIU_THREADS", "4", "Threads of each web server worker process."),
     Setting("JIAOLIU_WORKERS", "", "Web server worker processes (empty: one per CPU core; 1: no extra process)."),
     Setting("JIAOLIU_CACHE", os.path.join(tempfile.gettempdir(), "jiaoliu-cache"),
