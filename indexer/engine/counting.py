@@ -7,6 +7,9 @@ count is made from per-document values read once per opened index:
 
 - a facet's counts apply every filter but its own (choosing another city
   shows what that city would give);
+- the year facet (and the chart drawn from it) applies them all, the dates
+  too, and counts each passage once, in `passage_year`: the bars are inside the
+  date range and add up to the total, the passages the page lists;
 - the total applies them all.
 """
 
@@ -59,6 +62,22 @@ def passes_filters(cols: Columns, request: SearchRequest):
     return lambda doc: all(check(doc) for check in checks)
 
 
+def passage_year(span_start: int, date_from: str | None) -> int:
+    """The year a passage counts in: the first year of its report's time (from the
+    period's start, or the report date, to the report date) inside the date filter,
+    that is the later of the time's first year and the filter's; 0 when undated.
+    A trip report of 2020–21 written in 2022 counts in 2020 without a filter, in 2021
+    under `from=2021`.
+
+    >>> passage_year(20200115, None), passage_year(20200115, "2021-01-01"), passage_year(0, None)
+    (2020, 2021, 0)
+    """
+    if not span_start:
+        return 0
+    first = span_start // 10000
+    return max(first, int(date_from[:4])) if date_from else first
+
+
 def count(docnums, cols: Columns, request: SearchRequest, keep: list | None = None
           ) -> tuple[int, dict[str, Counter]]:
     """(total, {facet: Counter(value → passages)}) for the matching documents;
@@ -75,7 +94,11 @@ def count(docnums, cols: Columns, request: SearchRequest, keep: list | None = No
             total += 1
             if keep is not None:
                 keep.append(doc)
+            if year := passage_year(v["span_end"][doc] and v["span_start"][doc], request.date_from):
+                counts["year"][str(year)] += 1
         for name in failed or counts:  # one failed filter: only that facet counts it
+            if name == "year":
+                continue  # counted above, under every filter
             if name == "country":
                 counts[name].update(v["countries"][doc])
             elif value := v[name][doc]:

@@ -94,6 +94,25 @@ def test_a_term_only_the_heading_path_holds_makes_a_partial_match_that_says_so(s
         assert TextMatcher(hit.text).satisfies(plan.tree, plan, hit.doc_id) < 0.9  # Ctrl-F: not a full match
 
 
+@pytest.mark.parametrize("params,years", [
+    ({"q": "口罩"}, {"2020": 6, "2022": 3}),  # the 2020–21 report (written 2022) in 2020: its period's start
+    ({"q": "口罩", "from": "109年", "to": "110年"}, {"2020": 6}),
+    ({"q": "口罩", "from": "2021", "to": "2022"}, {"2021": 6, "2022": 3}),  # the first year inside the range
+    ({"q": "交流", "from": "2022-10", "to": "2025"}, None),
+])
+def test_the_year_facet_counts_what_the_page_lists_inside_the_dates(searcher, params, years):
+    """One definition of a passage's time (its report's period, to the report date) for the
+    filter and the year facet: each passage once, in the first year of it the dates allow."""
+    result = _search(searcher, **params)
+    counted = {v.value: v.count for v in result.facets["year"]}
+    assert sum(counted.values()) == result.total
+    if years is not None:
+        assert counted == years
+    if "from" in params:
+        request = result.request
+        assert all(request.date_from[:4] <= year <= request.date_to[:4] for year in counted)
+
+
 def test_hits_are_grouped_by_report(searcher):
     result = _search(searcher, q="熊本", per_page="10")
     groups = result.grouped()

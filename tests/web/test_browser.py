@@ -123,6 +123,18 @@ def test_search_filter_sort_page_and_chart(base_url, new_page):
     assert page.errors == []
 
 
+def test_the_chart_counts_what_the_page_lists_inside_the_dates(base_url, new_page):
+    page = new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "/?q=口罩&from=109年&to=110年")
+    heading = page.locator("#results-heading").inner_text()
+    total = int(heading.split("共 ")[1].split(" 筆")[0])
+    labels = page.locator(".year-chart a").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    bars = {label.split(" 年")[0]: int(label.split("：")[1].split(" 筆")[0]) for label in labels}
+    assert bars and set(bars) <= {"2020", "2021"} and sum(bars.values()) == total
+    assert "報告期間" in page.locator(".year-chart figcaption").inner_text()
+    assert page.errors == []
+
+
 def test_two_cities_chosen_from_the_facet_are_searched_together(base_url, new_page):
     page = new_page(viewport={"width": 1280, "height": 900})
     page.goto(base_url + "/?q=熊本")

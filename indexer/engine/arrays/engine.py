@@ -290,8 +290,10 @@ class ArraysSearcher:
                  for run in runs for g in run}
         return sum(self._index.postings.frequency(g) for g in grams)
 
-    def _counts(self, match: np.ndarray, masks: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, Counter]]:
-        """(the matches that pass every filter, {facet: counts under every filter but its own}).
+    def _counts(self, match: np.ndarray, masks: dict[str, np.ndarray], date_from: str | None
+                ) -> tuple[np.ndarray, dict[str, Counter]]:
+        """(the matches that pass every filter, {facet: counts under every filter but its own;
+        the year's under all of them, each passage in `counting.passage_year`}).
         Facets whose filters are the same (all of them, without any filter) share one selection."""
         cols = self._index.columns
         chosen: dict[frozenset, np.ndarray] = {}
@@ -314,6 +316,9 @@ class ArraysSearcher:
 
         counts: dict[str, Counter] = {}
         for facet in FACET_FILTERS:
+            if facet == "year":
+                counts[facet] = self._years(selected(frozenset(masks)), date_from)
+                continue
             names = frozenset(masks) - {facet}
             size = len(cols.tables[facet])
             if facet in cols.by_report:
@@ -335,6 +340,16 @@ class ArraysSearcher:
             counts[facet] = found
         return selected(frozenset(masks)), counts
 
+    def _years(self, docs: np.ndarray, date_from: str | None) -> Counter:
+        """How many of `docs` count in each year (`counting.passage_year`, vectorised)."""
+        codes = self._index.columns.codes
+        years = codes["span_start"][docs][codes["span_end"][docs] > 0] // 10000
+        if date_from:
+            years = np.maximum(years, int(date_from[:4]))
+        tally = np.bincount(years[years > 0]) if len(years) else np.zeros(0, np.int64)
+        held = np.flatnonzero(tally)
+        return Counter(dict(zip(map(str, held.tolist()), tally[held].tolist(), strict=True)))
+
     def run(self, plan: ParsedQuery | None, request: SearchRequest, limit: int,
             deadline: Deadline | None = None) -> Run:
         """Out of time while matching: nothing found (`complete` False); out of time while
@@ -348,7 +363,7 @@ class ArraysSearcher:
                 match = evaluator.full()
             except SearchTimeout:
                 return Run([], 0, no_counts(), complete=False)
-        docs, counts = self._counts(match, masks)
+        docs, counts = self._counts(match, masks, request.date_from)
         if evaluator is not None and request.sort == "relevance":
             try:
                 return Run(_best(*evaluator.relevance(docs), docs, limit), len(docs), counts)
