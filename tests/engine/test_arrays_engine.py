@@ -740,3 +740,13 @@ def test_many_partial_matches_score_the_likeliest_and_count_them_all(engine_inde
     assert len(bounded.best) == 3
     assert [s // COORD for s, _n in bounded.best] == [s // COORD for s, _n in everything.best]
     engine.close()
+
+
+@pytest.mark.parametrize("params", [{"q": "口罩"}, {"q": "交流", "from": "2021", "to": "2024"}, {"city": "高雄市"}])
+def test_years_counted_per_report_are_the_years_counted_per_passage(engine_index_dir, monkeypatch, params):
+    searcher = Searcher(engine_index_dir("arrays"), engine="arrays")
+    request = parse_search_request(params)
+    per_report = searcher.search(request).facets["year"]
+    assert searcher.index.report_first_years() is not None
+    monkeypatch.setattr(type(searcher.index), "report_first_years", lambda self: None)
+    assert searcher.search(request).facets["year"] == per_report

@@ -231,6 +231,20 @@ class ArraysIndex:
         """Nothing to read ahead: the columns are read when the index opens, and the
         postings are mapped (the page cache, shared by the workers, warms them)."""
 
+    def report_first_years(self) -> np.ndarray | None:
+        """Each report's first year of its time (period start, or report date; 0 undated),
+        None if some report's passages differ in it. Worked out once."""
+        with self._lock:
+            if not hasattr(self, "_first_years"):
+                codes = self.columns.codes
+                doc = codes["doc"]
+                first = np.zeros(len(self.columns.tables["doc"]), dtype=np.int64)
+                first[doc[::-1]] = np.arange(len(doc) - 1, -1, -1)
+                years = np.where(codes["span_end"] > 0, codes["span_start"] // 10000, 0).astype(np.int64)
+                mine = years[first] if len(doc) else np.zeros(0, np.int64)
+                self._first_years = mine if np.array_equal(mine[doc], years) else None
+            return self._first_years
+
     def filters(self, request: SearchRequest) -> dict[str, np.ndarray]:
         """{facet: mask of the passages its filter keeps}, for the filters the request sets."""
         key = (request.city, request.kind, request.agency, request.level, request.country, request.date_from,
@@ -317,7 +331,8 @@ class ArraysSearcher:
         counts: dict[str, Counter] = {}
         for facet in FACET_FILTERS:
             if facet == "year":
-                counts[facet] = self._years(selected(frozenset(masks)), date_from)
+                every = frozenset(masks)
+                counts[facet] = self._years(selected(every), lambda every=every: reports(every), date_from)
                 continue
             names = frozenset(masks) - {facet}
             size = len(cols.tables[facet])
@@ -340,15 +355,22 @@ class ArraysSearcher:
             counts[facet] = found
         return selected(frozenset(masks)), counts
 
-    def _years(self, docs: np.ndarray, date_from: str | None) -> Counter:
-        """How many of `docs` count in each year (`counting.passage_year`, vectorised)."""
-        codes = self._index.columns.codes
-        years = codes["span_start"][docs][codes["span_end"][docs] > 0] // 10000
+    def _years(self, docs: np.ndarray, per_report, date_from: str | None) -> Counter:
+        """How many of `docs` count in each year (`counting.passage_year`, vectorised): from
+        the matches per report (`per_report()`) when a report's passages share its time, as
+        they do, else passage by passage."""
+        first_years = self._index.report_first_years()
+        if first_years is not None:
+            years, weights = first_years, per_report()
+        else:
+            codes = self._index.columns.codes
+            years, weights = np.where(codes["span_end"][docs] > 0, codes["span_start"][docs] // 10000, 0), None
         if date_from:
-            years = np.maximum(years, int(date_from[:4]))
-        tally = np.bincount(years[years > 0]) if len(years) else np.zeros(0, np.int64)
+            years = np.where(years > 0, np.maximum(years, int(date_from[:4])), 0)
+        tally = np.bincount(years, weights=weights) if len(years) else np.zeros(0, np.int64)
+        tally[:1] = 0  # undated
         held = np.flatnonzero(tally)
-        return Counter(dict(zip(map(str, held.tolist()), tally[held].tolist(), strict=True)))
+        return Counter(dict(zip(map(str, held.tolist()), tally[held].astype(np.int64).tolist(), strict=True)))
 
     def run(self, plan: ParsedQuery | None, request: SearchRequest, limit: int,
             deadline: Deadline | None = None) -> Run:
