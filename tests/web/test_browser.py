@@ -274,6 +274,40 @@ def test_phone_width_has_no_horizontal_scroll(base_url, new_page):
     assert page.errors == []
 
 
+# Every control a finger must hit, on the search page. The chart's bars are excepted: each
+# does what its year's facet link does (WCAG 2.5.8's "equivalent"), and they shrink with the
+# screen when the years are many.
+TAP_TARGETS = "a:not(.year-chart a), button, input, select, summary"
+
+
+def _small_targets(page) -> list[str]:
+    return page.evaluate(f"""() => [...document.querySelectorAll('{TAP_TARGETS}')]
+        .filter(e => {{ const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0
+                         && getComputedStyle(e).visibility !== 'hidden' && (r.height < 44 || r.width < 44); }})
+        .map(e => e.outerHTML.slice(0, 80))""")
+
+
+def test_a_phone_shows_results_first_and_every_target_is_big_enough(base_url, new_page):
+    page = new_page(viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page.goto(base_url + "/?q=熊本")
+    first = page.locator(".hit").first.bounding_box()
+    assert first["y"] + 60 <= 740  # its title and meta line on the first screen
+    assert _small_targets(page) == []
+    # the facets come after the hits, reached by the 篩選 link
+    assert page.locator("#facets").bounding_box()["y"] > page.locator(".hit").last.bounding_box()["y"]
+    page.get_by_role("link", name="篩選", exact=True).click()
+    assert page.evaluate("location.hash") == "#facets"
+    # a facet tap keeps the reader at the results
+    page.locator(".facet-city a", has_text="基隆市").click()
+    page.wait_for_url("**city=*")
+    assert page.evaluate("location.hash") == "#results-heading"
+    heading = page.locator("#results-heading").bounding_box()
+    assert -2 <= heading["y"] < 740 / 2
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
+    screenshot(page, "mobile-search.png")
+    assert page.errors == []
+
+
 def test_partial_matches_on_a_phone(base_url, new_page):
     page = new_page(viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
     page.goto(base_url + "/?q=熊本 台積電")

@@ -88,7 +88,7 @@ def test_facets_have_counts_and_toggle_links(client, name):
     page = get(client, q="國際")
     assert f'id="facet-{name}"' in page.body
     for value in values:
-        anchor = next(a for a in page.anchors if a["href"] == value["toggle_url"])
+        anchor = next(a for a in page.anchors if a["href"] == value["toggle_url"] + "#results-heading")
         assert str(value["count"]) in anchor["text"]
 
 
