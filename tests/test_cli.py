@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
         (["search", "姊妹市", "--kind", "施政報告", "--sort", "oldest"], 0, "kaohsiung-2014", ""),
         (["search", "熊本", "--country", "日本", "--agency", "基隆市政府"], 0, "keelung", ""),
         (["search", "八伐市"], 0, "try: 八代市", ""),
-        (["search", '"八代', "--limit", "1"], 0, "passages match", "Malformed query"),
+        (["search", '"八代', "--limit", "1"], 0, "passages match", "查詢語法有誤"),
         (["search", "八代", "--sort", "best"], 2, "", "sort must be one of"),
     ],
 )

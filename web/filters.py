@@ -54,6 +54,28 @@ def facet_split(values: Sequence[FacetValue], shown: int = FACET_SHOWN) -> tuple
     return head, tail
 
 
+# How an inferred date was found (`Metadata.date_evidence`, written for logs and the
+# API), said in Chinese for the page's 推定 note: (start of the evidence, Chinese).
+_EVIDENCE = (
+    ("no report date stated; end of the period covered ", "未載明報告日期，取報告所述期間的最後一天"),
+    ("no report date stated; latest date in the text ", "未載明報告日期，取內文中最晚的日期"),
+    ("no date stated; the file's name ", "未載明日期，取自檔名"),
+)
+
+
+def evidence_zh(evidence: str | None) -> str:
+    """Why a date is marked 推定, in Chinese.
+
+    >>> evidence_zh("no date stated; the file's name (1120301公告.pdf)")
+    '未載明日期，取自檔名（1120301公告.pdf）'
+    """
+    for start, chinese in _EVIDENCE:
+        if evidence and evidence.startswith(start):
+            rest = evidence[len(start):].strip()
+            return chinese + (f"（{rest[1:-1]}）" if rest.startswith("(") and rest.endswith(")") else rest)
+    return "未載明報告日期，依內容推定" + (f"（{evidence}）" if evidence else "")
+
+
 def register_filters(app: Flask) -> None:
     """Make the filters available to `app`'s templates under their names."""
     app.jinja_env.filters.update(
@@ -63,4 +85,5 @@ def register_filters(app: Flask) -> None:
         kind_label=kind_label,
         web_link=web_link,
         facet_split=facet_split,
+        evidence_zh=evidence_zh,
     )

@@ -83,7 +83,7 @@ class ParsedQuery:
         return []
 
 
-_EMPTY_NOTICE = "查詢中沒有可搜尋的文字。 The query has nothing to search for (only punctuation)."
+_EMPTY_NOTICE = "查詢中沒有可搜尋的文字（只有標點符號）。"
 
 
 def _runs(text: str) -> Runs:

@@ -42,17 +42,16 @@ _TOKEN = re.compile(
 _MAX_DEPTH = 32  # nesting a person types is shallow; a limit keeps recursion far from Python's
 
 _PROBLEMS = {
-    "quotes": ("引號不成對", "unbalanced quotes"),
-    "empty_quotes": ("引號內沒有內容", "empty quotes"),
-    "parens": ("括號不成對", "unbalanced parentheses"),
-    "empty_parens": ("括號內沒有內容", "empty parentheses"),
-    "deep": ("括號層數過多", "parentheses nested too deeply"),
-    "minus": ("「-」後面要緊接要排除的詞、片語或括號", '"-" must be directly followed by a word, phrase or group'),
-    "or": ("「OR」要放在兩個搜尋條件之間", '"OR" must stand between two terms'),
+    "quotes": "引號不成對",
+    "empty_quotes": "引號內沒有內容",
+    "parens": "括號不成對",
+    "empty_parens": "括號內沒有內容",
+    "deep": "括號層數過多",
+    "minus": "「-」後面要緊接要排除的詞、片語或括號",
+    "or": "「OR」要放在兩個搜尋條件之間",
 }
 EXCLUSIONS_ONLY = (
     "只有排除條件（-），沒有要搜尋的詞；OR 的每一邊也都需要要搜尋的詞。"
-    " Exclusions (-) need a term to search for, and so does each side of OR."
 )
 
 
@@ -101,14 +100,13 @@ def parse(query: str) -> ParsedSyntax:
     >>> parse("熊本 -八代")
     ParsedSyntax(tree=And(nodes=(Term(text='熊本'), Not(node=Term(text='八代')))), notice=None)
     >>> parse('"友好城市').notice
-    '查詢語法有誤（引號不成對），已改為逐字搜尋。 Malformed query (unbalanced quotes): searched for the words as written.'
+    '查詢語法有誤（引號不成對），已改為逐字搜尋。'
     """
     try:
         tokens = _tokens(query)
         tree = _Parser(tokens).parse() if tokens else None
     except _Malformed as bad:
-        zh, en = _PROBLEMS[bad.problem]
-        notice = f"查詢語法有誤（{zh}），已改為逐字搜尋。 Malformed query ({en}): searched for the words as written."
+        notice = f"查詢語法有誤（{_PROBLEMS[bad.problem]}），已改為逐字搜尋。"
         return ParsedSyntax(literal(query), notice)
     if tree is not None and not (_positive(tree) and _searchable(tree)):
         return ParsedSyntax(None, EXCLUSIONS_ONLY)

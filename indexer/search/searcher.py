@@ -343,6 +343,4 @@ class Searcher:
 
 
 def _incomplete_notice(seconds: float | None, found: int) -> str:
-    return (f"搜尋超過 {seconds:g} 秒，只列出至目前找到的結果（至少 {found} 筆）。"
-            f"The search stopped after {seconds:g} s: these are the matches found so far "
-            f"(at least {found}); narrow the query for complete results.")
+    return f"搜尋超過 {seconds:g} 秒，只列出至目前找到的結果（至少 {found} 筆）；縮小查詢範圍可得完整結果。"

@@ -237,14 +237,14 @@ def _spellings(request: SearchRequest, unfiltered: SearchRequest, parsed: Parsed
 
 # Each filter a request can have: the suggestion that searches without it, and the fields that hold it.
 FILTERS = (
-    ("不限縣市 (any city)", ("city",)),
-    ("不限日期 (any date)", ("date_from", "date_to")),
-    ("不限類型 (any kind)", ("kind",)),
-    ("不限層級 (any level)", ("level",)),
-    ("不限機關 (any agency)", ("agency",)),
-    ("不限國家 (any country)", ("country",)),
+    ("不限縣市", ("city",)),
+    ("不限日期", ("date_from", "date_to")),
+    ("不限類型", ("kind",)),
+    ("不限層級", ("level",)),
+    ("不限機關", ("agency",)),
+    ("不限國家", ("country",)),
 )
-NO_FILTERS = "不限任何條件 (no filters)"
+NO_FILTERS = "不限任何條件"
 
 
 def suggestions(request: SearchRequest, parsed: ParsedQuery, lexicon: Lexicon,

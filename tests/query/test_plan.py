@@ -33,9 +33,9 @@ def test_parse_query(query, terms, forms):
 @pytest.mark.parametrize(
     "query,notice",
     [
-        ('"unclosed', "unbalanced quotes"),
-        ("、。", "nothing to search"),
-        ("-八代", "Exclusions"),
+        ('"unclosed', "引號不成對"),
+        ("、。", "沒有可搜尋的文字"),
+        ("-八代", "只有排除條件"),
         ("八代 OR", "OR"),
         ("", None),
         ("八代 -熊本", None),

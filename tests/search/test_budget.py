@@ -88,7 +88,7 @@ def test_past_the_deadline_a_search_answers_with_what_it_found(searcher, hurried
     cut = hurried.search(_request(q=query, sort=sort))
     assert not cut.complete
     assert cut.total < full.total
-    assert any("at least" in notice for notice in cut.notices)
+    assert any("至少" in notice for notice in cut.notices)
     found = {(h.doc_id, h.passage_id) for h in searcher.export(_request(q=query, sort=sort), limit=1000)}
     assert {(h.doc_id, h.passage_id) for h in cut.hits} <= found
     assert cut.to_dict()["complete"] is False
@@ -101,7 +101,7 @@ def test_the_api_marks_a_stopped_search_incomplete(monkeypatch, index_dir):
     assert response.status_code == 200
     assert response.json["complete"] is False and response.json["notices"]
     page = client.get("/", query_string={"q": "市 OR 日本"})
-    assert page.status_code == 200 and "at least" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "至少" in page.get_data(as_text=True)
 
 
 def test_the_searcher_is_usable_after_a_stopped_search(hurried, searcher):

@@ -269,7 +269,7 @@ def test_filters_without_a_query_list_matching_passages(client):
     assert "共 " in get(client, city="基隆市").body
 
 
-@pytest.mark.parametrize("q, shown", [('"視訊會議', "unbalanced quotes"), ("八伐市", "八代市")])
+@pytest.mark.parametrize("q, shown", [('"視訊會議', "引號不成對"), ("八伐市", "八代市")])
 def test_notices_and_suggestions_are_shown(client, q, shown):
     page = get(client, q=q)
     assert page.status == 200 and shown in page.body
