@@ -62,6 +62,8 @@ def search_page():
         return render_template("search.html", collection=collection, **context)
     result = searcher.search(search_request)
     context["cities"] = city_options(collection, search_request.city, result.facets.get("city"))
+    if not result.total and not result.partial:  # nothing at all: what there is to find
+        context["coverage"] = collection
     return render_template(
         "search.html",
         result=result,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from indexer.query import syntax
 from indexer.query.aliases import AliasTable
-from indexer.query.synonyms import other_forms
+from indexer.query.synonyms import other_forms, place_names
 from indexer.text.fold import fold
 from indexer.text.grams import phrase_units
 from indexer.text.spellings import spellings
@@ -180,8 +180,8 @@ def parse_query(text: str, aliases: AliasTable | None = None) -> ParsedQuery:
 
 def _named(node, aliases: AliasTable):
     """`node` with every run of two or more words typed one after another that together
-    are a name the reports gave another name to (Fukuoka Growth Next, defined as FGN)
-    also met as that name: (Fukuoka Growth Next) OR "Fukuoka Growth Next" with its
+    are a name the reports gave another name to (Fukuoka Growth Next, defined as FGN),
+    or a place the gazetteer knows (Rio de Janeiro → 里約), also met as that name: (Fukuoka Growth Next) OR "Fukuoka Growth Next" with its
     aliases. An alias is learned for a whole name, and a query's words are terms apart.
 
     >>> table = AliasTable([{"short": "FGN", "full": "Fukuoka Growth Next", "kind": "abbreviation", "doc_id": "t"}])
@@ -201,7 +201,7 @@ def _named(node, aliases: AliasTable):
             end += 1
         for j in range(min(end, i + MAX_NAME_WORDS), i + 1, -1):  # the longest name first
             name = " ".join(n.text for n in nodes[i:j])
-            if aliases.expand(fold(name)):
+            if aliases.expand(fold(name)) or place_names(fold(name)):
                 out.append(syntax.Or((syntax.And(nodes[i:j]), syntax.Phrase(name))))
                 i = j
                 break

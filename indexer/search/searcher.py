@@ -304,8 +304,8 @@ class Searcher:
 
     def collection(self, latest: int = 5) -> dict:
         """What the index holds, for the empty search page and the city drop-down: counts
-        of reports and passages, reports per city and per year (most first / newest
-        first), and the latest reports. Made once per build (every search page asks)."""
+        of reports and passages, reports per city, per year and per kind (most first /
+        newest first / most first), and the latest reports. Made once per build (every search page asks)."""
         cached = self._collections.get(latest)
         if cached is None:
             cached = self._collections[latest] = self._collection(latest)
@@ -315,11 +315,13 @@ class Searcher:
         reports = self.reports()
         by_city = Counter(r["city"] or "不明" for r in reports)
         by_year = Counter((r["date"] or "")[:4] or "不明" for r in reports)
+        by_kind = Counter(r["kind"] or "不明" for r in reports)
         return {
             "reports": len(reports),
             "passages": self.manifest["passages"],
             "by_city": [{"value": k, "count": n} for k, n in sorted(by_city.items(), key=lambda kv: (-kv[1], kv[0]))],
             "by_year": [{"value": k, "count": n} for k, n in sorted(by_year.items(), reverse=True)],
+            "by_kind": [{"value": k, "count": n} for k, n in sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0]))],
             "latest": reports[:latest],
         }
 

@@ -203,3 +203,50 @@ def test_words_typed_apart_that_make_a_defined_name_also_meet_its_other_name(que
     phrases = {text for text, unit in parsed.units.items()
                if any(alias == "FGN" for alias, _runs, _docs in unit.alias_forms)}
     assert phrases == named
+
+
+@pytest.mark.parametrize("query,other", [
+    ("Kumamoto", "熊本"),  # romanised, as a visitor types it
+    ("kumamoto", "熊本"),
+    ("ＫＵＭＡＭＯＴＯ", "熊本"),  # full width
+    ("TSMC", "臺積電"),
+    ("Vancouver", "溫哥華"),
+    ("Taichung", "臺中"),
+    ("Bratislava", "布拉提斯拉瓦"),
+])
+def test_english_and_romanised_names_meet_the_chinese_ones(query, other):
+    from indexer.query.aliases import AliasTable
+
+    unit = next(iter(parse_query(query, AliasTable([])).units.values()))
+    assert other in {alias for alias, _runs, docs in unit.alias_forms if docs is None}
+
+
+def test_a_name_of_several_words_is_looked_up_whole():
+    from indexer.query.aliases import AliasTable
+
+    parsed = parse_query("Rio de Janeiro 交流", AliasTable([]))
+    assert {a for a, _r, _d in parsed.units["Rio de Janeiro"].alias_forms} == {"里約熱內盧", "里約"}
+    # a word that is only part of a name is not the name
+    assert not parse_query("Rio", AliasTable([])).units["Rio"].alias_forms
+
+
+def test_the_gazetteer_pairs_a_latin_name_with_chinese_ones():
+    from indexer.query.synonyms import GAZETTEER
+    from indexer.text.fold import fold
+
+    seen = set()
+    for line in GAZETTEER.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        latin, tab, written = line.partition("\t")
+        assert tab and latin.strip() and written.split(), line
+        assert latin.isascii() and not any(w.isascii() for w in written.split()), line
+        assert fold(latin) not in seen, f"{latin} twice"
+        seen.add(fold(latin))
+
+
+def test_a_chinese_name_gets_no_latin_one():
+    """One way only: 熊本 searched as written, alone (its ranking needs no second stage)."""
+    from indexer.query.aliases import AliasTable
+
+    assert not parse_query("熊本", AliasTable([])).units["熊本"].alias_forms

@@ -135,6 +135,16 @@ def test_the_chart_counts_what_the_page_lists_inside_the_dates(base_url, new_pag
     assert page.errors == []
 
 
+def test_an_english_name_finds_what_the_reports_write_in_chinese(base_url, new_page):
+    page = new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "/?q=Kumamoto")
+    assert page.locator(".hit").count() > 0
+    assert "熊本" in page.locator(".hit .snippet mark").all_inner_texts()
+    page.goto(base_url + "/?q=札幌")  # nothing: what the collection holds instead
+    assert page.get_by_role("heading", name="本站收錄 5 份報告").is_visible()
+    assert page.errors == []
+
+
 def test_two_cities_chosen_from_the_facet_are_searched_together(base_url, new_page):
     page = new_page(viewport={"width": 1280, "height": 900})
     page.goto(base_url + "/?q=熊本")

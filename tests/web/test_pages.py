@@ -449,3 +449,15 @@ def test_the_query_hint_says_what_spaces_mean(client):
     hint = hint[hint.index(">") + 1:hint.index("</p>")]
     assert hint == '空格＝每個詞都須出現（只含部分詞的段落另列於「部分符合」）；OR＝或；-詞＝排除；"引號"＝完整片語'
     assert "q-hint" in page.by_id("q")["aria-describedby"].split()
+
+
+def test_a_search_that_finds_nothing_shows_what_the_collection_covers(client):
+    page = get(client, q="札幌")
+    section = re.search(r'<section class="coverage".*?</section>', page.body, re.S).group(0)
+    assert "本站收錄 5 份報告" in section
+    for label, href in (("高雄市", "city=%E9%AB%98%E9%9B%84%E5%B8%82"), ("2022 年", "from=2022&amp;to=2022"),
+                        ("出國報告", "kind=%E5%87%BA%E5%9C%8B%E5%A0%B1%E5%91%8A")):
+        assert re.search(rf'<a href="/\?{re.escape(href)}">{label} <span class="count">\d+</span></a>', section), label
+    # a search that finds something, or only partly, has no such section
+    assert 'class="coverage"' not in get(client, q="八代").body
+    assert 'class="coverage"' not in get(client, q="八代 港口 締結").body
