@@ -7,7 +7,7 @@ turned into `{"error": ...}` by the handlers registered in `create_app`.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
 
 from indexer.query.request import parse_search_request
 
@@ -27,16 +27,34 @@ def search():
 
 @bp.get("/search.csv")
 def search_csv():
+    return _export("csv")
+
+
+@bp.get("/search.ndjson")
+def search_ndjson():
+    return _export("ndjson")
+
+
+def _export(form: str) -> Response:
+    """Every passage the search finds, up to export.EXPORT_LIMIT, streamed as they are made."""
     # The export is the whole result list, so a page link's page/per_page
     # must neither narrow it nor be able to refuse it.
     params = {k: request.args.getlist(k) for k in request.args if k not in ("page", "per_page")}
     search_request = parse_search_request({k: v if len(v) > 1 else v[0] for k, v in params.items()})
-    hits = get_searcher().export(search_request, limit=export.EXPORT_LIMIT)
+    searcher = get_searcher()
+    total, hits = searcher.export_hits(search_request, limit=export.EXPORT_LIMIT)
+    # Never request.url_root: it is made from the Host header, which the client chooses.
+    root = current_app.config.get("PUBLIC_URL", "")
+    reports = searcher.reports_by_id()
+    rows = (export.row(hit, reports.get(hit.doc_id, {}), search_request.query, root) for hit in hits)
+    lines, mimetype = ((export.csv_lines(rows), "text/csv; charset=utf-8") if form == "csv"
+                       else (export.ndjson_lines(rows), "application/x-ndjson; charset=utf-8"))
+    filename = export.csv_filename(search_request.query, "." + form)
     return Response(
-        # Never request.url_root: it is made from the Host header, which the client chooses.
-        export.hits_csv(hits, current_app.config.get("PUBLIC_URL", "")),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": export.content_disposition(export.csv_filename(search_request.query))},
+        stream_with_context(lines),
+        content_type=mimetype,
+        headers={"Content-Disposition": export.content_disposition(filename),
+                 "X-Total-Count": str(total), "X-Export-Limit": str(export.EXPORT_LIMIT)},
     )
 
 

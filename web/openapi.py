@@ -22,6 +22,7 @@ from indexer.query.request import (
 from indexer.text.cities import CITIES
 
 from .export import CSV_COLUMNS, EXPORT_LIMIT
+from .export import FIELDS as EXPORT_FIELDS
 from .views import ORIGINAL_TYPES
 
 # Dates are ISO 8601 at the precision the report gives: 2022-11-03, 2022-08 or 2022.
@@ -245,15 +246,31 @@ def _get(summary: str, parameters: tuple[str, ...], responses: dict, description
 
 def _paths() -> dict:
     api_errors = {"400": _ref("responses", "BadRequest"), "503": _ref("responses", "NoIndex")}
+    export_headers = {
+        "X-Total-Count": {"required": True, "description": "How many passages the search finds (the rows "
+                          f"are the first {EXPORT_LIMIT} of them at most).", "schema": {"type": "string",
+                                                                                       "pattern": "^[0-9]+$"}},
+        "X-Export-Limit": {"required": True, "description": "The most rows an export holds.",
+                           "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+    }
+
+    def disposition(suffix: str) -> dict:
+        return {"required": True,
+                "description": f"attachment; filename=\"jiaoliu-<query>{suffix}\" and its RFC 5987 filename*.",
+                "schema": {"type": "string",
+                           "pattern": rf"^attachment; filename=\"[^\"]+\{suffix}\"; filename\*=UTF-8''"}}
+
     csv_response = {
         "description": "One row per hit, in the search's order, after a header row; UTF-8 with a "
                        "byte-order mark. Cells that a spreadsheet would run as a formula start with '.",
-        "headers": {"Content-Disposition": {
-            "required": True,
-            "description": "attachment; filename=\"jiaoliu-<query>.csv\" and its RFC 5987 filename*.",
-            "schema": {"type": "string", "pattern": r"^attachment; filename=\"[^\"]+\.csv\"; filename\*=UTF-8''"},
-        }},
+        "headers": {"Content-Disposition": disposition(".csv"), **export_headers},
         "content": {"text/csv": {"schema": STRING}},
+    }
+    ndjson_response = {
+        "description": "One JSON object a line per hit, in the search's order, with the keys "
+                       + ", ".join(key for _column, key in EXPORT_FIELDS) + " (the CSV's columns).",
+        "headers": {"Content-Disposition": disposition(".ndjson"), **export_headers},
+        "content": {"application/x-ndjson": {"schema": STRING}},
     }
     return {
         "/": _get("The search page", SEARCH, {
@@ -285,10 +302,15 @@ def _paths() -> dict:
         }),
         "/api/search.csv": _get(
             "The result list as CSV", FILTERS, {"200": csv_response, **api_errors},
-            description=f"The same search as /api/search, from its first hit, at most {EXPORT_LIMIT} rows "
+            description=f"Every passage the search finds, in its order, at most {EXPORT_LIMIT} rows, streamed "
                         "(page and per_page are ignored); only passages matching the whole query, never the "
-                        f"partial matches. Columns: {', '.join(CSV_COLUMNS)} "
-                        "(title, date, city, heading, absolute passage link, ids).",
+                        f"partial matches. Columns: {', '.join(CSV_COLUMNS)} (title, date, whether the date is "
+                        "inferred, city, agency, kind, heading, the passage's text, its link — absolute when "
+                        "JIAOLIU_PUBLIC_URL is set —, the query, ids).",
+        ),
+        "/api/search.ndjson": _get(
+            "The result list as NDJSON", FILTERS, {"200": ndjson_response, **api_errors},
+            description=f"The rows of /api/search.csv as newline-delimited JSON, at most {EXPORT_LIMIT}, streamed.",
         ),
         "/api/reports": _get("Every report, newest first", (), {
             "200": _json("ReportList", "The reports."), "503": _ref("responses", "NoIndex"),

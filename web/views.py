@@ -76,6 +76,7 @@ def search_page():
                     for n in PAGE_SIZES],
         active=active_filters(search_request),
         csv_href=csv_link(search_request),
+        ndjson_href=csv_link(search_request, "ndjson"),
         query=search_request.query,
         **context,
     )
@@ -198,7 +199,7 @@ def active_filters(search_request: SearchRequest) -> list[dict]:
     return active
 
 
-def csv_link(search_request: SearchRequest) -> str:
-    """The CSV export of this result list (all pages, so no page or page size)."""
-    return url_for("api.search_csv", **to_params(search_request, page=None, per_page=None))
+def csv_link(search_request: SearchRequest, form: str = "csv") -> str:
+    """The CSV (or NDJSON) export of this result list (all pages, so no page or page size)."""
+    return url_for(f"api.search_{form}", **to_params(search_request, page=None, per_page=None))
 

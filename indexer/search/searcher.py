@@ -18,7 +18,7 @@ import math
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -42,6 +42,8 @@ from indexer.weights import MATCH_ALIAS
 
 # How often a search checks the sizes of the files the engine memory-maps (_check_mapped).
 MAPPED_CHECK_SECONDS = 0.5
+# Hits an export makes at a time (a search's page, the API's largest).
+EXPORT_PAGE = 100
 
 
 class Searcher:
@@ -269,9 +271,28 @@ class Searcher:
         return IndexDamaged(f"the index in {self.index_dir} is damaged ({problem}); "
                             f"repair it with: jiaoliu index --index {self.index_dir}")
 
+    def export_hits(self, request: SearchRequest, limit: int) -> tuple[int, Iterator[Hit]]:
+        """(how many passages the search finds, its first `limit` hits in its order, made a
+        page of EXPORT_PAGE at a time as they are read): an export streams them instead of
+        holding thousands of hits with their texts."""
+        first = self.search(replace(request, page=1, per_page=EXPORT_PAGE))
+
+        def hits() -> Iterator[Hit]:
+            wanted = min(limit, first.total)
+            result, page, sent = first, 1, 0
+            while True:
+                yield from result.hits[:wanted - sent]
+                sent += min(len(result.hits), wanted - sent)
+                if sent >= wanted or not result.hits:
+                    return
+                page += 1
+                result = self.search(replace(request, page=page, per_page=EXPORT_PAGE))
+
+        return first.total, hits()
+
     def export(self, request: SearchRequest, limit: int = 1000) -> list[Hit]:
-        """The first `limit` hits of a search in its order, from one run of it (for CSV)."""
-        return list(self.search(replace(request, page=1, per_page=limit)).hits)
+        """The first `limit` hits of a search in its order."""
+        return list(self.export_hits(request, limit)[1])
 
     def _total(self, engine: EngineSearcher, request: SearchRequest, deadline: Deadline | None) -> int:
         """How many passages another request would find (for suggestions), within the deadline."""
@@ -296,6 +317,10 @@ class Searcher:
         )
 
     # -- reports -----------------------------------------------------------
+
+    def reports_by_id(self) -> dict[str, dict]:
+        """Each report's catalog entry (its metadata) by doc_id."""
+        return self._by_id
 
     def reports(self) -> list[dict]:
         """Every report: doc_id, title, city, level, date, kind; newest first."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from urllib.parse import unquote
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from indexer.index.build import build_index
 from web import create_app, export
 
-COLUMNS = ["報告", "日期", "縣市", "章節", "段落連結", "doc_id", "passage_id"]
+COLUMNS = ["報告", "日期", "日期推定", "縣市", "機關", "類型", "章節", "段落文字", "段落連結", "查詢", "doc_id", "passage_id"]
 
 
 def read_csv(response) -> list[dict]:
@@ -23,9 +24,15 @@ def read_csv(response) -> list[dict]:
     return list(reader)
 
 
-def as_row(hit: dict) -> dict:
-    return {"報告": hit["title"], "日期": hit["date"] or "", "縣市": hit["city"] or "", "章節": hit["heading"],
-            "段落連結": hit["url"], "doc_id": hit["doc_id"], "passage_id": hit["passage_id"]}
+def as_row(hit: dict, report: dict, query: str) -> dict:
+    return {"報告": hit["title"], "日期": hit["date"] or "", "日期推定": "是" if report["date_inferred"] else "",
+            "縣市": hit["city"] or "", "機關": report["agency"] or "", "類型": report["kind"] or "",
+            "章節": hit["heading"], "段落文字": hit["text"], "段落連結": hit["url"], "查詢": query,
+            "doc_id": hit["doc_id"], "passage_id": hit["passage_id"]}
+
+
+def _reports(client) -> dict:
+    return {r["doc_id"]: client.get(f"/api/reports/{r['doc_id']}").json for r in client.get("/api/reports").json["reports"]}
 
 
 @pytest.mark.parametrize("params", [
@@ -40,7 +47,12 @@ def test_rows_are_the_search_hits_in_order(client, params, all_hits):
     assert response.status_code == 200
     assert response.content_type == "text/csv; charset=utf-8"
     rows = read_csv(response)
-    assert rows and rows == [as_row(hit) for hit in all_hits(client, **params)]
+    reports = _reports(client)
+    query = " ".join(params.get("q", "").split())
+    # a cell that starts like a formula is made text (spreadsheet_safe)
+    assert rows and rows == [{k: export.spreadsheet_safe(v) for k, v in as_row(hit, reports[hit["doc_id"]], query).items()}
+                             for hit in all_hits(client, **params)]
+    assert response.headers["X-Total-Count"] == str(len(rows))
 
 
 def test_filters_narrow_the_rows(client):
@@ -145,3 +157,40 @@ def test_only_full_matches_are_exported(client, q, total):
     assert len(rows) == total
     partial = {(hit["doc_id"], hit["passage_id"]) for hit in data["partial"]}
     assert not partial & {(row["doc_id"], row["passage_id"]) for row in rows}
+
+
+@pytest.mark.parametrize("params", [{"q": "八代"}, {"q": "市", "city": ["基隆市", "高雄市"], "sort": "newest"}])
+def test_the_ndjson_export_holds_the_csv_rows_as_json(client, params):
+    response = client.get("/api/search.ndjson", query_string=params)
+    assert response.status_code == 200 and response.content_type == "application/x-ndjson; charset=utf-8"
+    assert 'filename="jiaoliu.ndjson"' in response.headers["Content-Disposition"]
+    lines = response.get_data(as_text=True).splitlines()
+    rows = [json.loads(line) for line in lines]
+    as_csv = read_csv(client.get("/api/search.csv", query_string=params))
+    keys = [key for _column, key in export.FIELDS]
+    assert rows and all(list(row) == keys for row in rows)
+    assert [(r["doc_id"], r["passage_id"]) for r in rows] == [(r["doc_id"], r["passage_id"]) for r in as_csv]
+    assert all(isinstance(r["date_inferred"], bool) and r["text"] for r in rows)
+    assert response.headers["X-Total-Count"] == str(len(rows))
+
+
+@pytest.mark.parametrize("form", ["csv", "ndjson"])
+def test_an_export_is_made_a_page_at_a_time_and_holds_every_hit_up_to_the_limit(client, all_hits, monkeypatch, form):
+    """Pages of 7 hits (EXPORT_PAGE) stitched together are the search's hits in its order;
+    the limit cuts them, and X-Total-Count still says how many the search found."""
+    import indexer.search.searcher as searcher_module
+
+    monkeypatch.setattr(searcher_module, "EXPORT_PAGE", 7)
+    expected = [(h["doc_id"], h["passage_id"]) for h in all_hits(client, q="市")]
+    assert len(expected) > 3 * 7
+
+    def exported() -> list[tuple[str, str]]:
+        response = client.get(f"/api/search.{form}", query_string={"q": "市"})
+        assert response.headers["X-Total-Count"] == str(len(expected))
+        if form == "csv":
+            return [(r["doc_id"], r["passage_id"]) for r in read_csv(response)]
+        return [(r["doc_id"], r["passage_id"]) for r in map(json.loads, response.get_data(as_text=True).splitlines())]
+
+    assert exported() == expected
+    monkeypatch.setattr(export, "EXPORT_LIMIT", 10)
+    assert exported() == expected[:10]

@@ -77,6 +77,7 @@ KNOWN_REQUESTS = [
     ("/api/search", {"q": "八代 港口 締結"}),  # partial matches only
     ("/api/search", {}),
     ("/api/search.csv", {"q": "八代", "from": "2022"}),
+    ("/api/search.ndjson", {"q": "八代", "city": "基隆市"}),
     ("/", {"q": "八代", "city": "基隆"}),
     ("/", {}),
 ]

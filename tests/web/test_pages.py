@@ -249,10 +249,13 @@ def test_hits_of_one_report_are_grouped_under_it(client):
 
 def test_the_csv_link_carries_the_search_but_not_the_page(client):
     page = get(client, **FILTERS, page="2", per_page="5")
-    link = next(a for a in page.anchors if a["text"] == "下載 CSV")
+    link = next(a for a in page.anchors if a["text"] == "CSV")
     assert urlsplit(link["href"]).path == "/api/search.csv" and query(link["href"]) == FILTERS
     response = client.get(link["href"])
     assert response.status_code == 200 and response.mimetype == "text/csv"
+    link = next(a for a in page.anchors if a["text"] == "JSON（每行一筆）")
+    assert urlsplit(link["href"]).path == "/api/search.ndjson" and query(link["href"]) == FILTERS
+    assert client.get(link["href"]).mimetype == "application/x-ndjson"
 
 
 def test_the_empty_page_shows_the_collection(client, reports):
