@@ -36,6 +36,8 @@ CARRIED_FIELDS = ("kind", "level", "agency", "country", "sort", "per_page")
 PARAMS = TYPED_FIELDS + CARRIED_FIELDS + ("page",)
 SORTS = (("relevance", "相關度"), ("newest", "最新"), ("oldest", "最舊"))
 PAGE_SIZES = (10, 20, 50, 100)
+# A report's passages shown open on a page of results; more of them fold under 另有 N 段.
+OPEN_PER_REPORT = 3
 
 
 @bp.get("/")
@@ -68,6 +70,7 @@ def search_page():
         "search.html",
         result=result,
         groups=result.grouped(),
+        open_per_report=OPEN_PER_REPORT,
         chart=year_chart(result.facets.get("year", ())),
         pager=page_links(search_request, result.pages),
         sorts=[(value, label, query_string(search_request, sort=None if value == "relevance" else value,

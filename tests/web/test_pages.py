@@ -242,9 +242,22 @@ def test_hits_of_one_report_are_grouped_under_it(client):
     for doc in per_report:
         title = next(h["title"] for h in hits if h["doc_id"] == doc)
         assert sum(a["text"] == title for a in page.anchors) == 1
-    for n in {n for n in per_report.values() if n > 1}:
-        assert f"本報告另有 {n - 1} 段符合" in page.body
-    assert "<details class=\"more-hits\">" in page.body
+    # up to three of a report's passages open, in rank order; only the rest fold
+    for n in {n for n in per_report.values() if n > 3}:
+        assert f"本報告在這一頁另有 {n - 3} 段符合" in page.body
+    opened = re.findall(r'<ul class="same-report"[^>]*>(.*?)</ul>', page.body, re.S)
+    assert sorted(len(re.findall("<li>", block)) for block in opened) == sorted(
+        min(n, 3) - 1 for n in per_report.values() if n > 1)
+    # every passage of the page is on it, in the order of the hits within each report
+    listed = page.body.split('<ol class="hits">')[1].split("</ol>")[0]
+    shown = re.findall(r'href="/reports/[^"#]+#(p-[0-9a-f]+)"', listed)
+    assert list(dict.fromkeys(shown)) == [
+        h["passage_id"] for doc in dict.fromkeys(h["doc_id"] for h in hits) for h in hits if h["doc_id"] == doc]
+
+
+def test_the_heading_says_which_passages_the_page_shows(client):
+    page = get(client, q="國際", page="2")
+    assert re.search(r"共 \d+ 筆，第 2 / \d+ 頁（第 11–20 筆）", page.body)
 
 
 def test_the_csv_link_carries_the_search_but_not_the_page(client):
