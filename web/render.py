@@ -26,20 +26,36 @@ from indexer.models import Passage
 _HEADER_CELL_MAX = 12  # a header cell is a label ("日期", "服務機關"), not a caption
 
 
-def render_passage(passage: Passage) -> str:
-    """The passage's text as HTML (headings, paragraphs, lists, tables)."""
-    return render_text(passage.text)
+class Outline:
+    """The headings seen so far in a report, read in order: a heading's depth among the
+    headings around it (1 outermost), so that heading levels never skip one (a report
+    whose first heading is 一、 gets <h2> for it, not <h3>)."""
+
+    def __init__(self):
+        self._ranks: list[int] = []  # the enclosing headings' ranks, strictly increasing
+
+    def depth(self, rank: int) -> int:
+        while self._ranks and self._ranks[-1] >= rank:
+            self._ranks.pop()
+        self._ranks.append(rank)
+        return len(self._ranks)
 
 
-def render_text(text: str) -> str:
+def render_passage(passage: Passage, outline: Outline | None = None) -> str:
+    """The passage's text as HTML (headings, paragraphs, lists, tables); with the report's
+    `outline` (passages rendered in order), its headings nest as the report's do."""
+    return render_text(passage.text, outline)
+
+
+def render_text(text: str, outline: Outline | None = None) -> str:
     """Report text as HTML: tab-separated runs become <table>, the rest goes through markdown.
 
     >>> render_text("日期\\t地點\\n9/2\\t福岡")
-    '<table>\\n<thead><tr><th>日期</th><th>地點</th></tr></thead>\\n<tbody><tr><td>9/2</td><td>福岡</td></tr></tbody>\\n</table>'
+    '<table tabindex="0">\\n<thead><tr><th>日期</th><th>地點</th></tr></thead>\\n<tbody><tr><td>9/2</td><td>福岡</td></tr></tbody>\\n</table>'
     """
     parts: list[str] = []
     for kind, lines in _segments(text.split("\n")):
-        parts.append(_table(lines) if kind == "table" else _markdown(lines))
+        parts.append(_table(lines) if kind == "table" else _markdown(lines, outline))
     return "\n".join(part for part in parts if part)
 
 
@@ -55,16 +71,13 @@ def render_toc(passages: Iterable[Passage]) -> list[dict]:
     [('壹、目的', 1), ('一、心得', 2)]
     """
     toc: list[dict] = []
-    ranks: list[int] = []  # the enclosing headings' ranks, strictly increasing
+    outline = Outline()
     for passage in passages:
         for line in passage.text.split("\n"):
             rank = heading_rank(line)
-            if rank is None:
-                continue
-            while ranks and ranks[-1] >= rank:
-                ranks.pop()
-            ranks.append(rank)
-            toc.append({"text": heading_title(line), "level": len(ranks), "passage_id": passage.passage_id})
+            if rank is not None:
+                toc.append({"text": heading_title(line), "level": outline.depth(rank),
+                            "passage_id": passage.passage_id})
     return toc
 
 
@@ -95,12 +108,13 @@ def _row_follows(lines: list[str], i: int) -> bool:
     return False
 
 
-def _markdown_source(lines: list[str]) -> str:
+def _markdown_source(lines: list[str], outline: Outline | None = None) -> str:
     out: list[str] = []
     for line in lines:
         rank = heading_rank(line)
         if rank is not None:
-            level = min(max(rank, 1), 4) + 1  # h2 … h5; h1 is the report's title
+            # h2 … h6 by depth in the report (h2 … h5 by rank alone); h1 is the report's title
+            level = min(outline.depth(rank), 5) + 1 if outline else min(max(rank, 1), 4) + 1
             out += ["", "#" * level + " " + _literal(html.escape(heading_title(line), quote=False), bullet=False), ""]
             continue
         # Leading spaces would make an indented code block; every character markdown
@@ -128,8 +142,8 @@ def _literal(text: str, bullet: bool = True) -> str:
     return head + _INLINE.sub(r"\\\1", text[len(head):])
 
 
-def _markdown(lines: list[str]) -> str:
-    source = _markdown_source(lines)
+def _markdown(lines: list[str], outline: Outline | None = None) -> str:
+    source = _markdown_source(lines, outline)
     if not source.strip():
         return ""
     # A fresh converter per call: markdown.Markdown keeps state between conversions.
@@ -159,7 +173,7 @@ def _table(lines: list[str]) -> str:
     def row_html(row: list[str], tag: str) -> str:
         return "<tr>" + "".join(f"<{tag}>{html.escape(cell)}</{tag}>" for cell in row) + "</tr>"
 
-    parts = ["<table>"]
+    parts = ['<table tabindex="0">']  # a wide table scrolls: the keyboard must reach it
     if head:
         parts.append("<thead>" + row_html(head, "th") + "</thead>")
     parts.append("<tbody>" + "".join(row_html(row, "td") for row in body) + "</tbody>")

@@ -24,7 +24,7 @@ from indexer.query.request import MAX_QUERY_CHARS, pairs, parse_search_request, 
 from .chart import year_chart
 from .filters import kind_label
 from .present import highlight, marked, page_links
-from .render import render_passage, render_toc
+from .render import Outline, render_passage, render_toc
 from .searcher import get_searcher
 
 bp = Blueprint("views", __name__)
@@ -93,7 +93,8 @@ def report_page(doc_id: str):
     query = " ".join(request.args.get("q", "").split())[:MAX_QUERY_CHARS]
     spans = searcher.matcher(query, report.doc_id) if query else None
     mark = (lambda text: marked(text, spans(text))) if spans else None
-    passages = [(passage, highlight(render_passage(passage), mark)) for passage in report.passages]
+    outline = Outline()  # the passages in order: headings nest as the report's do
+    passages = [(passage, highlight(render_passage(passage, outline), mark)) for passage in report.passages]
     return render_template(
         "report.html",
         report=report,

@@ -145,6 +145,47 @@ def test_an_english_name_finds_what_the_reports_write_in_chinese(base_url, new_p
     assert page.errors == []
 
 
+def test_results_follow_what_is_typed_and_the_keys_move_through_them(base_url, new_page):
+    page = new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "/?q=八代&city=基隆市")
+    box = page.get_by_label("關鍵字")
+    box.fill("")
+    box.type("熊本 半導體", delay=20)
+    # (wait_for_function would eval a string, which the page's CSP forbids)
+    page.locator("#results-heading", has_text="熊本 半導體").wait_for()
+    assert params(page) == {"q": "熊本 半導體", "city": "基隆市"}  # the URL follows, filters kept
+    assert page.locator("#results-live").inner_text().startswith("「熊本 半導體」共")
+    assert box.evaluate("el => el === document.activeElement")  # typing goes on undisturbed
+    # the page it became is the page the server makes for that URL
+    typed = page.locator("#results-heading").inner_text()
+    page.reload()
+    assert page.locator("#results-heading").inner_text() == typed
+
+    page.goto(base_url + "/?q=熊本")
+    page.locator("body").click(position={"x": 5, "y": 400})
+    page.keyboard.press("j")
+    first = page.locator(".hit-title a").first
+    assert first.evaluate("el => el === document.activeElement")
+    page.keyboard.press("j")
+    assert page.locator(".hit-title a").nth(1).evaluate("el => el === document.activeElement")
+    page.keyboard.press("k")
+    assert first.evaluate("el => el === document.activeElement")
+    page.keyboard.press("/")
+    assert box.evaluate("el => el === document.activeElement")
+
+    # a skip link leads to the results: the first hit a few Tab presses away
+    page.goto(base_url + "/?q=熊本")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "跳到搜尋結果"
+    page.keyboard.press("Enter")
+    presses = 0
+    while presses < 12 and not page.evaluate("document.activeElement.closest('.hit-title') !== null"):
+        page.keyboard.press("Tab")
+        presses += 1
+    assert page.evaluate("document.activeElement.closest('.hit-title') !== null"), presses
+    assert page.errors == []
+
+
 def test_two_cities_chosen_from_the_facet_are_searched_together(base_url, new_page):
     page = new_page(viewport={"width": 1280, "height": 900})
     page.goto(base_url + "/?q=熊本")

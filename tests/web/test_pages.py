@@ -463,7 +463,7 @@ def test_the_query_hint_says_what_spaces_mean(client):
     page = get(client)
     hint = page.body[page.body.index('id="q-hint"'):]
     hint = hint[hint.index(">") + 1:hint.index("</p>")]
-    assert hint == '空格＝每個詞都須出現（只含部分詞的段落另列於「部分符合」）；OR＝或；-詞＝排除；"引號"＝完整片語'
+    assert hint == '空格＝每個詞都須出現（只含部分詞的段落另列於「部分符合」）；OR＝或；-詞＝排除；"引號"＝完整片語；按 / 回到搜尋框，j / k 逐筆移動'
     assert "q-hint" in page.by_id("q")["aria-describedby"].split()
 
 

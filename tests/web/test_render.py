@@ -59,19 +59,19 @@ def test_headings_paragraphs_and_lists(text, expected):
         # a header row of short labels becomes <thead>
         (
             "年度\t總場次\n110\t11",
-            "<table>\n<thead><tr><th>年度</th><th>總場次</th></tr></thead>\n"
+            "<table tabindex=\"0\">\n<thead><tr><th>年度</th><th>總場次</th></tr></thead>\n"
             "<tbody><tr><td>110</td><td>11</td></tr></tbody>\n</table>",
         ),
         # photo captions are not a header; short rows are padded
         (
             "古賀和秀理事長分享市場管理\t張峯源局長與理事長合影於市場入口\n雙方合影\t",
-            "<table>\n<tbody><tr><td>古賀和秀理事長分享市場管理</td><td>張峯源局長與理事長合影於市場入口</td></tr>"
+            "<table tabindex=\"0\">\n<tbody><tr><td>古賀和秀理事長分享市場管理</td><td>張峯源局長與理事長合影於市場入口</td></tr>"
             "<tr><td>雙方合影</td><td></td></tr></tbody>\n</table>",
         ),
         # a blank line (page break) inside a table does not end it
         (
             "1\t黃駿逸\n\n2\t曾姿雯",
-            "<table>\n<tbody><tr><td>1</td><td>黃駿逸</td></tr><tr><td>2</td><td>曾姿雯</td></tr></tbody>\n</table>",
+            "<table tabindex=\"0\">\n<tbody><tr><td>1</td><td>黃駿逸</td></tr><tr><td>2</td><td>曾姿雯</td></tr></tbody>\n</table>",
         ),
     ],
 )
@@ -81,7 +81,7 @@ def test_tables(text, expected):
 
 def test_heading_caption_and_table_in_one_passage():
     html = render_text("表一、場次\n\n年度\t總場次\n110\t11\n\n備註：含視訊")
-    assert html.startswith("<p>表一、場次</p>\n<table>")
+    assert html.startswith("<p>表一、場次</p>\n<table tabindex=\"0\">")
     assert html.endswith("</table>\n<p>備註：含視訊</p>")
 
 
@@ -138,7 +138,7 @@ def test_every_corpus_passage_renders():
         for p in split_passages(path.read_text(encoding="utf-8")):
             html = render_passage(p)
             assert "<script" not in html
-            assert html.startswith(("<p>", "<table>", "<h2>", "<h3>", "<h4>", "<h5>", "<ul>", "<ol>"))
+            assert html.startswith(("<p>", "<table ", "<h2>", "<h3>", "<h4>", "<h5>", "<ul>", "<ol>"))
 
 
 def test_html_in_a_table_cell_is_escaped():
@@ -227,3 +227,16 @@ def test_render_toc_links_each_heading_to_the_passage_holding_it():
     for entry in toc:
         assert entry["text"] in by_id[entry["passage_id"]].text
     assert ("六、參訪過程", 2) in [(e["text"], e["level"]) for e in toc]
+
+
+@pytest.mark.parametrize("text,levels", [
+    ("壹、目的\n\n甲。\n\n一、心得\n\n乙。", ["h2", "h3"]),
+    ("一、心得\n\n乙。\n\n（一）細節\n\n丙。", ["h2", "h3"]),  # no 壹: 一 is the outermost
+    ("壹、目的\n\n甲。\n\n（一）細節\n\n丙。\n\n貳、過程\n\n丁。", ["h2", "h3", "h2"]),  # 一 skipped: one level down
+])
+def test_headings_nest_as_the_report_does_and_never_skip_a_level(text, levels):
+    from web.render import Outline
+
+    outline = Outline()
+    html = "".join(render_passage(p, outline) for p in split_passages(text))
+    assert re.findall(r"<(h\d)>", html) == levels
