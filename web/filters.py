@@ -19,12 +19,18 @@ KIND_LABELS = {"other": "其他"}
 FACET_SHOWN = 6  # values shown before "更多"; the rest fold into a <details>
 
 
-def with_query(url: str, query: str) -> str:
-    """`/reports/a#p` -> `/reports/a?q=八代#p`, so the report page can mark the terms."""
-    if not query:
+def with_query(url: str, query: str, search: str = "") -> str:
+    """`/reports/a#p` -> `/reports/a?q=八代#p`, so the report page can mark the terms;
+    with `search` (the search's whole query string) the link carries it all, so that the
+    report's 回到搜尋 leads back to the same filters, order and page.
+
+    >>> with_query("/reports/a#p", "八代", "q=%E5%85%AB%E4%BB%A3&city=%E5%9F%BA%E9%9A%86%E5%B8%82&page=2")
+    '/reports/a?q=%E5%85%AB%E4%BB%A3&city=%E5%9F%BA%E9%9A%86%E5%B8%82&page=2#p'
+    """
+    if not query and not search:
         return url
     path, hash_, fragment = url.partition("#")
-    return path + "?" + urlencode({"q": query}) + hash_ + fragment
+    return path + "?" + (search or urlencode({"q": query})) + hash_ + fragment
 
 
 def roc(iso: str | None) -> str:

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from pathlib import PurePosixPath
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import Blueprint, render_template, request, send_file, url_for
 
@@ -81,6 +81,8 @@ def search_page():
         csv_href=csv_link(search_request),
         ndjson_href=csv_link(search_request, "ndjson"),
         query=search_request.query,
+        # a hit's link carries the whole search, so that the report leads back to it
+        search_params=urlencode(pairs(to_params(search_request))),
         **context,
     )
 
@@ -98,6 +100,7 @@ def report_page(doc_id: str):
     return render_template(
         "report.html",
         report=report,
+        back_href=back_to_search(request.args),
         meta=report.metadata,
         toc=render_toc(report.passages),
         passages=passages,
@@ -156,6 +159,13 @@ def attachment_header(name: str) -> str:
     fallback = (ascii_stem if re.search("[A-Za-z0-9]", ascii_stem) else "report") + _NOT_TOKEN.sub("_", suffix)
     # RFC 5987 attr-char: letters, digits and !#$&+-.^_`|~ go as they are.
     return f'attachment; filename="{fallback}"; filename*=UTF-8\'\'{quote(name, safe="!#$&+^`|")}'
+
+
+def back_to_search(args) -> str:
+    """The search a report was opened from (its link carries the search's parameters),
+    as the search page's URL: query, filters, sort and page kept."""
+    params = [(name, value) for name in PARAMS for value in args.getlist(name) if value]
+    return url_for("views.search_page") + ("?" + urlencode(params) if params else "")
 
 
 def city_options(collection: dict, chosen: tuple[str, ...], facet) -> list[tuple[str, str]]:

@@ -252,6 +252,51 @@ def test_open_a_hit_and_step_through_matches(base_url, new_page):
     assert page.errors == []
 
 
+def test_after_a_click_in_the_text_n_goes_to_the_next_match_from_there(base_url, new_page):
+    page = new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "/reports/keelung-2022-yatsushiro-visit?q=八代")
+    marks = page.locator("#report-body mark")
+    total = marks.count()
+    assert total > 10
+    # a paragraph well into the report, holding a match further on: click its text
+    passage = page.locator(".passage", has=page.locator("mark")).nth(6)
+    passage.scroll_into_view_if_needed()
+    passage.locator("p").first.click(position={"x": 2, "y": 2})
+    assert page.evaluate("document.activeElement.id") in ("main", "")  # the click left focus on <main>
+    page.keyboard.press("n")
+    index = page.evaluate("[...document.querySelectorAll('#report-body mark')].indexOf(document.activeElement)")
+    first_in_passage = marks.evaluate_all(
+        "(all, id) => all.findIndex(m => m.closest('.passage').id === id)", passage.get_attribute("id"))
+    assert index == first_in_passage > 0  # not match 1: the first after the place clicked
+    assert page.locator("#match-counter").inner_text() == f"{index + 1} / {total}"
+    page.keyboard.press("n")
+    assert page.locator("#match-counter").inner_text() == f"{index + 2} / {total}"
+    assert page.errors == []
+
+
+def test_cite_a_passage_and_print(base_url, new_page):
+    page = new_page(permissions=["clipboard-read", "clipboard-write"], origin=base_url,
+                    viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "/reports/keelung-2022-yatsushiro-visit?q=八代")
+    passage = page.locator(".passage", has=page.locator("mark")).nth(2)
+    passage.get_by_role("button", name="引用").click()
+    cited = page.evaluate("navigator.clipboard.readText()")
+    heading = passage.get_attribute("data-heading")
+    assert cited == (f"基隆市政府（2022年11月3日）。〈{heading}〉，《基隆市政府111年參訪日本八代市友好城市活動》。"
+                     f"{base_url}/reports/keelung-2022-yatsushiro-visit#{passage.get_attribute('id')}")
+    page.locator("#copy-status", has_text="已複製引用").wait_for(state="attached")  # said aloud
+    # the contents stay in view while the report scrolls, beside lines of 35–45 characters
+    page.mouse.wheel(0, 3000)
+    toc = page.locator(".toc").bounding_box()
+    assert 0 <= toc["y"] < 900
+    chars = page.locator(".report-body").evaluate(
+        "el => el.getBoundingClientRect().width / parseFloat(getComputedStyle(el).fontSize)")
+    assert 35 <= chars <= 45
+    page.emulate_media(media="print")
+    assert not page.locator(".toc").is_visible() and not page.locator(".site-header").is_visible()
+    assert page.errors == []
+
+
 def test_copy_a_passage_link(base_url, new_page):
     page = new_page(permissions=["clipboard-read", "clipboard-write"], origin=base_url)
     page.goto(base_url + "/reports/keelung-2022-yatsushiro-visit?q=八代")

@@ -297,9 +297,23 @@ def test_hits_link_to_their_passage_with_the_query(client):
     data = client.get("/api/search?q=熊本&city=臺中市").json
     assert f"共 {data['total']} 筆" in page.body
     assert data["hits"]
+    # the link carries the whole search: the report marks the query and leads back to it
     for hit in data["hits"]:
         path, _, fragment = hit["url"].partition("#")
-        assert f"{path}?q=%E7%86%8A%E6%9C%AC#{fragment}" in page.links and hit["snippet"] in page.body
+        assert f"{path}?q=%E7%86%8A%E6%9C%AC&city=%E8%87%BA%E4%B8%AD%E5%B8%82#{fragment}" in page.links
+        assert hit["snippet"] in page.body
+
+
+def test_the_report_leads_back_to_the_search_it_was_opened_from(client):
+    search = {"q": "熊本", "city": ["臺中市", "高雄市"], "from": "2020-01-01", "sort": "newest", "page": "2",
+              "per_page": "5"}
+    page = get(client, **search)
+    link = urlsplit(html.unescape(next(a["href"] for a in page.anchors if a["href"].startswith("/reports/"))))
+    report = get(client, link.path, **parse_qs(link.query))
+    back = next(a["href"] for a in report.anchors if a["text"] == "← 回到搜尋")
+    assert parse_qs(urlsplit(html.unescape(back)).query) == {k: v if isinstance(v, list) else [v]
+                                                             for k, v in search.items()}
+    assert "<mark>熊本</mark>" in report.body
 
 
 # --- report page ------------------------------------------------------------------------

@@ -111,23 +111,102 @@ document.addEventListener("click", (event) => {
     counter.textContent = `${first + 1} / ${marks.length}`;
   }
 
-  // The buttons move focus to the match, so a screen reader reads it in its
-  // context; N and P then step on. Single-key shortcuts only act while focus is
-  // in the control or the report (WCAG 2.1.4), never while typing elsewhere.
-  nav.querySelector(".match-next").addEventListener("click", () => show(current + 1, true));
-  nav.querySelector(".match-prev").addEventListener("click", () => show(current < 0 ? -1 : current - 1, true));
+  // Where the reader is: the place last clicked in the report, else, when the current
+  // match has been scrolled away from, the screen. 下一個 goes on from there.
+  let clicked = null;
   const body = document.getElementById("report-body");
+  body.addEventListener("click", (event) => { clicked = event.target; });
+
+  function visible(mark) {
+    const box = mark.getBoundingClientRect();
+    return box.bottom > 0 && box.top < window.innerHeight;
+  }
+
+  function step(forward) {
+    let index;
+    if (clicked) {
+      // the first match after (or the last before) the place clicked
+      const after = marks.findIndex((mark) => mark === clicked || clicked.contains(mark) ||
+        (clicked.compareDocumentPosition(mark) & Node.DOCUMENT_POSITION_FOLLOWING));
+      index = forward ? (after < 0 ? 0 : after) : (after < 0 ? marks.length - 1 : after - 1);
+      clicked = null;
+    } else if (current < 0 || !visible(marks[current])) {
+      // from the screen: the first match below its top, or the last above its bottom
+      const below = marks.findIndex((mark) => mark.getBoundingClientRect().top >= 0);
+      if (forward) {
+        index = below < 0 ? 0 : below;
+      } else {
+        const above = marks.map((mark) => mark.getBoundingClientRect().bottom < window.innerHeight);
+        index = above.lastIndexOf(true);
+      }
+    } else {
+      index = forward ? current + 1 : current - 1;
+    }
+    show(index, true);
+  }
+
+  // The buttons move focus to the match, so a screen reader reads it in its
+  // context; N and P then step on. Single-key shortcuts act while focus is on the
+  // page's own content (a click in the text leaves it on <main>), never while typing
+  // in a field (WCAG 2.1.4).
+  nav.querySelector(".match-next").addEventListener("click", () => step(true));
+  nav.querySelector(".match-prev").addEventListener("click", () => step(false));
+  const main = document.getElementById("main");
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) {
       return;
     }
-    if (!nav.contains(event.target) && !body.contains(event.target)) {
+    const target = event.target;
+    const typing = target.closest && target.closest("input, textarea, select, [contenteditable]");
+    if (typing || !(target === document.body || (main && main.contains(target)) || nav.contains(target))) {
       return;
     }
     const key = event.key.toLowerCase();
     if (key === "n" || key === "p") {
       event.preventDefault();
-      show(key === "n" ? current + 1 : (current < 0 ? -1 : current - 1), true);
+      step(key === "n");
     }
+  });
+})();
+
+// --- 引用: copy a citation of the passage ---------------------------------------
+// 機關（日期）。〈段落標題〉，《題名》。permalink — the parts a reader cites, in the
+// order Chinese citation styles (APA's Chinese form) put them.
+(() => {
+  const body = document.getElementById("report-body");
+  if (!body || !navigator.clipboard) {
+    return;  // without the clipboard the permalink "#" still works
+  }
+  const status = document.getElementById("copy-status");
+  body.querySelectorAll(".cite-button").forEach((button) => { button.hidden = false; });
+
+  function when(iso) {
+    const parts = (iso || "").split("-").map((part) => Number(part));
+    if (!parts[0]) {
+      return "無日期";
+    }
+    return `${parts[0]}年` + (parts[1] ? `${parts[1]}月` : "") + (parts[2] ? `${parts[2]}日` : "");
+  }
+
+  body.addEventListener("click", (event) => {
+    const button = event.target.closest(".cite-button");
+    if (!button) {
+      return;
+    }
+    const passage = button.closest(".passage");
+    const url = new URL(window.location.href);
+    url.search = "";
+    url.hash = passage.id;
+    const agency = body.dataset.agency || "作者不明";
+    const heading = passage.dataset.heading ? `〈${passage.dataset.heading}〉，` : "";
+    const citation = `${agency}（${when(body.dataset.date)}）。${heading}《${body.dataset.title}》。${url.href}`;
+    navigator.clipboard.writeText(citation).then(() => {
+      if (status) {
+        status.textContent = "";
+        window.setTimeout(() => { status.textContent = "已複製引用：" + citation; }, 50);
+      }
+      button.classList.add("copied");
+      window.setTimeout(() => button.classList.remove("copied"), 2500);
+    }, () => {});
   });
 })();
