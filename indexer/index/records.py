@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from indexer.ingest.metadata import countries_named
 from indexer.ingest.prior import passage_prior
 from indexer.models import Report
 from indexer.text.dates import day_number, span
@@ -52,6 +53,13 @@ def report_year(report: Report) -> str:
     return iso[:4] if iso else ""
 
 
+def passage_countries(text: str, meta) -> tuple[str, ...]:
+    """The countries a passage is about: those it names, else, in a trip report, where the
+    trip went. Not every country its report names: a statistics report naming 37 countries
+    would put all of them on every paragraph (口罩 listed 以色列 four times, named nowhere)."""
+    return countries_named(text) or (tuple(meta.countries) if meta.kind == "出國報告" else ())
+
+
 def passage_records(report: Report) -> Iterator[PassageRecord]:
     """One record per passage of `report`, in reading order."""
     meta = report.metadata
@@ -62,6 +70,7 @@ def passage_records(report: Report) -> Iterator[PassageRecord]:
             doc_id=report.doc_id, passage_id=passage.passage_id, ordinal=ordinal, title=meta.title,
             heading=passage.heading, text=passage.text, date=meta.date,
             prior=passage_prior(passage.text, passage.heading_path), city=meta.city or "", year=year,
-            kind=meta.kind, agency=meta.agency or "", level=meta.level or "", countries=tuple(meta.countries),
+            kind=meta.kind, agency=meta.agency or "", level=meta.level or "",
+            countries=passage_countries(passage.text, meta),
             span=days,
         )

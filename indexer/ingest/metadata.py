@@ -27,7 +27,7 @@ from indexer.text.grams import CJK_CHAR
 # A line that states a date alone (a cover's, a title's) is at most this long.
 DATE_LINE_CHARS = 120
 # What extraction decides; a change means every report is read again (build settings).
-METADATA_VERSION = 3
+METADATA_VERSION = 4  # 4: 海地 not in 沿海地區
 
 _FIELD = re.compile(
     r"(?P<key>出國報告名稱|服務機關|撰寫機關|派赴國家(?:[/／]地區)?|出國地區|出國期間|報告日期)"
@@ -105,7 +105,9 @@ _COUNTRIES = (
     "巴拉圭", "瓜地馬拉", "宏都拉斯", "貝里斯", "巴拿馬", "海地", "南非", "史瓦帝尼", "聖文森及格瑞那丁",
     "聖克里斯多福及尼維斯",
 )
-_COUNTRY = re.compile("|".join(sorted([*_COUNTRIES, *_COUNTRY_ALIASES], key=len, reverse=True)))
+# 海地 (Haiti) is also 沿海地區's middle: not before 區.
+_COUNTRY = re.compile("|".join(name + "(?!區)" if name == "海地" else name
+                               for name in sorted([*_COUNTRIES, *_COUNTRY_ALIASES], key=len, reverse=True)))
 _DESTINATION = re.compile(rf"(?:赴|抵達|飛抵|前往|出訪)({_COUNTRY.pattern})")
 
 
@@ -431,7 +433,16 @@ def _countries(body: str, fields: dict, kind: str) -> tuple[str, ...]:
     if kind == "出國報告" and (found := _ranked_countries(_DESTINATION.findall(body))):
         return found
     # For other kinds, the countries of the partners the report names.
-    return _ranked_countries(_COUNTRY.findall(body))
+    return countries_named(body)
+
+
+def countries_named(text: str) -> tuple[str, ...]:
+    """The countries `text` names, most named first.
+
+    >>> countries_named("與韓國水原市及南韓釜山市交流，並參訪日本"), countries_named("沿海地區")
+    (('韓國', '日本'), ())
+    """
+    return _ranked_countries(_COUNTRY.findall(text))
 
 
 def _ranked_countries(names: list[str]) -> tuple[str, ...]:

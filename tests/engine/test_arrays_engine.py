@@ -686,10 +686,10 @@ def test_facets_summed_per_report_are_the_facets_counted_per_passage(engine_inde
     searcher = Searcher(engine_index_dir("arrays"), engine="arrays")
     columns = searcher.index.columns
     assert set(columns.by_report) == {"city", "year", "kind", "agency", "level"}
-    assert columns.report_country_code is not None
+    assert columns.report_country_code is None  # a passage's countries are its own (records.passage_countries)
     request = parse_search_request(params)
     summed = searcher.search(request)
-    columns.by_report, columns.report_country_code = {}, None
+    columns.by_report = {}
     counted = searcher.search(request)
     assert summed.facets == counted.facets and summed.total == counted.total
     assert sum(v.count for v in summed.facets["city"]) > 0
@@ -750,3 +750,20 @@ def test_years_counted_per_report_are_the_years_counted_per_passage(engine_index
     assert searcher.index.report_first_years() is not None
     monkeypatch.setattr(type(searcher.index), "report_first_years", lambda self: None)
     assert searcher.search(request).facets["year"] == per_report
+
+
+@pytest.mark.parametrize("params", [{"q": "口罩"}, {"q": "交流", "city": "高雄市"}, {}])
+def test_countries_counted_from_each_passages_first_and_others_are_its_list(engine_index_dir, params):
+    """The country facet's fast count (first code, then the passages naming several) is
+    the count over every passage's whole list."""
+    searcher = Searcher(engine_index_dir("arrays"), engine="arrays")
+    columns = searcher.index.columns
+    docs = np.flatnonzero(searcher.index.postings.live)
+    size = len(columns.tables["country"])
+    starts = np.asarray(columns.country_start)[docs]
+    lengths = np.asarray(columns.country_start)[docs + 1] - starts
+    from indexer.engine.arrays.segment import ranges
+
+    expected = np.bincount(np.asarray(columns.country_code)[ranges(starts, lengths)], minlength=size)
+    assert np.array_equal(columns.country_counts(docs, size), expected)
+    assert columns.country_first[1].any()  # some passage names several

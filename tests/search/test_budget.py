@@ -170,14 +170,20 @@ def test_long_searches_run_one_at_a_time(monkeypatch):
     assert most and max(most) == 1
 
 
-def test_the_export_runs_the_search_once(monkeypatch, searcher):
+def test_the_export_runs_the_search_once_a_page(monkeypatch, searcher):
+    """An export streams: the search runs once for each EXPORT_PAGE of hits it makes."""
+    import math
+
+    import indexer.search.searcher as searcher_module
+
+    monkeypatch.setattr(searcher_module, "EXPORT_PAGE", 25)
     runs = []
     engine_searcher = type(searcher._searcher())
     original = engine_searcher.run
     monkeypatch.setattr(engine_searcher, "run", lambda *a, **k: runs.append(1) or original(*a, **k))
     hits = searcher.export(_request(q="市"), limit=1000)
-    assert len(runs) == 1
-    assert len(hits) == searcher.search(_request(q="市")).total
+    assert len(runs) == math.ceil(len(hits) / 25)
+    assert len(hits) == searcher.search(_request(q="市")).total > 25
 
 
 @pytest.mark.parametrize("raw,expected", [("1", 1.0), ("0.5", 0.5), ("0", None)])

@@ -175,3 +175,21 @@ def test_a_facets_values_are_cut_by_count_then_by_value(monkeypatch, tally, show
     monkeypatch.setattr(facets, "MAX_VALUES", 2)
     assert list(facets._most(Counter(tally))) == shown
 
+
+
+@pytest.mark.parametrize("params", [{"q": "口罩", "city": "高雄市"}, {"q": "口罩"}, {"q": "八代"}])
+def test_the_country_facet_counts_the_countries_a_passage_is_about(searcher, params):
+    """Those the passage names, else the destination of the trip its report tells of; never
+    every country its report names (口罩 in 高雄: 以色列 named nowhere in those passages)."""
+    from indexer.index.records import passage_countries
+
+    result = _search(searcher, **params)
+    counted = {v.value: v.count for v in result.facets["country"]}
+    expected: dict[str, int] = {}
+    for hit in result.hits:
+        meta = searcher.report(hit.doc_id).metadata
+        for country in passage_countries(hit.text, meta):
+            expected[country] = expected.get(country, 0) + 1
+    assert counted == expected
+    if params.get("city") == "高雄市":
+        assert "以色列" not in counted

@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import json
 import shutil
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -133,6 +134,30 @@ class Columns:
         table = self.tables[name]
         i = bisect.bisect_left(table, value)
         return i if i < len(table) and table[i] == value else -1
+
+    @cached_property
+    def country_first(self) -> tuple[np.ndarray, np.ndarray]:
+        """(each passage's first country code, -1 for none; whether it names more than
+        one): most passages name at most one, so a facet counts their codes with one
+        gather and only the few others through their lists. Worked out once."""
+        lengths = np.diff(np.asarray(self.country_start))
+        starts = np.asarray(self.country_start)[:-1]
+        first = np.full(len(lengths), -1, dtype=np.int32)
+        some = lengths > 0
+        first[some] = np.asarray(self.country_code)[starts[some]]
+        return first, lengths > 1
+
+    def country_counts(self, docs: np.ndarray, size: int) -> np.ndarray:
+        """How many of the passages `docs` (ascending) name each country code."""
+        first, several = self.country_first
+        codes = first[docs]
+        tally = np.bincount(codes[codes >= 0], minlength=size)
+        more = docs[several[docs]]
+        if len(more):
+            starts = np.asarray(self.country_start)[more] + 1
+            lengths = np.asarray(self.country_start)[more + 1] - starts
+            tally += np.bincount(np.asarray(self.country_code)[ranges(starts, lengths)], minlength=size)
+        return tally
 
     def country_passages(self, code: int) -> np.ndarray:
         at = np.flatnonzero(self.country_code == code)

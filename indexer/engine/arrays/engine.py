@@ -32,7 +32,7 @@ from whoosh.fields import ID, STORED, Schema
 from indexer.engine.arrays import merge, parallel
 from indexer.engine.arrays.columns import Columns
 from indexer.engine.arrays.evaluate import Evaluator, Postings
-from indexer.engine.arrays.segment import LATIN, LENGTHS, Segment, ranges
+from indexer.engine.arrays.segment import LATIN, LENGTHS, Segment
 from indexer.engine.arrays.stored import StoredColumn
 from indexer.engine.counting import FACET_FILTERS, no_counts
 from indexer.engine.deadline import Deadline, SearchTimeout
@@ -342,10 +342,7 @@ class ArraysSearcher:
                 weights = np.repeat(reports(names), cols.report_country_count)
                 tally = np.bincount(cols.report_country_code, weights=weights, minlength=size)
             elif facet == "country":
-                docs = selected(names)
-                starts = cols.country_start[docs]
-                at = ranges(starts, cols.country_start[docs + 1] - starts)
-                tally = np.bincount(cols.country_code[at], minlength=size)
+                tally = cols.country_counts(selected(names), size)
             else:
                 tally = np.bincount(cols.codes[facet][selected(names)], minlength=size)
             held = np.flatnonzero(tally)
