@@ -193,8 +193,28 @@ def field_errors(args: Mapping[str, str], error: BadRequest) -> dict[str, str]:
             try:
                 parse_search_request({name: args.getlist(name) if hasattr(args, "getlist") else args[name]})
             except BadRequest as alone:
-                errors[name] = str(alone)
-    return errors or {"to": str(error)}
+                errors[name] = in_chinese(str(alone))
+    return errors or {"to": in_chinese(str(error))}
+
+
+# The library's messages say each thing in Chinese and then, for API clients, in English
+# in parentheses; the page keeps the Chinese.
+_ENGLISH_ASIDE = re.compile(r"\s*\([^()]*[A-Za-z]{2}[^()]*\)")
+_ENGLISH_LEADS = ((" accepted forms: ", "："), ("; use one of: ", "；可用："), ("use one of: ", "可用："))
+
+
+def in_chinese(message: str) -> str:
+    """A library message as the page says it: without its English.
+
+    >>> in_chinese("「東京」不是臺灣的縣市名稱 (not a Taiwanese city or county); use one of: 臺北市、新北市")
+    '「東京」不是臺灣的縣市名稱；可用：臺北市、新北市'
+    >>> in_chinese("無法辨識的日期「abc」(unrecognised date); 可用格式 accepted forms: 2022-09-02、111/9/2")
+    '無法辨識的日期「abc」；可用格式：2022-09-02、111/9/2'
+    """
+    message = _ENGLISH_ASIDE.sub("", message)
+    for english, chinese in _ENGLISH_LEADS:
+        message = message.replace(english, chinese)
+    return message.replace("; ", "；")
 
 
 def active_filters(search_request: SearchRequest) -> list[dict]:

@@ -39,10 +39,10 @@ def _int(params: Mapping[str, str], name: str, default: int, low: int, high: int
     try:
         value = int(raw)
     except ValueError:
-        raise BadRequest(f"{name} 必須是整數 ({name} must be a whole number, got {raw!r})") from None
+        raise BadRequest(f"{name} 必須是整數，收到「{raw}」 ({name} must be a whole number, got {raw!r})") from None
     if value < low or (high is not None and value > high):
         limit = f"{low}–{high}" if high is not None else f"≥ {low}"
-        raise BadRequest(f"{name} 超出範圍 ({name} must be {limit}, got {value})")
+        raise BadRequest(f"{name} 超出範圍 {limit}，收到 {value} ({name} must be {limit}, got {value})")
     return value
 
 
@@ -84,7 +84,7 @@ def parse_search_request(params: Mapping[str, str]) -> SearchRequest:
         )
     sort = _one(params, "sort").strip() or "relevance"
     if sort not in SORTS:
-        raise BadRequest(f"sort 必須是 {'、'.join(SORTS)} 之一 (sort must be one of these, got {sort!r})")
+        raise BadRequest(f"sort 必須是 {'、'.join(SORTS)} 之一，收到「{sort}」 (sort must be one of these, got {sort!r})")
     return SearchRequest(
         query=query,
         city=tuple(dict.fromkeys(parse_city(v) for v in _values(params, "city"))),
@@ -119,7 +119,8 @@ def _chosen(params: Mapping[str, str], name: str, allowed) -> tuple[str, ...]:
     values = _values(params, name)
     for value in values:
         if value not in allowed:
-            raise BadRequest(f"{name} 必須是 {'、'.join(allowed)} 之一 ({name} must be one of these, got {value!r})")
+            raise BadRequest(f"{name} 必須是 {'、'.join(allowed)} 之一，收到「{value}」 "
+                             f"({name} must be one of these, got {value!r})")
     return values
 
 

@@ -491,3 +491,13 @@ def test_a_search_that_finds_nothing_shows_what_the_collection_covers(client):
     # a search that finds something, or only partly, has no such section
     assert 'class="coverage"' not in get(client, q="八代").body
     assert 'class="coverage"' not in get(client, q="八代 港口 締結").body
+
+
+@pytest.mark.parametrize("params, field", [
+    ({"from": "abc"}, "from"), ({"from": "2022-13-01"}, "from"), ({"city": "東京"}, "city"),
+    ({"from": "112/1/1", "to": "111/12/31"}, "to"), ({"q": "字" * 201}, "q"),
+])
+def test_the_page_says_what_is_wrong_in_chinese(client, params, field):
+    page = get(client, **{"q": "八代", **params})
+    message = re.search(rf'<p class="field-error" id="{field}-error" role="alert">([^<]*)</p>', page.body).group(1)
+    assert message and not re.search(r"[A-Za-z]{3,}", message.replace("abc", "")), message
