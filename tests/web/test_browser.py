@@ -186,6 +186,22 @@ def test_results_follow_what_is_typed_and_the_keys_move_through_them(base_url, n
     assert page.errors == []
 
 
+def test_the_csv_download_holds_every_passage_with_its_text(base_url, new_page):
+    import csv
+    import io
+
+    page = new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page.goto(base_url + "/?q=熊本 半導體")
+    total = int(page.locator("#results-heading").inner_text().split("共 ")[1].split(" 筆")[0])
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV", exact=True).click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert len(rows) == total > 10  # every page's passages, not this page's
+    assert all("熊本" in row["段落文字"] and "半導體" in row["段落文字"] for row in rows)
+    assert {row["查詢"] for row in rows} == {"熊本 半導體"}
+    assert page.errors == []
+
+
 def test_two_cities_chosen_from_the_facet_are_searched_together(base_url, new_page):
     page = new_page(viewport={"width": 1280, "height": 900})
     page.goto(base_url + "/?q=熊本")
