@@ -132,6 +132,7 @@ def test_the_chart_counts_what_the_page_lists_inside_the_dates(base_url, new_pag
     bars = {label.split(" 年")[0]: int(label.split("：")[1].split(" 筆")[0]) for label in labels}
     assert bars and set(bars) <= {"2020", "2021"} and sum(bars.values()) == total
     assert "報告期間" in page.locator(".year-chart figcaption").inner_text()
+    screenshot(page, "chart-inside-dates.png")
     assert page.errors == []
 
 
@@ -140,8 +141,10 @@ def test_an_english_name_finds_what_the_reports_write_in_chinese(base_url, new_p
     page.goto(base_url + "/?q=Kumamoto")
     assert page.locator(".hit").count() > 0
     assert "熊本" in page.locator(".hit .snippet mark").all_inner_texts()
+    screenshot(page, "english-name.png")
     page.goto(base_url + "/?q=札幌")  # nothing: what the collection holds instead
     assert page.get_by_role("heading", name="本站收錄 5 份報告").is_visible()
+    screenshot(page, "nothing-found.png")
     assert page.errors == []
 
 
@@ -156,6 +159,7 @@ def test_results_follow_what_is_typed_and_the_keys_move_through_them(base_url, n
     assert params(page) == {"q": "熊本 半導體", "city": "基隆市"}  # the URL follows, filters kept
     assert page.locator("#results-live").inner_text().startswith("「熊本 半導體」共")
     assert box.evaluate("el => el === document.activeElement")  # typing goes on undisturbed
+    screenshot(page, "typed.png")
     # the page it became is the page the server makes for that URL
     typed = page.locator("#results-heading").inner_text()
     page.reload()
@@ -301,6 +305,7 @@ def test_cite_a_passage_and_print(base_url, new_page):
     assert cited == (f"基隆市政府（2022年11月3日）。〈{heading}〉，《基隆市政府111年參訪日本八代市友好城市活動》。"
                      f"{base_url}/reports/keelung-2022-yatsushiro-visit#{passage.get_attribute('id')}")
     page.locator("#copy-status", has_text="已複製引用").wait_for(state="attached")  # said aloud
+    screenshot(page, "cited.png")
     # the contents stay in view while the report scrolls, beside lines of 35–45 characters
     page.mouse.wheel(0, 3000)
     toc = page.locator(".toc").bounding_box()
