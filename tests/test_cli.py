@@ -68,6 +68,12 @@ def test_search_json_is_the_api_shape(index_dir, capsys):
     (["熊本 半導體", "--limit", "12"],  # a last page the full matches fill
      ["12 passages match", "部分符合: 26 passages hold only some of the words (not counted in the 12 above); "
                            "the best 12\n"], []),
+    # the words typed apart are the query, as if quoted together; more pages are said
+    (["熊本", "半導體"], ["12 passages match '熊本 半導體'\n",
+                      "\nshown: 1–10 of 12 (page 1 of 2); more with --page 2 or --limit 100\n"], []),
+    (["熊本", "半導體", "--page", "2"], ["(page 2)", "部分符合"], ["shown:"]),  # the last page: no hint
+    (["熊本", "半導體", "--limit", "5", "--page", "2"], ["shown: 6–10 of 12 (page 2 of 3); more with --page 3"], []),
+    (['"SusHi Tech"', "Tokyo"], ["passages match '\"SusHi Tech\" Tokyo'"], []),
 ])
 def test_search_lists_partial_matches_after_the_full_ones(index_dir, capsys, monkeypatch, args, shown, absent):
     monkeypatch.setenv("JIAOLIU_SEARCH_SECONDS", "0")
@@ -253,24 +259,6 @@ def test_an_unknown_engine_setting_is_named_in_one_line(tmp_path, monkeypatch, c
     assert main(["index", "--corpus", str(tmp_path), "--index", str(tmp_path / "index")]) == 1
     err = capsys.readouterr().err
     assert "unknown engine 'lucene'" in err and "arrays, whoosh" in err and "Traceback" not in err
-
-
-@pytest.mark.parametrize("args,shown,absent", [
-    # the words typed apart are the query, as if quoted together
-    (["熊本", "半導體"], ["12 passages match '熊本 半導體'\n",
-                      "\nshown: 1–10 of 12 (page 1 of 2); more with --page 2 or --limit 100\n"], []),
-    (["熊本", "半導體", "--page", "2"], ["(page 2)", "部分符合"], ["shown:"]),  # the last page: no hint
-    (["熊本", "半導體", "--limit", "5", "--page", "2"], ["shown: 6–10 of 12 (page 2 of 3); more with --page 3"], []),
-    (['"SusHi Tech"', "Tokyo"], ["passages match '\"SusHi Tech\" Tokyo'"], []),
-])
-def test_search_takes_the_words_and_says_how_to_see_more(index_dir, capsys, monkeypatch, args, shown, absent):
-    monkeypatch.setenv("JIAOLIU_SEARCH_SECONDS", "0")
-    assert main(["search", *args, "--index", str(index_dir)]) == 0
-    out = capsys.readouterr().out
-    for text in shown:
-        assert text in out
-    for text in absent:
-        assert text not in out
 
 
 @pytest.mark.parametrize("env,base", [
