@@ -171,6 +171,9 @@ def test_searching_yatsushiro_finds_every_passage_that_contains_it(client, repor
         ({"q": "八代", "per_page": "0"}, "per_page"),
         ({"q": "八代", "per_page": "101"}, "per_page"),
         ({"q": "八代", "city": "東京"}, "東京"),
+        ({"q": "八代", "city": ["台中", "東京"]}, "東京"),  # one bad value of several
+        ({"q": "八代", "country": [f"國{i}" for i in range(21)]}, "21"),  # more values than a filter takes
+        ({"q": "八代", "kind": ["出國報告", "公函"]}, "公函"),
     ],
 )
 def test_bad_search_parameters_are_400_with_a_message(client, params, fragment):
@@ -536,3 +539,9 @@ def test_passage_text_is_served_without_markdown_marks(client, all_hits):
     assert any(hit["text"].startswith("四、兩市過去的互動") for hit in hits)
     report = client.get("/api/reports/keelung-2022-yatsushiro-visit").json
     assert report["passages"] and all(not re.search(r"(?m)^\s*#{1,6}\s", p["text"]) for p in report["passages"])
+
+
+@pytest.mark.parametrize("path", ["/api/search.csv", "/api/search.ndjson"])
+def test_an_export_with_a_bad_parameter_is_a_400_before_any_row(client, path):
+    response = client.get(path, query_string={"q": "八代", "city": ["台中", "東京"]})
+    assert response.status_code == 400 and "東京" in response.json["error"]
