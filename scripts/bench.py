@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/bench.py --passages 10000 [--json] [--corpus-dir DIR] [--engine NAME]
                                       [--skip-http] [--skip-fts5] [--skip-tantivy] [--queries 150]
-                                      [--check-totals | --no-check-totals] [--profile]
+                                      [--check-totals | --no-check-totals] [--profile] [--cold-start]
 
 Steps (each bounded in time; network on 127.0.0.1 only):
 1. a synthetic corpus of N passages (scripts/make_scale_corpus.py; text for speed only),
@@ -367,9 +367,21 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait(timeout=10)
 
 
+def drop_page_cache() -> None:
+    """Empty the kernel's page cache (root only), so that a start reads the index from disk,
+    as after a reboot. SystemExit with why when it cannot."""
+    os.sync()
+    try:
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+    except OSError as exc:
+        raise SystemExit(f"bench.py: --cold-start needs root to drop the page cache ({exc})") from None
+
+
 def http_latency(index: Path, corpus: Path, mix: list[dict], warm: list[dict], budget_s: float,
-                 engine: str | None = None) -> dict:
+                 engine: str | None = None, cold: bool = False) -> dict:
     port = free_port()
+    if cold:
+        drop_page_cache()
     started = time.perf_counter()
     server = start_server(index, corpus, port, engine=engine)
     try:
@@ -920,6 +932,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-build", action="store_true",
                         help="reuse the index already built in --work (its build figures are not measured)")
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--cold-start", action="store_true",
+                        help="empty the page cache (root) before starting the server, so ready_s is a cold start")
     parser.add_argument("--skip-fts5", action="store_true")
     parser.add_argument("--skip-tantivy", action="store_true")
     parser.add_argument("--skip-add", action="store_true", help="skip the add-one-report rebuild")
@@ -984,7 +998,8 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(library)
         if not args.skip_http:
             step("search through HTTP")
-            figures.update(http_latency(index, corpus, mix, warm, args.budget, args.engine))
+            figures.update(http_latency(index, corpus, mix, warm, args.budget, args.engine, cold=args.cold_start))
+            figures["ready_cold_cache"] = args.cold_start
         if not args.skip_fts5:
             for tokenizer in ("unicode61", "trigram"):
                 step(f"SQLite FTS5 {tokenizer}")
