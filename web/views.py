@@ -78,11 +78,11 @@ def search_page():
         page_sizes=[(n, query_string(search_request, per_page=n, page=None), n == search_request.per_page)
                     for n in PAGE_SIZES],
         active=active_filters(search_request),
-        csv_href=csv_link(search_request),
-        ndjson_href=csv_link(search_request, "ndjson"),
+        csv_href=export_link(search_request, "csv"),
+        ndjson_href=export_link(search_request, "ndjson"),
         query=search_request.query,
         # a hit's link carries the whole search, so that the report leads back to it
-        search_params=urlencode(pairs(to_params(search_request))),
+        search_params=query_string(search_request)[1:],
         **context,
     )
 
@@ -233,7 +233,7 @@ def active_filters(search_request: SearchRequest) -> list[dict]:
     return active
 
 
-def csv_link(search_request: SearchRequest, form: str = "csv") -> str:
+def export_link(search_request: SearchRequest, form: str) -> str:
     """The CSV (or NDJSON) export of this result list (all pages, so no page or page size)."""
     return url_for(f"api.search_{form}", **to_params(search_request, page=None, per_page=None))
 

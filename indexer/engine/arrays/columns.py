@@ -63,9 +63,7 @@ class Columns:
         one gather of the matches for all five facets instead of one each (the country
         facet's lists were the dearest). A facet that differs within a report stays per passage."""
         doc = self.codes["doc"]
-        reports = len(self.tables["doc"])
-        first = np.zeros(reports, dtype=np.int64)  # a passage of each report (0 for one with none)
-        first[doc[::-1]] = np.arange(len(doc) - 1, -1, -1)
+        first = self.first_passages
         self.by_report: dict[str, np.ndarray] = {}
         for name in ("city", "year", "kind", "agency", "level"):
             per_report = self.codes[name][first] if len(doc) else np.zeros(0, np.int32)
@@ -134,6 +132,24 @@ class Columns:
         table = self.tables[name]
         i = bisect.bisect_left(table, value)
         return i if i < len(table) and table[i] == value else -1
+
+    @cached_property
+    def first_passages(self) -> np.ndarray:
+        """Each report's first passage (0 for a report with none)."""
+        doc = np.asarray(self.codes["doc"])
+        first = np.zeros(len(self.tables["doc"]), dtype=np.int64)
+        first[doc[::-1]] = np.arange(len(doc) - 1, -1, -1)
+        return first
+
+    @cached_property
+    def report_first_years(self) -> np.ndarray | None:
+        """Each report's first year of its time (period start, or report date; 0 undated),
+        None if some report's passages differ in it."""
+        doc = np.asarray(self.codes["doc"])
+        years = np.where(np.asarray(self.codes["span_end"]) > 0, np.asarray(self.codes["span_start"]) // 10000,
+                         0).astype(np.int64)
+        mine = years[self.first_passages] if len(doc) else np.zeros(0, np.int64)
+        return mine if np.array_equal(mine[doc], years) else None
 
     @cached_property
     def country_first(self) -> tuple[np.ndarray, np.ndarray]:

@@ -232,18 +232,8 @@ class ArraysIndex:
         postings are mapped (the page cache, shared by the workers, warms them)."""
 
     def report_first_years(self) -> np.ndarray | None:
-        """Each report's first year of its time (period start, or report date; 0 undated),
-        None if some report's passages differ in it. Worked out once."""
-        with self._lock:
-            if not hasattr(self, "_first_years"):
-                codes = self.columns.codes
-                doc = codes["doc"]
-                first = np.zeros(len(self.columns.tables["doc"]), dtype=np.int64)
-                first[doc[::-1]] = np.arange(len(doc) - 1, -1, -1)
-                years = np.where(codes["span_end"] > 0, codes["span_start"] // 10000, 0).astype(np.int64)
-                mine = years[first] if len(doc) else np.zeros(0, np.int64)
-                self._first_years = mine if np.array_equal(mine[doc], years) else None
-            return self._first_years
+        """Each report's first year (`Columns.report_first_years`), for the year facet."""
+        return self.columns.report_first_years
 
     def filters(self, request: SearchRequest) -> dict[str, np.ndarray]:
         """{facet: mask of the passages its filter keeps}, for the filters the request sets."""
