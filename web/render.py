@@ -20,7 +20,7 @@ from collections.abc import Iterable
 import markdown
 from markdown.extensions import Extension
 
-from indexer.ingest.passages import heading_rank, heading_title, is_table_row
+from indexer.ingest.passages import continues_across_break, heading_rank, heading_title, is_table_row
 from indexer.models import Passage
 
 _HEADER_CELL_MAX = 12  # a header cell is a label ("日期", "服務機關"), not a caption
@@ -108,9 +108,32 @@ def _row_follows(lines: list[str], i: int) -> bool:
     return False
 
 
+def _rejoined(lines: list[str]) -> list[str]:
+    """`lines` with each paragraph a page break cut in two made one again (its two
+    halves on one line, so that markdown neither ends the paragraph nor breaks the line).
+
+    >>> _rejoined(["並透過每年雙方互訪、八代物產展等", "", "活動建立良好友誼。"])
+    ['並透過每年雙方互訪、八代物產展等活動建立良好友誼。']
+    """
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    out: list[list[str]] = []
+    for block in filter(None, blocks):
+        if out and continues_across_break(out[-1][-1], "\n".join(block)):
+            out[-1][-1] = out[-1][-1].rstrip() + block[0].strip()
+            out[-1].extend(block[1:])
+        else:
+            out.append(block)
+    return [line for n, block in enumerate(out) for line in ([""] if n else []) + block]
+
+
 def _markdown_source(lines: list[str], outline: Outline | None = None) -> str:
     out: list[str] = []
-    for line in lines:
+    for line in _rejoined(lines):
         rank = heading_rank(line)
         if rank is not None:
             # h2 … h6 by depth in the report (h2 … h5 by rank alone); h1 is the report's title

@@ -35,7 +35,7 @@ from indexer.models import Passage
 MAX_CHARS = 800
 # Bumped when the cut changes what passages a text gives: builds made before are cut anew
 # (their ids keep landing: indexer/index/anchors.py). 2: paragraphs, not sections.
-PASSAGES_VERSION = 3
+PASSAGES_VERSION = 4  # 4: a page break's paragraphs rejoined only when the first is prose cut mid-sentence
 PIECE_CHARS = 500
 MIN_FRAGMENT = 15  # shorter passages without a heading are merged into a neighbour
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
@@ -224,18 +224,41 @@ def _atoms(body: str) -> list[_Atom]:
 
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Prose runs on with these inside a sentence; a title, a caption or a form's field has none.
+_MID_SENTENCE = re.compile(r"[，、；]")
+_SENTENCE_MARK = re.compile(r"[，、；。！？]")
+_LABEL = re.compile(r"[表圖附]\s*[一二三四五六七八九十\d]")  # 表四、… 圖1 … : a caption of its own
+
+
+def continues_across_break(before: str, after: str) -> bool:
+    """Whether the paragraph `after` goes on with the sentence the line `before` left
+    unfinished: a page break (or a converter) cut one paragraph in two.
+
+    `before` is prose cut mid-sentence: a long line, with a comma inside, that stops
+    on a Chinese character.  `after` goes on with a Chinese character and is prose
+    itself: not a heading, list item, table row, speaker, caption or label.
+
+    >>> continues_across_break("並透過每年雙方互訪、八代物產展等", "活動建立良好友誼。")
+    True
+    >>> continues_across_break("參與東京晴空塔下「台灣祭」活動，並現場製作蚵仔煎行銷臺灣小吃", "大阪府知事吉村洋文赴東京拜會蔣市長")
+    False
+    """
+    last, first = before.strip(), after.lstrip().split("\n", 1)[0].strip()
+    return (len(last) >= 16 and bool(_CJK.fullmatch(last[-1])) and bool(_MID_SENTENCE.search(last))
+            and heading_rank(last) is None and not is_table_row(before)
+            and bool(first) and bool(_CJK.match(first)) and heading_rank(first) is None
+            and not is_table_row(first) and not _LIST_ITEM.match(first) and not _LABEL.match(first)
+            and not _SPEAKER.fullmatch(first) and bool(_SENTENCE_MARK.search(after)))
 
 
 def _rejoin_page_breaks(atoms: list[_Atom]) -> list[_Atom]:
     """A paragraph a page break cut in two (`…八代物產展等` / `活動建立良好友誼。`) is
-    one again: a paragraph of prose that stops mid-sentence on a Chinese character,
-    and a paragraph that goes on with one (not a list item nor a heading)."""
+    one again (`continues_across_break`)."""
     joined: list[_Atom] = []
     for atom in atoms:
         here = joined[-1] if joined else None
         if (here is not None and here.kind == atom.kind == "para" and not here.continued and not atom.continued
-                and len(last := here.lines[-1].strip()) >= 20 and _CJK.fullmatch(last[-1])
-                and _CJK.match(atom.lines[0].strip()) and not _is_list(atom)
+                and continues_across_break(here.lines[-1], "\n".join(atom.lines))
                 and atom.end - here.start <= MAX_CHARS):
             joined[-1] = _Atom("para", here.start, atom.end, [*here.lines, "", *atom.lines])
         else:
@@ -310,6 +333,14 @@ def _is_caption(atom: _Atom) -> bool:
     return atom.kind == "para" and 0 < len(text) <= 40 and "。" not in text
 
 
+# A form's field on a line of its own: 出國期間：…, 關鍵詞：…, 報告日期：…
+_FIELD = re.compile(r"[^\s：:，。、]{2,10}[：:]")
+
+
+def _is_field(atom: _Atom) -> bool:
+    return atom.kind == "para" and len(atom.lines) == 1 and bool(_FIELD.match(atom.lines[0].strip()))
+
+
 def _is_list(atom: _Atom) -> bool:
     return atom.kind == "para" and bool(_LIST_ITEM.match(atom.lines[0].strip()))
 
@@ -320,7 +351,13 @@ def _joined(atoms: list[_Atom], i: int) -> bool:
     after = atoms[i + 2] if i + 2 < len(atoms) else None
     if there.continued:  # the pieces of a long paragraph were cut apart on purpose
         return False
+    if _is_field(there):  # a form's fields go together, not under what stands above them
+        return _is_field(here)
     if _is_caption(here) and there.kind == "table":  # 表一、… above its table
+        return True
+    # a transcript's title line (no punctuation) leads its first turn
+    if (i == 0 and _is_caption(here) and not _SENTENCE_MARK.search(here.lines[0])
+            and there.kind == "para" and _SPEAKER.fullmatch(there.lines[0].strip())):
         return True
     if _is_caption(there) and not (after and after.kind == "table"):  # photo captions, 備註
         return True

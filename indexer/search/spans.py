@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from indexer.ingest.passages import continues_across_break
 from indexer.models import HEADING_MARK, Snippet, Span
 from indexer.query import syntax
 from indexer.query.plan import ParsedQuery, Runs, Unit
@@ -114,6 +115,17 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 _BREAKS = re.compile(r"\s*\n\s*|\t+")
 
 
+def _flat(match: re.Match) -> str:
+    """What a break in a snippet becomes: nothing inside a sentence that a wrapped
+    line or a page break cut (Chinese writes no spaces), else one space."""
+    text, start, end = match.string, match.start(), match.end()
+    if "\n" not in match.group() or start == 0 or end == len(text):
+        return " "
+    paragraph_end = text.find("\n\n", end)
+    after = text[end : paragraph_end if paragraph_end >= 0 else len(text)]
+    return "" if continues_across_break(text[text.rfind("\n", 0, start) + 1 : start], after) else " "
+
+
 def snippet(text: str, spans: list[Span], width: int = 160) -> Snippet:
     """A window of about `width` characters from just before the first match, the
     matches inside it marked, line breaks flattened, never a match cut in two.
@@ -134,7 +146,7 @@ def snippet(text: str, spans: list[Span], width: int = 160) -> Snippet:
     window = text[start:end]
     if "#" in window or "\n" in window or "\t" in window:  # else nothing to flatten (most windows)
         window, where = _tracked_sub(HEADING_MARK, "", window, list(range(end - start + 1)))
-        window, where = _tracked_sub(_BREAKS, " ", window, where)
+        window, where = _tracked_sub(_BREAKS, _flat, window, where)
         marks = tuple((where[s], where[e]) for s, e in inside if where[s] < where[e])
     else:
         marks = tuple((s, e) for s, e in inside if s < e)
@@ -145,7 +157,7 @@ def snippet(text: str, spans: list[Span], width: int = 160) -> Snippet:
     return Snippet(window, marks)
 
 
-def _tracked_sub(pattern: re.Pattern, repl: str, text: str, where: list[int]) -> tuple[str, list[int]]:
+def _tracked_sub(pattern: re.Pattern, repl, text: str, where: list[int]) -> tuple[str, list[int]]:
     """`pattern.sub(repl, text)`, and `where` (original offset → offset in `text`)
     carried over to the new text: offsets inside a replaced stretch go to its start."""
     out: list[str] = []
@@ -157,8 +169,9 @@ def _tracked_sub(pattern: re.Pattern, repl: str, text: str, where: list[int]) ->
         out.append(kept)
         length += len(kept)
         moved.extend([length] * (match.end() - match.start()))
-        out.append(repl)
-        length += len(repl)
+        put = repl if isinstance(repl, str) else repl(match)
+        out.append(put)
+        length += len(put)
         last = match.end()
     moved.extend(range(length, length + len(text) - last + 1))
     return "".join(out) + text[last:], [moved[w] for w in where]

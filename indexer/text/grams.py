@@ -37,7 +37,10 @@ _CJK = (
 CJK_CHAR = f"[{_CJK}]"
 # Letters and digits are separate words (2014ICLEI → 2014, iclei), so each can be searched.
 _ALL_CJK = re.compile(rf"[{_CJK}]+")
-_PIECES = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W\d{_CJK}_]+|\d+)|(?P<space>\s+)|(?P<other>.)", re.S)
+# Whitespace inside a CJK run (a page break, a hard-wrapped line, a letter-spaced title)
+# does not part its characters: Chinese writes no spaces, so 等\n\n活 is the bigram 等活.
+# A tab does: it parts a table's cells.
+_PIECES = re.compile(rf"(?P<cjk>[{_CJK}]+(?:[^\S\t]+[{_CJK}]+)*)|(?P<word>[^\W\d{_CJK}_]+|\d+)|(?P<space>\s+)|(?P<other>.)", re.S)
 
 
 @dataclass(frozen=True)
@@ -61,10 +64,12 @@ def grams(folded: str) -> Iterator[Gram]:
         kind, start = piece.lastgroup, piece.start()
         if kind == "cjk":
             run = piece.group()
-            for i, char in enumerate(run):
-                yield Gram(char, pos, start + i, start + i + 1)
-                if i + 1 < len(run):
-                    yield Gram(run[i : i + 2], pos, start + i, start + i + 2)
+            chars = [i for i, char in enumerate(run) if not char.isspace()]
+            for n, i in enumerate(chars):
+                yield Gram(run[i], pos, start + i, start + i + 1)
+                if n + 1 < len(chars):
+                    j = chars[n + 1]
+                    yield Gram(run[i] + run[j], pos, start + i, start + j + 1)
                 pos += 1
         elif kind == "word":
             yield Gram(piece.group(), pos, start, piece.end())
@@ -124,28 +129,32 @@ def phrase_units(query: str) -> list[list[str]]:
     return runs
 
 
+_IN_RUN = r"[^\S\t]*"  # between the two characters of a bigram
+
+
 @lru_cache(maxsize=4096)
 def run_pattern(run: tuple[str, ...]) -> re.Pattern:
     r"""A regex over folded text that matches exactly where the index matches a run.
 
-    Neighbouring characters of a bigram must touch; other neighbours may be
-    separated by whitespace (which takes no position); a Latin or digit word
-    must not touch another letter or digit (the tokenizer would have made one
-    longer word of them).
+    Neighbouring characters of a bigram may be parted by whitespace but not a tab
+    (as `grams` reads them); other neighbours by any whitespace (which takes no
+    position); a Latin or digit word must not touch another letter or digit (the
+    tokenizer would have made one longer word of them).
 
     >>> print(run_pattern(("市長", "長", "峰會")).pattern)
-    市長\s*峰會
+    市[^\S\t]*長\s*峰[^\S\t]*會
     """
     parts: list[str] = []
     for i, unit in enumerate(run):
         last = i == len(run) - 1
         if _ALL_CJK.fullmatch(unit):
-            parts.append(re.escape(unit if last or len(unit) == 1 else unit[0]))
+            head = unit if last or len(unit) == 1 else unit[0]
+            parts.append(_IN_RUN.join(map(re.escape, head)))
             touching = len(unit) == 2 and not last  # the next unit starts with this bigram's 2nd char
         else:
             edge = r"\d" if unit[0].isdigit() else rf"[^\W\d_{_CJK}]"
             parts.append(rf"(?<!{edge}){re.escape(unit)}(?!{edge})")
             touching = False
         if not last:
-            parts.append("" if touching else r"\s*")
+            parts.append(_IN_RUN if touching else r"\s*")
     return re.compile("".join(parts))

@@ -182,6 +182,13 @@ def test_a_paragraph_broken_by_a_page_break_is_one_passage():
 
 @pytest.mark.parametrize("body", [
     "三、緣起\n\n" + "甲" * 30 + "。\n\n" + "乙" * 30 + "。",         # a sentence ends
+    # two photo captions (no sentence goes on: the second has no punctuation)
+    "三、緣起\n\n參與東京晴空塔下「台灣祭」活動，並現場製作蚵仔煎行銷臺灣小吃\n\n大阪府知事吉村洋文赴東京拜會蔣市長\n\n"
+    + "乙" * 30 + "。",
+    # a title line (no comma inside), then a form's field
+    "三、緣起\n\n" + "甲" * 30 + "\n\n撰寫機關：高雄市政府行政暨國際處（國際科）。",
+    # a table's caption follows
+    "三、緣起\n\n" + "甲" * 20 + "，乙乙乙等案\n\n表四、107 年至 110 年 姊妹市及友好城市締盟成果，如下。",
     "三、緣起\n\n" + "甲" * 30 + "\n\n1. " + "乙" * 30 + "。",       # a list follows
     "三、緣起\n\n" + "甲" * 10 + "\n\n" + "乙" * 30 + "。",           # a short line is no paragraph of prose
 ])
@@ -408,3 +415,11 @@ def test_a_long_table_of_contents_is_cut_between_its_lines():
     contents = [p for p in passages if p.text.startswith(("目錄", "第"))]
     assert len(contents) >= 2 and all(len(p.text) <= MAX_CHARS for p in contents)
     assert all(not p.text.endswith(("第", ".")) for p in contents)  # whole lines
+
+
+def test_a_forms_fields_stay_together_and_apart_from_the_table_above():
+    body = ("一、提要\n\n出國人員姓名／職稱\n\n編號\t姓名\n1\t黃駿逸\n\n出國類別：其他\n\n出國期間：111年9月2日至9月7日\n\n"
+            "關鍵詞：日本八代市、參訪")
+    passages = split_passages(body)
+    assert_covers(body, passages)
+    assert [p.text.split("\n")[-1] for p in passages] == ["1\t黃駿逸", "關鍵詞：日本八代市、參訪"]

@@ -47,6 +47,12 @@ def test_doctests():
         ("1. 鈴木局長表示，感謝。\n3. 蔣市長回應，感謝。", "<p>1. 鈴木局長表示，感謝。<br />\n3. 蔣市長回應，感謝。</p>"),
         ("    縮排的句子。", "<p>縮排的句子。</p>"),
         ("#hashtag", "<p>#hashtag</p>"),
+        # a paragraph a page break cut in two is one again (the Keelung report)
+        ("107年4月19日正式締結為友好城市，並透過每年雙方互訪、八代物產展等\n\n活動建立良好友誼。",
+         "<p>107年4月19日正式締結為友好城市，並透過每年雙方互訪、八代物產展等活動建立良好友誼。</p>"),
+        # … but two captions stay two
+        ("參與東京晴空塔下「台灣祭」活動，並現場製作蚵仔煎行銷臺灣小吃\n\n大阪府知事吉村洋文赴東京拜會蔣市長",
+         "<p>參與東京晴空塔下「台灣祭」活動，並現場製作蚵仔煎行銷臺灣小吃</p>\n<p>大阪府知事吉村洋文赴東京拜會蔣市長</p>"),
     ],
 )
 def test_headings_paragraphs_and_lists(text, expected):

@@ -25,13 +25,15 @@ FIELD_TAGS = {"": 0, "h\x1f": 1, "t\x1f": 2}  # the prefixes of segment.FIELDS
 _WORD = np.uint64(1 << 61)
 _HASH_BITS = (1 << 61) - 1
 # character classes, as indexer.text.grams's pattern reads them
-OTHER, SPACE, CJK, LETTER, DIGIT = range(5)
+OTHER, SPACE, CJK, LETTER, DIGIT, TAB = range(6)  # a tab takes no position, but parts a bigram
 _SEPARATOR = "\x00"  # between passages: an "other" character, so nothing spans two
 
 
 def _char_class(char: str) -> int:
     if _ALL_CJK.fullmatch(char):
         return CJK
+    if char == "\t":
+        return TAB
     if char.isspace():
         return SPACE
     if char.isdecimal():
@@ -114,10 +116,14 @@ def batch_grams(folded: list[str], tag: int, classes: Classes, words: dict[str, 
     position = counted - 1 - (counted[firsts] - steps[firsts])[passage]
 
     cjk = np.flatnonzero(cls == CJK)
-    pairs = cjk[cls[cjk + 1] == CJK]  # the separator ends every text, so cjk + 1 is in range
+    # A bigram pairs a CJK character with the next one past any whitespace but a tab.
+    seen = np.flatnonzero(cls != SPACE)
+    after = seen[np.searchsorted(seen, cjk, side="right")]  # the separator ends every text: in range
+    paired = cls[after] == CJK
+    pairs, seconds = cjk[paired], after[paired]
     base = np.uint64(tag << 62)
     uni = base | (cps[cjk].astype(np.uint64) << np.uint64(21))
-    bi = base | (cps[pairs].astype(np.uint64) << np.uint64(21)) | cps[pairs + 1].astype(np.uint64)
+    bi = base | (cps[pairs].astype(np.uint64) << np.uint64(21)) | cps[seconds].astype(np.uint64)
 
     starts = np.flatnonzero(word_start)
     changes = np.flatnonzero(cls[1:] != cls[:-1]) + 1

@@ -11,7 +11,7 @@ from indexer.weights import HEADING_FIELD_BOOST, TITLE_FIELD_BOOST
 # read changes, so that an existing index is rebuilt rather than read with the
 # wrong assumptions. 9: long paragraphs cut, implausible dates ignored; 10: the
 # tokenizers moved to indexer.engine.whoosh.analysis (whoosh pickles their path), keys doc#passage.
-ANALYSIS_VERSION = "11"  # 11: the level field
+ANALYSIS_VERSION = "12"  # 11: the level field; 12: bigrams across whitespace in a CJK run
 
 
 def make_schema() -> Schema:
