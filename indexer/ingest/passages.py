@@ -205,7 +205,7 @@ def _atoms(body: str) -> list[_Atom]:
         title = heading_title(lines[i])
         toc_end = _toc_end(lines, kinds, i) if _TOC_TITLE.fullmatch(title) else None
         if toc_end is not None:  # a long one cut between its lines, as a table
-            atoms.extend(_cut_long(body, atom("toc", i, toc_end, rank=1, title=title)))
+            atoms.append(atom("toc", i, toc_end, rank=1, title=title))
             i = toc_end + 1
         elif kinds[i] == "heading":
             atoms.append(atom("heading", i, i, rank=heading_rank(lines[i]), title=title))
@@ -218,9 +218,10 @@ def _atoms(body: str) -> list[_Atom]:
             while (nxt := next_nonblank(last + 1) if kind == "table" else last + 1) < len(lines) \
                     and kinds[nxt] == kind and not (kind == "para" and _SPEAKER.fullmatch(lines[nxt].strip())):
                 last = nxt
-            atoms.extend(_cut_long(body, atom(kind, i, last)))
+            atoms.append(atom(kind, i, last))
             i = last + 1
-    return _rejoin_page_breaks(atoms)
+    # Rejoined first, then cut: a long list a page break cut mid-item is cut again at a sentence's end.
+    return [piece for whole in _rejoin_page_breaks(atoms) for piece in _cut_long(body, whole)]
 
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -257,10 +258,10 @@ def _rejoin_page_breaks(atoms: list[_Atom]) -> list[_Atom]:
     joined: list[_Atom] = []
     for atom in atoms:
         here = joined[-1] if joined else None
-        if (here is not None and here.kind == atom.kind == "para" and not here.continued and not atom.continued
-                and continues_across_break(here.lines[-1], "\n".join(atom.lines))
-                and atom.end - here.start <= MAX_CHARS):
-            joined[-1] = _Atom("para", here.start, atom.end, [*here.lines, "", *atom.lines])
+        if (here is not None and here.kind == atom.kind == "para"
+                and continues_across_break(here.lines[-1], "\n".join(atom.lines))):
+            here.lines += ["", *atom.lines]  # in place: a long run of such halves stays linear
+            here.end = atom.end
         else:
             joined.append(atom)
     return joined

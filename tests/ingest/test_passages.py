@@ -208,6 +208,7 @@ def test_paragraphs_that_end_or_stop_short_stay_apart(body):
         (("甲" * 49 + "\n") * 20_000, "甲\n"),  # hard-wrapped lines without a sentence end: at a line end
         (("甲" * 29 + "，") * 30_000, "，甲"),
         ("1. 市長，\n\n" * 100_000, "，\n"),  # a list's items are kept together, but not all of them
+        (("甲" * 20 + "，乙乙\n\n") * 40_000, "乙\n"),  # 40,000 page breaks mid-sentence: rejoined, then cut
         ("摘要如下：" * 100_000, "：摘"),
         ("\t".join(["八代市"] * 100_000), "市\t"),  # a table of one enormous row
         ("\n".join(["八代市\t課長"] * 50_000), "長\n"),  # a long table: cut between rows
@@ -423,3 +424,12 @@ def test_a_forms_fields_stay_together_and_apart_from_the_table_above():
     passages = split_passages(body)
     assert_covers(body, passages)
     assert [p.text.split("\n")[-1] for p in passages] == ["1\t黃駿逸", "關鍵詞：日本八代市、參訪"]
+
+
+def test_a_long_list_a_page_break_cut_mid_item_is_rejoined_before_it_is_cut():
+    items = "\n".join(f"{n}. " + "甲" * 150 + "，乙乙乙。" for n in range(1, 5))
+    body = ("二、拜會\n\n" + items + "\n5. 研考會主委俞振華補充說明，在臺北市的臺灣大學或是臺北科技大\n\n"
+            "學都有成立Startup中心，協助經團連跟這些大學對接。")
+    passages = split_passages(body)
+    assert_covers(body, passages)
+    assert sum("臺北科技大\n\n學都有成立" in p.text for p in passages) == 1
