@@ -2,6 +2,7 @@
 
     jiaoliu index  [--corpus DIR] [--index DIR] [--force]
     jiaoliu search WORDS… [--city C]… [--from D] [--to D] [--kind K]… [--level L]… [--agency A]… [--country C]…
+                         [--partner P]…
                          [--sort relevance|newest|oldest] [--limit N] [--page N] [--json]
     jiaoliu serve  [--index DIR] [--corpus DIR] [--host H] [--port P]
 
@@ -58,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--level", action="append", default=[], help="中央 (central government) or 地方 (a city's or county's)")
     search.add_argument("--agency", action="append", default=[], help="the agency, as the reports name it")
     search.add_argument("--country", action="append", default=[], help="a destination country, e.g. 日本")
+    search.add_argument("--partner", action="append", default=[], help="a foreign partner, e.g. 八代市 "
+                        "(jiaoliu partners lists them)")
     search.add_argument("--sort", default="relevance", help="relevance (default), newest or oldest")
     search.add_argument("--limit", type=int, default=10, help="hits per page, 1–100 (default 10)")
     search.add_argument("--page", type=int, default=1, help="page of hits, from 1")
@@ -146,7 +149,8 @@ def terminal_snippet(snippet: Snippet, colour: bool) -> str:
 def cmd_search(args) -> int:
     request = parse_search_request({
         "q": " ".join(args.query), "city": args.city, "from": args.date_from, "to": args.date_to,
-        "kind": args.kind, "level": args.level, "agency": args.agency, "country": args.country, "sort": args.sort,
+        "kind": args.kind, "level": args.level, "agency": args.agency, "country": args.country,
+        "partner": args.partner, "sort": args.sort,
         "page": str(args.page), "per_page": str(args.limit),
     })
     if not request.query:

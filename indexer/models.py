@@ -225,6 +225,7 @@ class SearchRequest:
     kind: tuple[str, ...] = ()  # 出國報告 / 施政報告 / 統計分析報告 / other
     agency: tuple[str, ...] = ()
     country: tuple[str, ...] = ()  # destination countries, e.g. ("日本",)
+    partner: tuple[str, ...] = ()  # foreign partners, e.g. ("八代市",) (indexer.ingest.partners)
     level: tuple[str, ...] = ()  # 中央 or 地方 (Metadata.level)
     sort: str = "relevance"  # or "newest", "oldest"
 

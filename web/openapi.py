@@ -28,7 +28,7 @@ from .views import ORIGINAL_TYPES
 # Dates are ISO 8601 at the precision the report gives: 2022-11-03, 2022-08 or 2022.
 ISO_PRECISION = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 SUGGESTION_KINDS = ("spelling", "drop_filter")
-FACETS = ("city", "year", "kind", "level", "agency", "country")
+FACETS = ("city", "year", "kind", "level", "agency", "country", "partner")
 
 
 def _ref(kind: str, name: str) -> dict:
@@ -198,6 +198,9 @@ def _parameters() -> dict:
                         "An agency, matched exactly (an unknown one finds nothing)."),
         "country": _many("country", {"type": "string", "maxLength": MAX_QUERY_CHARS},
                          "A destination country, matched exactly (e.g. 日本)."),
+        "partner": _many("partner", {"type": "string", "maxLength": MAX_QUERY_CHARS},
+                         "A foreign partner a passage is about, by its name in /api/partners, matched "
+                         "exactly (e.g. 八代市)."),
         "sort": _query("sort", {"type": "string", "enum": list(SORTS), "default": SORTS[0]}, "Order of hits."),
         "page": _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
                        "Page number, from 1."),
@@ -211,7 +214,7 @@ def _parameters() -> dict:
     }
 
 
-FILTERS = ("q", "city", "from", "to", "kind", "level", "agency", "country", "sort")
+FILTERS = ("q", "city", "from", "to", "kind", "level", "agency", "country", "partner", "sort")
 SEARCH = (*FILTERS, "page", "per_page")
 
 

@@ -29,10 +29,11 @@ from .searcher import get_searcher
 
 bp = Blueprint("views", __name__)
 
-FACET_LABELS = {"city": "縣市", "year": "年份", "kind": "類型", "level": "層級", "agency": "機關", "country": "國家／地區"}
+FACET_LABELS = {"city": "縣市", "year": "年份", "kind": "類型", "level": "層級", "agency": "機關", "country": "國家／地區",
+                "partner": "交流對象"}
 TYPED_FIELDS = ("q", "city", "from", "to")  # the visible form; refilled with what was typed
 # Set by links (facets, sort, page size) and carried through the form as hidden inputs.
-CARRIED_FIELDS = ("kind", "level", "agency", "country", "sort", "per_page")
+CARRIED_FIELDS = ("kind", "level", "agency", "country", "partner", "sort", "per_page")
 PARAMS = TYPED_FIELDS + CARRIED_FIELDS + ("page",)
 SORTS = (("relevance", "相關度"), ("newest", "最新"), ("oldest", "最舊"))
 PAGE_SIZES = (10, 20, 50, 100)
@@ -220,7 +221,7 @@ def in_chinese(message: str) -> str:
 def active_filters(search_request: SearchRequest) -> list[dict]:
     """The filters in force, each with the link that removes it."""
     active = []
-    for name in ("city", "kind", "level", "agency", "country"):
+    for name in ("city", "kind", "level", "agency", "country", "partner"):
         values = getattr(search_request, name)
         for value in values:
             active.append({"label": FACET_LABELS[name], "value": kind_label(value) if name == "kind" else value,

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Protocol
 
+from indexer.index.records import LISTS
 from indexer.models import SearchRequest
 from indexer.text.dates import day_number
 
@@ -30,7 +31,7 @@ class Columns(Protocol):
 
 # facet → the request fields that filter on it
 FACET_FILTERS = {"city": ("city",), "year": ("date_from", "date_to"), "kind": ("kind",),
-                 "agency": ("agency",), "level": ("level",), "country": ("country",)}
+                 "agency": ("agency",), "level": ("level",), "country": ("country",), "partner": ("partner",)}
 
 
 def _filter_checks(cols: Columns, request: SearchRequest) -> dict:
@@ -44,14 +45,18 @@ def _filter_checks(cols: Columns, request: SearchRequest) -> dict:
             return False
         return (day_to is None or v["span_start"][doc] <= day_to) and (day_from is None or end >= day_from)
 
-    countries = set(request.country)
+    def any_of(facet: str, chosen: tuple[str, ...]):
+        wanted, held = set(chosen), v[LISTS[facet]]
+        return (lambda d: not wanted.isdisjoint(held[d])) if wanted else None
+
     checks = {
         "city": (lambda d: v["city"][d] in request.city) if request.city else None,
         "year": date_ok if (day_from or day_to) else None,
         "kind": (lambda d: v["kind"][d] in request.kind) if request.kind else None,
         "agency": (lambda d: v["agency"][d] in request.agency) if request.agency else None,
         "level": (lambda d: v["level"][d] in request.level) if request.level else None,
-        "country": (lambda d: not countries.isdisjoint(v["countries"][d])) if countries else None,
+        "country": any_of("country", request.country),
+        "partner": any_of("partner", request.partner),
     }
     return {name: check for name, check in checks.items() if check is not None}
 
@@ -99,8 +104,8 @@ def count(docnums, cols: Columns, request: SearchRequest, keep: list | None = No
         for name in failed or counts:  # one failed filter: only that facet counts it
             if name == "year":
                 continue  # counted above, under every filter
-            if name == "country":
-                counts[name].update(v["countries"][doc])
+            if name in LISTS:
+                counts[name].update(v[LISTS[name]][doc])
             elif value := v[name][doc]:
                 counts[name][value] += 1
     return total, counts

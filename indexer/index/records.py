@@ -8,9 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from indexer.ingest.metadata import countries_named
+from indexer.ingest.partners import passage_partners
 from indexer.ingest.prior import passage_prior
 from indexer.models import Report
 from indexer.text.dates import day_number, span
+
+# Facets whose passages may hold several values: facet → the record's field.
+LISTS = {"country": "countries", "partner": "partners"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class PassageRecord:
     agency: str  # "" when none
     level: str  # 中央 / 地方, "" when not stated (Metadata.level)
     countries: tuple[str, ...]
+    partners: tuple[str, ...]  # the foreign partners it is about (indexer.ingest.partners)
     span: tuple[int, int] | None  # [period start … report date] as YYYYMMDD, None when undated
 
 
@@ -72,5 +77,6 @@ def passage_records(report: Report) -> Iterator[PassageRecord]:
             prior=passage_prior(passage.text, passage.heading_path), city=meta.city or "", year=year,
             kind=meta.kind, agency=meta.agency or "", level=meta.level or "",
             countries=passage_countries(passage.text, meta),
+            partners=tuple(p.name for p in passage_partners(passage.text, passage.heading_path)),
             span=days,
         )

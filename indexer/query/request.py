@@ -55,14 +55,14 @@ def _day(params: Mapping[str, str], name: str, last: bool) -> str | None:
 
 
 # The filters that take several values (OR within each), and how many values each may take.
-FILTERS = ("city", "kind", "agency", "country", "level")
+FILTERS = ("city", "kind", "agency", "country", "partner", "level")
 MAX_FILTER_VALUES = 20
 
 
 def parse_search_request(params: Mapping[str, str]) -> SearchRequest:
     """Validate search parameters named as in the public contract.
 
-    `q`, `city`, `from`, `to`, `kind`, `agency`, `country`, `level`, `sort`, `page`,
+    `q`, `city`, `from`, `to`, `kind`, `agency`, `country`, `partner`, `level`, `sort`, `page`,
     `per_page`; all optional. A filter may be given several times (`city=臺中市&city=基隆市`,
     from a MultiDict such as Flask's `request.args`, or as a list): any of its values passes.
 
@@ -95,6 +95,7 @@ def parse_search_request(params: Mapping[str, str]) -> SearchRequest:
         kind=_chosen(params, "kind", KINDS),
         agency=_values(params, "agency"),
         country=_values(params, "country"),
+        partner=_values(params, "partner"),
         level=_chosen(params, "level", LEVELS),
         sort=sort,
     )
@@ -135,6 +136,7 @@ def to_params(request: SearchRequest, **changes: object) -> dict[str, str | list
         "kind": list(request.kind),
         "agency": list(request.agency),
         "country": list(request.country),
+        "partner": list(request.partner),
         "level": list(request.level),
         "sort": request.sort if request.sort != "relevance" else None,
         "page": request.page if request.page != 1 else None,

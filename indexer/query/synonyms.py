@@ -18,9 +18,9 @@ from pathlib import Path
 
 from indexer.text.dates import ROC_OFFSET
 from indexer.text.fold import fold
+from indexer.text.places import romanised_places
 
 THESAURUS = Path(__file__).with_name("data") / "thesaurus.txt"
-GAZETTEER = Path(__file__).with_name("data") / "gazetteer.txt"
 _GREGORIAN_YEAR = re.compile(r"^(19[2-9]\d|20\d\d)年?$")
 _ROC_YEAR = re.compile(r"^(?:民國)?(\d{2,3})年$")
 
@@ -35,27 +35,13 @@ def _groups() -> tuple[tuple[str, ...], ...]:
     return tuple(groups)
 
 
-@lru_cache(maxsize=1)
-def _places() -> dict[str, tuple[str, ...]]:
-    """Folded English or romanised name → how the reports write it (`GAZETTEER`). One way
-    only: a Chinese name searched as written needs no Latin one (and an other name makes
-    the ranking's second stage run for a single term, docs/PERFORMANCE.md)."""
-    names: dict[str, tuple[str, ...]] = {}
-    for line in GAZETTEER.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        latin, _, written = line.partition("\t")
-        names[fold(" ".join(latin.split()))] = tuple(dict.fromkeys(fold(w) for w in written.split()))
-    return names
-
-
 def place_names(folded: str) -> tuple[str, ...]:
     """How the reports write a place or body the gazetteer knows by exactly this name.
 
     >>> place_names(fold("Kumamoto")), place_names(fold("熊本")), place_names("kumamoto-shi")
     (('熊本',), (), ())
     """
-    return _places().get(folded, ())
+    return romanised_places().get(folded, ())
 
 
 def other_forms(folded: str) -> list[str]:

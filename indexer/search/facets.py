@@ -39,6 +39,7 @@ def facet_values(counts: dict[str, Counter], request: SearchRequest) -> dict[str
         "agency": values("agency", request.agency),
         "level": values("level", request.level),
         "country": values("country", request.country),
+        "partner": values("partner", request.partner),
     }
 
 

@@ -243,6 +243,7 @@ FILTERS = (
     ("不限層級", ("level",)),
     ("不限機關", ("agency",)),
     ("不限國家", ("country",)),
+    ("不限交流對象", ("partner",)),
 )
 NO_FILTERS = "不限任何條件"
 

@@ -231,8 +231,8 @@ def test_a_name_of_several_words_is_looked_up_whole():
 
 
 def test_the_gazetteer_pairs_a_latin_name_with_chinese_ones():
-    from indexer.query.synonyms import GAZETTEER
     from indexer.text.fold import fold
+    from indexer.text.places import GAZETTEER
 
     seen = set()
     for line in GAZETTEER.read_text(encoding="utf-8").splitlines():

@@ -19,15 +19,17 @@ def _search(searcher, **params):
 
 def test_every_facet_is_there_with_counts_that_add_up(searcher):
     result = _search(searcher, q="熊本")
-    assert set(result.facets) == {"city", "year", "kind", "level", "agency", "country"}
+    assert set(result.facets) == {"city", "year", "kind", "level", "agency", "country", "partner"}
     for name in ("city", "year", "kind", "level", "agency"):  # every bundled report is a city's: 地方
         assert sum(v.count for v in result.facets[name]) == result.total, name
     assert {v.value for v in result.facets["country"]} >= {"日本"}
+    assert {v.value for v in result.facets["partner"]} >= {"熊本縣", "熊本市", "八代市"}
 
 
 @pytest.mark.parametrize(
     "facet,param",
-    [("city", "city"), ("kind", "kind"), ("level", "level"), ("agency", "agency"), ("country", "country")],
+    [("city", "city"), ("kind", "kind"), ("level", "level"), ("agency", "agency"), ("country", "country"),
+     ("partner", "partner")],
 )
 def test_a_facet_value_filters_and_its_toggle_link_undoes_it(searcher, facet, param):
     everything = _search(searcher, q="熊本")
@@ -154,7 +156,9 @@ def test_a_facet_lists_its_most_frequent_values_and_the_chosen_one(monkeypatch):
     from indexer.search import facets
 
     monkeypatch.setattr(facets, "MAX_VALUES", 3)
-    counts = {name: Counter() for name in ("city", "year", "kind", "level", "agency", "country")}
+    from indexer.engine.counting import FACET_FILTERS
+
+    counts = {name: Counter() for name in FACET_FILTERS}
     counts["agency"] = Counter({f"機關{i:02d}": 100 - i for i in range(10)})
     shown = facets.facet_values(counts, parse_search_request({"q": "八代", "agency": "機關09"}))["agency"]
     assert [(v.value, v.count, v.selected) for v in shown] == [

@@ -21,9 +21,50 @@ from pathlib import Path
 import numpy as np
 
 from indexer.engine.arrays.segment import CODED, LENGTHS, Segment, mapped, ranges
+from indexer.index.records import LISTS
 
 TABLES = "tables.json"
 _SAVED_CODES = (*CODED, *LENGTHS.values(), "chars", "ordinal", "span_start", "span_end")
+
+
+class ValueLists:
+    """Each passage's list of values of one facet (its countries, its partners), codes into
+    the facet's table: passage i's are `code[start[i]:start[i + 1]]`. When every passage's
+    list is its report's (a trip's destinations), also per report: `report_count`, `report_code`."""
+
+    def __init__(self, start: np.ndarray, code: np.ndarray, report_count: np.ndarray | None = None,
+                 report_code: np.ndarray | None = None):
+        self.start, self.code = start, code
+        self.report_count, self.report_code = report_count, report_code
+
+    @cached_property
+    def first(self) -> tuple[np.ndarray, np.ndarray]:
+        """(each passage's first code, -1 for none; whether it holds more than one): most
+        passages hold at most one, so a facet counts their codes with one gather and only
+        the few others through their lists. Worked out once."""
+        lengths = np.diff(np.asarray(self.start))
+        starts = np.asarray(self.start)[:-1]
+        first = np.full(len(lengths), -1, dtype=np.int32)
+        some = lengths > 0
+        first[some] = np.asarray(self.code)[starts[some]]
+        return first, lengths > 1
+
+    def counts(self, docs: np.ndarray, size: int) -> np.ndarray:
+        """How many of the passages `docs` (ascending) hold each code."""
+        first, several = self.first
+        codes = first[docs]
+        tally = np.bincount(codes[codes >= 0], minlength=size)
+        more = docs[several[docs]]
+        if len(more):
+            starts = np.asarray(self.start)[more] + 1
+            lengths = np.asarray(self.start)[more + 1] - starts
+            tally += np.bincount(np.asarray(self.code)[ranges(starts, lengths)], minlength=size)
+        return tally
+
+    def passages(self, code: int) -> np.ndarray:
+        """The passages whose list holds `code`."""
+        at = np.flatnonzero(self.code == code)
+        return np.searchsorted(self.start, at, side="right") - 1
 
 
 class Columns:
@@ -32,24 +73,16 @@ class Columns:
     def __init__(self, segments: list[Segment]):
         self.tables: dict[str, list[str]] = {}
         self.codes: dict[str, np.ndarray] = {}
-        for name in (*CODED, "country"):
+        self.lists: dict[str, ValueLists] = {}
+        for name in (*CODED, *LISTS):
             table = sorted({v for s in segments for v in s.values[name]})
             self.tables[name] = table
             index = {v: i for i, v in enumerate(table)}
-            if name == "country":
+            if name in LISTS:
+                self.lists[name] = _joined_lists(name, index, segments)
                 continue
             self.codes[name] = _concat([np.array([index[v] for v in s.values[name]], dtype=np.int32)[
                 np.asarray(s.columns[name])] if s.passages else np.zeros(0, np.int32) for s in segments])
-        index = {v: i for i, v in enumerate(self.tables["country"])}
-        starts, codes, base = [], [], 0
-        for s in segments:
-            lut = np.array([index[v] for v in s.values["country"]], dtype=np.int32)
-            start = np.asarray(s.columns["country_start"])
-            starts.append(start[:-1] + base)
-            codes.append(lut[np.asarray(s.columns["country_code"])] if len(lut) else np.zeros(0, np.int32))
-            base += int(start[-1])
-        self.country_start = np.r_[_concat(starts).astype(np.int64), base]
-        self.country_code = _concat(codes)
         for name in (*LENGTHS.values(), "chars", "ordinal", "span_start", "span_end"):
             self.codes[name] = _concat([np.asarray(s.columns[name]) for s in segments])
         self._by_report()
@@ -69,17 +102,18 @@ class Columns:
             per_report = self.codes[name][first] if len(doc) else np.zeros(0, np.int32)
             if np.array_equal(per_report[doc], self.codes[name]):
                 self.by_report[name] = per_report
-        self.report_country_count = self.report_country_code = None
-        lengths = np.diff(self.country_start)
-        if len(doc):
+        for lists in self.lists.values():
+            lengths = np.diff(lists.start)
+            if not len(doc):
+                continue
             mine = lengths[first]
             same = np.array_equal(mine[doc], lengths)
-            codes = self.country_code[ranges(self.country_start[first], mine)]
+            codes = lists.code[ranges(lists.start[first], mine)]
             if same:  # then every passage's list must be its report's
                 starts = np.r_[0, np.cumsum(mine)]
-                same = np.array_equal(codes[ranges(starts[doc], lengths)], self.country_code)
+                same = np.array_equal(codes[ranges(starts[doc], lengths)], lists.code)
             if same:
-                self.report_country_count, self.report_country_code = mine, codes
+                lists.report_count, lists.report_code = mine, codes
 
     def save(self, folder: Path) -> None:
         """Write the columns into `folder`, replacing what is there (files hard-linked
@@ -89,7 +123,7 @@ class Columns:
         for name, array in self._arrays().items():
             np.save(folder / f"{name}.npy", array, allow_pickle=False)
         meta = {"tables": self.tables, "by_report": sorted(self.by_report), "passages": len(self.codes["doc"]),
-                "report_countries": self.report_country_count is not None}
+                "report_lists": sorted(name for name, lists in self.lists.items() if lists.report_code is not None)}
         (folder / TABLES).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
@@ -109,23 +143,23 @@ class Columns:
         self = cls.__new__(cls)
         self.tables = meta["tables"]
         self.codes = {name: load(f"code.{name}") for name in _SAVED_CODES}
-        self.country_start, self.country_code = load("country_start"), load("country_code")
+        self.lists = {name: ValueLists(load(f"{name}_start"), load(f"{name}_code"),
+                                       *((load(f"report_{name}_count"), load(f"report_{name}_code"))
+                                         if name in meta["report_lists"] else ()))
+                      for name in LISTS}
         self.prior = load("prior")
         self.by_report = {name: load(f"by_report.{name}") for name in meta["by_report"]}
-        self.report_country_count = self.report_country_code = None
-        if meta["report_countries"]:
-            self.report_country_count = load("report_country_count")
-            self.report_country_code = load("report_country_code")
         self.names = {name: np.array(table, dtype=object) for name, table in self.tables.items()}
         return self
 
     def _arrays(self) -> dict[str, np.ndarray]:
         arrays = {f"code.{name}": self.codes[name] for name in _SAVED_CODES}
-        arrays |= {"country_start": self.country_start, "country_code": self.country_code, "prior": self.prior}
+        arrays |= {"prior": self.prior}
         arrays |= {f"by_report.{name}": column for name, column in self.by_report.items()}
-        if self.report_country_count is not None:
-            arrays |= {"report_country_count": self.report_country_count,
-                       "report_country_code": self.report_country_code}
+        for name, lists in self.lists.items():
+            arrays |= {f"{name}_start": lists.start, f"{name}_code": lists.code}
+            if lists.report_code is not None:
+                arrays |= {f"report_{name}_count": lists.report_count, f"report_{name}_code": lists.report_code}
         return arrays
 
     def code(self, name: str, value: str) -> int:
@@ -151,33 +185,17 @@ class Columns:
         mine = years[self.first_passages] if len(doc) else np.zeros(0, np.int64)
         return mine if np.array_equal(mine[doc], years) else None
 
-    @cached_property
-    def country_first(self) -> tuple[np.ndarray, np.ndarray]:
-        """(each passage's first country code, -1 for none; whether it names more than
-        one): most passages name at most one, so a facet counts their codes with one
-        gather and only the few others through their lists. Worked out once."""
-        lengths = np.diff(np.asarray(self.country_start))
-        starts = np.asarray(self.country_start)[:-1]
-        first = np.full(len(lengths), -1, dtype=np.int32)
-        some = lengths > 0
-        first[some] = np.asarray(self.country_code)[starts[some]]
-        return first, lengths > 1
 
-    def country_counts(self, docs: np.ndarray, size: int) -> np.ndarray:
-        """How many of the passages `docs` (ascending) name each country code."""
-        first, several = self.country_first
-        codes = first[docs]
-        tally = np.bincount(codes[codes >= 0], minlength=size)
-        more = docs[several[docs]]
-        if len(more):
-            starts = np.asarray(self.country_start)[more] + 1
-            lengths = np.asarray(self.country_start)[more + 1] - starts
-            tally += np.bincount(np.asarray(self.country_code)[ranges(starts, lengths)], minlength=size)
-        return tally
-
-    def country_passages(self, code: int) -> np.ndarray:
-        at = np.flatnonzero(self.country_code == code)
-        return np.searchsorted(self.country_start, at, side="right") - 1
+def _joined_lists(name: str, index: dict[str, int], segments: list[Segment]) -> ValueLists:
+    """One facet's lists across segments, codes into the shared table (`index`)."""
+    starts, codes, base = [], [], 0
+    for s in segments:
+        lut = np.array([index[v] for v in s.values[name]], dtype=np.int32)
+        start = np.asarray(s.columns[f"{name}_start"])
+        starts.append(start[:-1] + base)
+        codes.append(lut[np.asarray(s.columns[f"{name}_code"])] if len(lut) else np.zeros(0, np.int32))
+        base += int(start[-1])
+    return ValueLists(np.r_[_concat(starts).astype(np.int64), base], _concat(codes))
 
 
 def _concat(chunks: list[np.ndarray]) -> np.ndarray:

@@ -38,7 +38,7 @@ from indexer.engine.counting import FACET_FILTERS, no_counts
 from indexer.engine.deadline import Deadline, SearchTimeout
 from indexer.engine.protocol import Run
 from indexer.index import store
-from indexer.index.records import PassageRecord
+from indexer.index.records import LISTS, PassageRecord
 from indexer.models import SearchRequest
 from indexer.query.plan import ParsedQuery
 from indexer.text.dates import day_number
@@ -49,9 +49,9 @@ FOLDER = "arrays"
 PARTIAL_SCORED = 2_000
 COLUMNS = "columns"  # the build's columns across segments (`columns.py`)
 # Bump when what a segment holds or how it is read changes.
-ARRAYS_VERSION = "5"  # 4: the level column; 5: bigrams across whitespace in a CJK run
+ARRAYS_VERSION = "6"  # 4: the level column; 5: bigrams across whitespace in a CJK run; 6: partners
 _STORED = ("passage_id", "ordinal", "title", "heading", "text", "date", "prior", "city", "year", "kind",
-           "agency", "level", "countries")
+           "agency", "level", *LISTS.values())
 
 
 def _store_schema() -> Schema:
@@ -163,7 +163,7 @@ class ArraysWriter:
                 writer.add_document(doc_id=r.doc_id, passage_id=r.passage_id, ordinal=r.ordinal, title=r.title,
                                     heading=r.heading, text=r.text, date=r.date, prior=r.prior, city=r.city,
                                     year=r.year, kind=r.kind, agency=r.agency, level=r.level,
-                                    countries=",".join(r.countries))
+                                    **{field: ",".join(getattr(r, field)) for field in LISTS.values()})
         except BaseException:
             writer.cancel()
             raise
@@ -237,8 +237,8 @@ class ArraysIndex:
 
     def filters(self, request: SearchRequest) -> dict[str, np.ndarray]:
         """{facet: mask of the passages its filter keeps}, for the filters the request sets."""
-        key = (request.city, request.kind, request.agency, request.level, request.country, request.date_from,
-               request.date_to)
+        key = (request.city, request.kind, request.agency, request.level, request.country, request.partner,
+               request.date_from, request.date_to)
         with self._lock:
             cached = self._filters.get(key)
         if cached is not None:
@@ -249,11 +249,12 @@ class ArraysIndex:
             values = getattr(request, facet)
             if values:
                 masks[facet] = np.isin(cols.codes[facet], [cols.code(facet, v) for v in values])
-        if request.country:
-            mask = np.zeros(len(self.postings.live), dtype=bool)
-            for value in request.country:
-                mask[cols.country_passages(cols.code("country", value))] = True
-            masks["country"] = mask
+        for facet in LISTS:
+            if values := getattr(request, facet):
+                mask = np.zeros(len(self.postings.live), dtype=bool)
+                for value in values:
+                    mask[cols.lists[facet].passages(cols.code(facet, value))] = True
+                masks[facet] = mask
         day_from, day_to = day_number(request.date_from), day_number(request.date_to)
         if day_from or day_to:
             end = cols.codes["span_end"]
@@ -328,11 +329,12 @@ class ArraysSearcher:
             size = len(cols.tables[facet])
             if facet in cols.by_report:
                 tally = np.bincount(cols.by_report[facet], weights=reports(names), minlength=size)
-            elif facet == "country" and cols.report_country_code is not None:
-                weights = np.repeat(reports(names), cols.report_country_count)
-                tally = np.bincount(cols.report_country_code, weights=weights, minlength=size)
-            elif facet == "country":
-                tally = cols.country_counts(selected(names), size)
+            elif facet in LISTS and cols.lists[facet].report_code is not None:
+                lists = cols.lists[facet]
+                weights = np.repeat(reports(names), lists.report_count)
+                tally = np.bincount(lists.report_code, weights=weights, minlength=size)
+            elif facet in LISTS:
+                tally = cols.lists[facet].counts(selected(names), size)
             else:
                 tally = np.bincount(cols.codes[facet][selected(names)], minlength=size)
             held = np.flatnonzero(tally)

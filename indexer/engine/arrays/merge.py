@@ -49,6 +49,7 @@ from whoosh.fields import Schema
 
 from indexer.engine.arrays import parallel
 from indexer.engine.arrays.segment import CODED, LATIN, LENGTHS, Segment, ranges
+from indexer.index.records import LISTS
 
 # More segments than this beyond one per part of a large build (parallel.PART_PASSAGES),
 # or more than this share of the passages deleted: compact.
@@ -156,7 +157,8 @@ def _write_segment(target: Path, segments: list[Segment], lives: list[np.ndarray
         arrays[name] = _concat([_lookup(s.values[name], index)[np.asarray(s.columns[name])[live]]
                                 for s, live in zip(segments, lives, strict=True)], np.int32)
         values[name] = table
-    arrays.update(_countries(segments, lives, values))
+    for facet in LISTS:
+        arrays.update(_lists(facet, segments, lives, values))
     for name, dtype in [*((n, np.int32) for n in LENGTHS.values()), ("chars", np.int32), ("prior", np.float32),
                         ("ordinal", np.int32), ("span_start", np.int32), ("span_end", np.int32)]:
         arrays[name] = _concat([np.asarray(s.columns[name])[live] for s, live in zip(segments, lives, strict=True)],
@@ -263,20 +265,21 @@ def _postings(segments: list[Segment], lives: list[np.ndarray]) -> dict[str, np.
     }
 
 
-def _countries(segments: list[Segment], lives: list[np.ndarray], values: dict) -> dict[str, np.ndarray]:
-    """country_start / country_code of the live passages, codes into one sorted table (put in `values`)."""
+def _lists(facet: str, segments: list[Segment], lives: list[np.ndarray], values: dict) -> dict[str, np.ndarray]:
+    """{facet}_start / {facet}_code of the live passages (their countries, their partners),
+    codes into one sorted table (put in `values`)."""
     picked = []
     for s, live in zip(segments, lives, strict=True):
-        start = np.asarray(s.columns["country_start"])
+        start = np.asarray(s.columns[f"{facet}_start"])
         lengths = np.diff(start)[live]
-        picked.append((s, lengths, np.asarray(s.columns["country_code"])[ranges(start[:-1][live], lengths)]))
-    table = sorted({s.values["country"][c] for s, _l, codes in picked for c in np.unique(codes)})
+        picked.append((s, lengths, np.asarray(s.columns[f"{facet}_code"])[ranges(start[:-1][live], lengths)]))
+    table = sorted({s.values[facet][c] for s, _l, codes in picked for c in np.unique(codes)})
     index = {v: i for i, v in enumerate(table)}
-    values["country"] = table
+    values[facet] = table
     lengths = _concat([lengths for _s, lengths, _c in picked], np.int64)
-    return {"country_start": np.r_[0, np.cumsum(lengths)].astype(np.int64),
-            "country_code": _concat([_lookup(s.values["country"], index)[codes] for s, _l, codes in picked],
-                                    np.int32)}
+    return {f"{facet}_start": np.r_[0, np.cumsum(lengths)].astype(np.int64),
+            f"{facet}_code": _concat([_lookup(s.values[facet], index)[codes] for s, _l, codes in picked],
+                                     np.int32)}
 
 
 def _lookup(values: list[str], index: dict[str, int]) -> np.ndarray:

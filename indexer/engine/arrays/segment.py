@@ -13,7 +13,8 @@ cache, and opening one costs milliseconds):
   (grams in the passage's text, heading path and report title, for BM25), `chars`
   (the text's length), `prior`, `ordinal`, `span_start`/`span_end` (YYYYMMDD, 0 when
   undated), `doc` / `city` / `year` / `kind` / `agency` as codes into
-  `values.json`, and the countries as `country_start` / `country_code`;
+  `values.json`, and each passage's list of countries and of partners
+  (`records.LISTS`) as `country_start` / `country_code`, `partner_start` / `partner_code`;
 - `latin.txt`: the Latin and digit words of the passages' text, sorted, one a line
   (the index's own spellings of them, for suggestions: `ArraysIndex.words`).
 
@@ -31,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.engine.arrays.batch import FIELD_TAGS, Classes, batch_grams
-from indexer.index.records import PassageRecord
+from indexer.index.records import LISTS, PassageRecord
 from indexer.text.fold import fold
 
 CODED = ("doc", "city", "year", "kind", "agency", "level")
@@ -64,7 +65,7 @@ class SegmentWriter:
         self._words: dict[int, dict[str, tuple[int, int]]] = {tag: {} for tag in FIELD_TAGS.values()}
         self._pending: list[PassageRecord] = []
         self._columns: dict[str, list] = {name: [] for name in (*CODED, *LENGTHS.values(), "chars", "prior",
-                                                                "ordinal", "span_start", "span_end", "countries")}
+                                                                "ordinal", "span_start", "span_end", *LISTS.values())}
         self.passages = 0
 
     def add(self, records: Iterable[PassageRecord]) -> None:
@@ -94,8 +95,10 @@ class SegmentWriter:
         for r in batch:
             for name, value in (("doc", r.doc_id), ("city", r.city), ("year", r.year), ("kind", r.kind),
                                 ("agency", r.agency), ("level", r.level), ("chars", len(r.text)), ("prior", r.prior),
-                                ("ordinal", r.ordinal), ("countries", r.countries)):
+                                ("ordinal", r.ordinal)):
                 cols[name].append(value)
+            for field in LISTS.values():
+                cols[field].append(getattr(r, field))
             start, end = r.span or (0, 0)
             cols["span_start"].append(start)
             cols["span_end"].append(end)
@@ -148,11 +151,12 @@ class SegmentWriter:
             code = {v: i for i, v in enumerate(table)}
             arrays[name] = np.array([code[v] for v in cols[name]], dtype=np.int32)
             values[name] = table
-        countries = sorted({c for cs in cols["countries"] for c in cs})
-        code = {v: i for i, v in enumerate(countries)}
-        values["country"] = countries
-        arrays["country_start"] = np.cumsum([0] + [len(cs) for cs in cols["countries"]], dtype=np.int64)
-        arrays["country_code"] = np.array([code[c] for cs in cols["countries"] for c in cs], dtype=np.int32)
+        for facet, field in LISTS.items():
+            table = sorted({c for cs in cols[field] for c in cs})
+            code = {v: i for i, v in enumerate(table)}
+            values[facet] = table
+            arrays[f"{facet}_start"] = np.cumsum([0] + [len(cs) for cs in cols[field]], dtype=np.int64)
+            arrays[f"{facet}_code"] = np.array([code[c] for cs in cols[field] for c in cs], dtype=np.int32)
         for name in LENGTHS.values():
             arrays[name] = np.array(cols[name], dtype=np.int32)
         arrays["prior"] = np.array(cols["prior"], dtype=np.float32)
@@ -235,8 +239,9 @@ class Segment:
     # 21 segments: 352 maps and 21 JSON files fewer).
     @cached_property
     def columns(self) -> dict[str, np.ndarray]:
+        lists = [f"{facet}_{part}" for facet in LISTS for part in ("start", "code")]
         return {name: self._load(name) for name in (*CODED, *LENGTHS.values(), "chars", "prior", "ordinal",
-                                                    "span_start", "span_end", "country_start", "country_code")}
+                                                    "span_start", "span_end", *lists)}
 
     @cached_property
     def values(self) -> dict[str, list[str]]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-_COLUMNS = ("city", "year", "kind", "agency", "level", "countries", "span_start", "span_end", "doc_id", "ordinal")
+from indexer.index.records import LISTS
+
+_COLUMNS = ("city", "year", "kind", "agency", "level", *LISTS.values(), "span_start", "span_end", "doc_id", "ordinal")
 
 
 class FacetColumns:
@@ -14,4 +16,5 @@ class FacetColumns:
             column = reader.column_reader(field)
             intern: dict = {}  # the same few cities and agencies, stored once
             self.values[field] = [intern.setdefault(v, v) for v in column]
-        self.values["countries"] = [tuple(c for c in v.split(",") if c) for v in self.values["countries"]]
+        for field in LISTS.values():
+            self.values[field] = [tuple(c for c in v.split(",") if c) for v in self.values[field]]

@@ -30,7 +30,7 @@ from indexer.engine.whoosh.schema import ANALYSIS_VERSION, make_schema
 from indexer.engine.whoosh.scoring import BM25F
 from indexer.engine.whoosh.translate import AndNot, optional_query, to_whoosh
 from indexer.index import store
-from indexer.index.records import PassageRecord
+from indexer.index.records import LISTS, PassageRecord
 from indexer.models import SearchRequest, passage_key
 from indexer.query.plan import ParsedQuery
 from indexer.weights import RERANK_DEPTH
@@ -101,7 +101,8 @@ def _document(r: PassageRecord) -> dict:
         "ordinal": r.ordinal, "title": r.title, "heading": r.heading, "text": r.text, "date": r.date,
         "prior": r.prior, "grams": r.text, "heading_grams": r.heading, "title_grams": r.title,
         "words": r.heading + "\n" + r.text, "city": r.city, "year": r.year, "kind": r.kind,
-        "agency": r.agency, "level": r.level, "countries": ",".join(r.countries),
+        "agency": r.agency, "level": r.level,
+        **{field: ",".join(getattr(r, field)) for field in LISTS.values()},
     }
     if r.span:
         doc["span_start"], doc["span_end"] = r.span

@@ -11,7 +11,7 @@ from indexer.weights import HEADING_FIELD_BOOST, TITLE_FIELD_BOOST
 # read changes, so that an existing index is rebuilt rather than read with the
 # wrong assumptions. 9: long paragraphs cut, implausible dates ignored; 10: the
 # tokenizers moved to indexer.engine.whoosh.analysis (whoosh pickles their path), keys doc#passage.
-ANALYSIS_VERSION = "12"  # 11: the level field; 12: bigrams across whitespace in a CJK run
+ANALYSIS_VERSION = "13"  # 11: the level field; 12: bigrams across whitespace in a CJK run; 13: partners
 
 
 def make_schema() -> Schema:
@@ -40,6 +40,7 @@ def make_schema() -> Schema:
         level=ID(stored=True, sortable=True),
         # a report may name several destination countries
         countries=KEYWORD(stored=True, commas=True, sortable=True),
+        partners=KEYWORD(stored=True, commas=True, sortable=True),  # indexer.ingest.partners
         # the days a report covers, [period start … report date], as YYYYMMDD
         span_start=NUMERIC(bits=32, sortable=True),
         span_end=NUMERIC(bits=32, sortable=True),

@@ -1,0 +1,152 @@
+"""The foreign places a passage deals with, each under one name with its country.
+
+A small gazetteer the project keeps (`data/partners.txt`) lists the partners
+Taiwanese cities deal with and the forms the reports write them in; the romanised
+names come from the query's gazetteer (Yatsushiro → 八代 → 八代市). Every form is
+looked for in the folded text, longest first, so 八代市役所, 八代港 and 八代 are all
+八代市, 熊本県 and 熊本县 are 熊本縣, and 東京都 is not also 京都.
+
+>>> [p.name for p in partners_in("八代港與基隆港簽訂為姊妹港，並拜會熊本県知事")]
+['八代市', '熊本縣']
+>>> partners_in("第八代接班人前往東京大學")
+()
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from indexer.text.fold import fold
+from indexer.text.places import romanised_places
+
+GAZETTEER = Path(__file__).with_name("data") / "partners.txt"
+KINDS = ("city", "prefecture", "province", "state", "region")
+# A place's name inside an institution's (東京大學, 京都銀行) is the institution, not the place.
+_INSTITUTION = re.compile(r"大學|大学|學院|銀行|電力|證券|工業大")
+# A stem after 第 or a digit is a number (第八代, 1八代 would be a typo): 八代 names the place
+# only when it stands alone.
+_COUNTING = re.compile(r"[第\d]")
+
+
+@dataclass(frozen=True, order=True)
+class Partner:
+    name: str  # as the reports write it in full: 八代市, 熊本縣
+    country: str  # 日本
+    kind: str  # one of KINDS
+
+
+@dataclass(frozen=True)
+class Mention:
+    partner: Partner
+    start: int  # offsets into the text the mention was found in
+    end: int
+
+
+class Gazetteer:
+    """The partners and every form that names one (folded), with one pattern for them all."""
+
+    def __init__(self, rows: list[tuple[Partner, list[str]]], latin: dict[str, str]):
+        self.partners: dict[str, Partner] = {}
+        self._forms: dict[str, Partner] = {}
+        self._stems: set[str] = set()
+        for partner, forms in rows:
+            if partner.name in self.partners:
+                raise ValueError(f"partner listed twice: {partner.name}")
+            self.partners[partner.name] = partner
+            for form in [partner.name, *forms]:
+                self._add(form, partner, stem=form != partner.name and not form.endswith(_SUFFIXES))
+            if partner.name.endswith("縣"):
+                self._add(partner.name[:-1] + "县", partner, stem=False)
+        for name, chinese in latin.items():  # Yatsushiro → 八代 → 八代市
+            found = self._forms.get(fold(chinese))
+            if found is not None:
+                self._forms.setdefault(fold(name), found)
+        cjk = sorted((f for f in self._forms if not f.isascii()), key=len, reverse=True)
+        latin_forms = sorted((f for f in self._forms if f.isascii()), key=len, reverse=True)
+        self._pattern = re.compile("|".join(
+            [*map(re.escape, cjk), *(rf"(?<![a-z]){re.escape(f)}(?![a-z])" for f in latin_forms)]))
+
+    def _add(self, form: str, partner: Partner, stem: bool) -> None:
+        key = fold(form)
+        self._forms.setdefault(key, partner)  # a shared stem belongs to the first listed
+        if stem:
+            self._stems.add(key)
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every mention of a partner in `text`, in order; a name a line or page break
+        cut (捷克布爾 / 諾市) is one name, as it is to the index."""
+        folded, where = _squeezed(fold(text))
+        found = []
+        for match in self._pattern.finditer(folded):
+            form, start, end = match.group(), match.start(), match.end()
+            if _INSTITUTION.match(folded, end):
+                continue
+            if form in self._stems and start and _COUNTING.match(folded, start - 1):
+                continue
+            found.append(Mention(self._forms[form], where[start], where[end - 1] + 1))
+        return found
+
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_GAP = re.compile(f"(?<=[{_CJK}])[^\\S\t]+(?=[{_CJK}])")
+
+
+def _squeezed(text: str) -> tuple[str, list[int]]:
+    """`text` without whitespace between Chinese characters, and each kept character's offset."""
+    if not _GAP.search(text):
+        return text, list(range(len(text)))
+    kept, where, last = [], [], 0
+    for gap in _GAP.finditer(text):
+        kept.append(text[last:gap.start()])
+        where.extend(range(last, gap.start()))
+        last = gap.end()
+    kept.append(text[last:])
+    where.extend(range(last, len(text)))
+    return "".join(kept), where
+
+
+_SUFFIXES = ("市", "縣", "県", "府", "都", "道", "省", "州", "島", "町", "城")
+
+
+def partners_in(text: str, gazetteer: Gazetteer | None = None) -> tuple[Partner, ...]:
+    """The partners `text` names, most named first (then in order of first mention)."""
+    counts = Counter(m.partner for m in (gazetteer or default_gazetteer()).mentions(text))
+    return tuple(partner for partner, _ in counts.most_common())
+
+
+def passage_partners(text: str, heading_path: tuple[str, ...] = (),
+                     gazetteer: Gazetteer | None = None) -> tuple[Partner, ...]:
+    """The partners a passage is about: those it names, else those its nearest heading names
+    (the paragraphs under 三、拜會八代市役所 deal with 八代市 without naming it again)."""
+    found = partners_in(text, gazetteer)
+    if found:
+        return found
+    for heading in reversed(heading_path):
+        if found := partners_in(heading, gazetteer):
+            return found
+    return ()
+
+
+def read_gazetteer(text: str, latin: dict[str, str] | None = None) -> Gazetteer:
+    """A gazetteer from lines `name<TAB>country<TAB>kind[<TAB>forms]`; `#` starts a comment."""
+    rows = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) not in (3, 4) or fields[2] not in KINDS or not fields[0] or not fields[1]:
+            raise ValueError(f"partners gazetteer line {number}: want name, country, kind[, forms]: {line!r}")
+        forms = fields[3].split() if len(fields) == 4 else []
+        rows.append((Partner(fields[0], fields[1], fields[2]), forms))
+    return Gazetteer(rows, latin or {})
+
+
+@cache
+def default_gazetteer() -> Gazetteer:
+    data = GAZETTEER.read_text(encoding="utf-8")
+    latin = {name: forms[0] for name, forms in romanised_places().items() if forms}
+    return read_gazetteer(data, latin)
