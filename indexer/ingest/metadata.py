@@ -20,6 +20,7 @@ from indexer.ingest.authorship import LETTERHEAD, Author, author, body_prefix, i
 from indexer.ingest.front_matter import front_matter_values
 from indexer.models import KINDS, Metadata, Period  # noqa: F401 (KINDS: imported from here)
 from indexer.text.cities import CITIES, OWN_NAMES, OWN_NAMES_LONGEST_FIRST, city_prefix
+from indexer.text.countries import COUNTRY, country_name
 from indexer.text.dates import ROC_OFFSET, DateMention, arabic_dates, find_dates, parse_range
 from indexer.text.fold import fold_tai
 from indexer.text.grams import CJK_CHAR
@@ -93,22 +94,7 @@ _GOVERNMENT = re.compile(rf"({'|'.join(CITIES)})(?:政府|議會|訪團|參訪�
 # 台北駐福岡經濟文化辦事處 and 美國在台協會台北辦事處 are named after Taipei, not from it.
 _MENTION = re.compile(rf"(?<!駐)({_NAME_RE})(?!駐|事務所|辦事處|經濟文化)")
 
-_COUNTRY_ALIASES = {
-    "南韓": "韓國", "大韓民國": "韓國", "澳大利亞": "澳洲", "印度尼西亞": "印尼",
-    "聖文森": "聖文森及格瑞那丁", "聖克里斯多福": "聖克里斯多福及尼維斯", "史瓦濟蘭": "史瓦帝尼",
-}
-_COUNTRIES = (
-    "日本", "韓國", "美國", "加拿大", "墨西哥", "英國", "法國", "德國", "荷蘭", "比利時", "奧地利", "瑞士", "義大利",
-    "西班牙", "葡萄牙", "瑞典", "芬蘭", "丹麥", "挪威", "波蘭", "捷克", "斯洛伐克", "匈牙利", "羅馬尼亞", "塞爾維亞", "立陶宛",
-    "拉脫維亞", "愛沙尼亞", "烏克蘭", "俄羅斯", "土耳其", "以色列", "印度", "泰國", "越南", "新加坡", "馬來西亞", "印尼",
-    "菲律賓", "蒙古", "澳洲", "紐西蘭", "帛琉", "吐瓦魯", "馬紹爾群島", "諾魯", "巴西", "阿根廷", "智利", "秘魯", "哥倫比亞",
-    "巴拉圭", "瓜地馬拉", "宏都拉斯", "貝里斯", "巴拿馬", "海地", "南非", "史瓦帝尼", "聖文森及格瑞那丁",
-    "聖克里斯多福及尼維斯",
-)
-# 海地 (Haiti) is also 沿海地區's middle: not before 區.
-_COUNTRY = re.compile("|".join(name + "(?!區)" if name == "海地" else name
-                               for name in sorted([*_COUNTRIES, *_COUNTRY_ALIASES], key=len, reverse=True)))
-_DESTINATION = re.compile(rf"(?:赴|抵達|飛抵|前往|出訪)({_COUNTRY.pattern})")
+_DESTINATION = re.compile(rf"(?:赴|抵達|飛抵|前往|出訪)({COUNTRY.pattern})")
 
 
 def extract_metadata(body: str, front_matter: dict | None = None, name: str = "") -> Metadata:
@@ -428,7 +414,7 @@ def _is_date_line(line: str) -> bool:
 
 def _countries(body: str, fields: dict, kind: str) -> tuple[str, ...]:
     for key in ("派赴國家", "出國地區"):
-        if found := _ranked_countries(_COUNTRY.findall(fields.get(key, ""))):
+        if found := _ranked_countries(COUNTRY.findall(fields.get(key, ""))):
             return found
     if kind == "出國報告" and (found := _ranked_countries(_DESTINATION.findall(body))):
         return found
@@ -442,9 +428,9 @@ def countries_named(text: str) -> tuple[str, ...]:
     >>> countries_named("與韓國水原市及南韓釜山市交流，並參訪日本"), countries_named("沿海地區")
     (('韓國', '日本'), ())
     """
-    return _ranked_countries(_COUNTRY.findall(text))
+    return _ranked_countries(COUNTRY.findall(text))
 
 
 def _ranked_countries(names: list[str]) -> tuple[str, ...]:
-    counts = Counter(_COUNTRY_ALIASES.get(name, name) for name in names)
+    counts = Counter(country_name(name) for name in names)
     return tuple(name for name, _ in counts.most_common())

@@ -8,6 +8,8 @@ looked for in the folded text, longest first, so 八代市役所, 八代港 and 
 
 >>> [p.name for p in partners_in("八代港與基隆港簽訂為姊妹港，並拜會熊本県知事")]
 ['八代市', '熊本縣']
+>>> [p.name for p in partners_in("熊本縣八代市與荷蘭阿梅爾市")]  # a county before its city locates it
+['八代市', '阿梅爾市']
 >>> partners_in("第八代接班人前往東京大學")
 ()
 """
@@ -20,13 +22,16 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from indexer.text.countries import COUNTRY, country_name
 from indexer.text.fold import fold
 from indexer.text.places import romanised_places
 
 GAZETTEER = Path(__file__).with_name("data") / "partners.txt"
 KINDS = ("city", "prefecture", "province", "state", "region")
-# A place's name inside an institution's (東京大學, 京都銀行) is the institution, not the place.
+# A place's name inside an institution's (東京大學, 京都銀行) is the institution, not the place;
+# a bare name inside a venue's or a thing's (東京巨蛋, 福岡國際機場, 熊本熊, 宮崎杉) is the venue.
 _INSTITUTION = re.compile(r"大學|大学|學院|銀行|電力|證券|工業大")
+_VENUE = re.compile(r"學校|巨蛋|媽祖廟|廟|飯店|機場|晴空塔|鐵塔|僑|中華|首都|國際|熊|杉|放送|電視|新聞|和牛|拉麵")
 # A stem after 第 or a digit is a number (第八代, 1八代 would be a typo): 八代 names the place
 # only when it stands alone.
 _COUNTING = re.compile(r"[第\d]")
@@ -78,17 +83,53 @@ class Gazetteer:
 
     def mentions(self, text: str) -> list[Mention]:
         """Every mention of a partner in `text`, in order; a name a line or page break
-        cut (捷克布爾 / 諾市) is one name, as it is to the index."""
+        cut (捷克布爾 / 諾市) is one name, as it is to the index.
+
+        Besides the gazetteer's partners, a place the gazetteer does not know is one when
+        a country's name leads it (荷蘭阿梅爾市, 美國紐奧良市) or a partner's (美國加州西柯汶納市)."""
         folded, where = _squeezed(fold(text))
-        found = []
+        written = "".join(text[i] for i in where)
+        found: list[tuple[int, int, Partner]] = []
         for match in self._pattern.finditer(folded):
             form, start, end = match.group(), match.start(), match.end()
             if _INSTITUTION.match(folded, end):
                 continue
-            if form in self._stems and start and _COUNTING.match(folded, start - 1):
+            if form in self._stems and (start and _COUNTING.match(folded, start - 1) or _VENUE.match(folded, end)):
                 continue
-            found.append(Mention(self._forms[form], where[start], where[end - 1] + 1))
-        return found
+            partner = self._forms[form]
+            if form in self._stems and partner.kind != "city" and folded.startswith("市", end) \
+                    and not _NOT_A_CITY.match(folded, end):  # 和歌山 is the prefecture, 和歌山市 its city
+                partner, end = Partner(written[start:end] + "市", partner.country, "city"), end + 1
+            found.append((start, end, partner))
+        found = _with_unlisted(written, found)
+        # A county or state written before its city (熊本縣八代市, 美國加州西柯汶納市) only locates it.
+        found = [m for n, m in enumerate(found)
+                 if not (n + 1 < len(found) and found[n + 1][0] == m[1] and m[2].kind != "city"
+                         and found[n + 1][2].kind == "city")]
+        return [Mention(partner, where[start], where[end - 1] + 1) for start, end, partner in found]
+
+
+def _with_unlisted(written: str, known: list[tuple[int, int, Partner]]) -> list[tuple[int, int, Partner]]:
+    """`known` mentions (start, end, partner) and the places a country or a partner leads."""
+    leads = [(m.end(), country_name(m.group())) for m in COUNTRY.finditer(written)]
+    leads += [(end, partner.country) for _start, end, partner in known if partner.kind != "city"]
+    taken = {i for start, end, _p in known for i in range(start, end)}
+    found = list(known)
+    while leads:
+        at, country = leads.pop()
+        place = _PLACE.match(written, at)
+        if place is None or at in taken or _NOT_A_PLACE.search(place.group()):
+            continue
+        name = place.group()
+        if (any(char in _KIND_OF_SUFFIX for char in name[:-1]) or _NOT_A_CITY.match(written, place.end() - 1)
+                or written.startswith("長", place.end())):  # 陳光豪市長: a person's title, not a place
+            continue
+        if name.endswith("省") and country == "日本":  # 外務省: a ministry
+            continue
+        found.append((at, place.end(), Partner(name, country, _KIND_OF_SUFFIX[name[-1]])))
+        taken.update(range(at, place.end()))
+        leads.append((place.end(), country))
+    return sorted(found, key=lambda m: m[0])
 
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -108,6 +149,18 @@ def _squeezed(text: str) -> tuple[str, list[int]]:
     where.extend(range(last, len(text)))
     return "".join(kept), where
 
+
+# A place a country's name leads: two to six characters, then what a city, county, state or
+# province is called (the shortest such name: 阿梅爾市, not 阿梅爾市市長).
+_KIND_OF_SUFFIX = {"市": "city", "町": "city", "縣": "prefecture", "郡": "prefecture", "州": "state", "省": "province"}
+# 市 that starts a word of its own (傳統市場, 市民, 市政) ends no city's name.
+_NOT_A_CITY = re.compile("市[場民政集價值況面容內]")
+_PLACE = re.compile(f"[{_CJK}]{{2,6}}?[{''.join(_KIND_OF_SUFFIX)}]")
+# Words no place name holds: 日本各城市, 美國的友好城市, 日本姊妹市, 韓國地方政府…
+_NOT_A_PLACE = re.compile("[各等與及和的在之為是有將對到從向並或於以其該本我貴全多每第一二三四五六七八九十兩幾繼亦也再又曾已]|^[府廳]|城市|縣市|都市|姊妹|姐妹|"
+                          "友好|友誼|締|國內|地方|當地|相關|主要|其他|大使|代表|辦事|協會|公司|大學|學校|企業|銀行|政府|內閣|"
+                          "拜會|參訪|前往|訪問|出席|會見|推動|進行|展開|辦理|舉辦|簽署|簽訂|交流|合作|"
+                          "知事|市長|議長|縣長|州長|省長|局長|部長|處長")
 
 _SUFFIXES = ("市", "縣", "県", "府", "都", "道", "省", "州", "島", "町", "城")
 
