@@ -13,6 +13,7 @@ from indexer.engine import get_engine
 from indexer.errors import DiskFull, IndexNotFound, JiaoliuError, UnreadableReport
 from indexer.index import store
 from indexer.index.anchors import moved_anchors
+from indexer.index.atlas import ATLAS
 from indexer.index.reading import read_all
 from indexer.index.records import passage_records
 from indexer.ingest.corpus import (
@@ -24,6 +25,7 @@ from indexer.ingest.corpus import (
 )
 from indexer.ingest.extract import EXTRACT_VERSION
 from indexer.ingest.metadata import METADATA_VERSION
+from indexer.ingest.partners import PARTNERS_SIGNATURE
 from indexer.ingest.passages import PASSAGES_VERSION
 from indexer.models import Report
 from indexer.text.fold import FOLD_SIGNATURE
@@ -60,6 +62,7 @@ def build_settings(engine: str | None = None) -> dict:
         "extract": EXTRACT_VERSION,
         "passages": PASSAGES_VERSION,
         "metadata": METADATA_VERSION,
+        "partners": PARTNERS_SIGNATURE,
         "pdfium": version("pypdfium2"),
     }
 
@@ -235,7 +238,7 @@ def _write_build(build: Path, corpus_dir: Path, plan: _Plan, settings: dict, bas
         if (base / "originals").is_dir():
             store.link_tree(base / "originals", build / "originals")
     writer = get_engine(settings["engine"]).writer(build, base, len(plan.tasks))
-    entries, catalog, aliases, skipped = list(plan.kept), [], [], list(plan.skipped)
+    entries, catalog, aliases, atlas, skipped = list(plan.kept), [], [], [], list(plan.skipped)
     try:
         for doc_id in plan.gone:
             writer.delete(doc_id)
@@ -251,7 +254,8 @@ def _write_build(build: Path, corpus_dir: Path, plan: _Plan, settings: dict, bas
                     skipped.append({"path": task.name, "reason": read.problem, "sha256": task.sha256})
                 else:
                     report = read.report
-                    writer.add(passage_records(report))
+                    writer.add(passage_records(report, read.partners))
+                    atlas.append(read.atlas)
                     store.write_report(build, _with_moved_anchors(report, before))
                     with open_report(corpus_dir / report.path, corpus_dir) as original:
                         store.keep_original(build, original, report.sha256, report.path)
@@ -274,8 +278,10 @@ def _write_build(build: Path, corpus_dir: Path, plan: _Plan, settings: dict, bas
     kept = {e["doc_id"] for e in plan.kept}
     old_aliases = store.read_json(base / "aliases.json") if base else []
     old_catalog = store.read_json(base / "catalog.json") if base else []
+    old_atlas = store.read_json(base / ATLAS) if base and (base / ATLAS).is_file() else []
     store.write_json(build / "aliases.json", [a for a in old_aliases if a["doc_id"] in kept] + aliases)
     store.write_json(build / "catalog.json", [c for c in old_catalog if c["doc_id"] in kept] + catalog)
+    store.write_json(build / ATLAS, [a for a in old_atlas if a["doc_id"] in kept] + atlas)
     manifest = _manifest(entries, skipped, settings)
     store.prune_originals(build, {store.original_name(e["sha256"], e["path"]) for e in manifest["reports"]})
     # The manifest goes last: a build without one is never served.

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.errors import UnreadableReport
+from indexer.index.atlas import report_atlas, report_partners
 from indexer.index.forking import release_signals, signals_held
 from indexer.ingest.aliases import Alias, find_aliases
 from indexer.ingest.corpus import read_report
+from indexer.ingest.partners import Partner
 from indexer.models import Report
 
 PARALLEL_FROM = 40
@@ -25,11 +27,14 @@ PARALLEL_FROM = 40
 
 @dataclass
 class Read:
-    """One file read: its report and the aliases its text defines, or why it was skipped."""
+    """One file read: its report, the aliases its text defines, each passage's partners and
+    the report's atlas entry (`atlas.py`); or why it was skipped."""
 
     name: str
     report: Report | None = None
     aliases: list[Alias] | None = None
+    partners: list[tuple[Partner, ...]] | None = None
+    atlas: dict | None = None
     problem: str | None = None
 
 
@@ -39,7 +44,8 @@ def _read(task: tuple[str, Path, Path, str]) -> Read:
         report = read_report(path, corpus_dir, doc_id=doc_id)
     except UnreadableReport as exc:
         return Read(name, problem=str(exc))
-    return Read(name, report, find_aliases(report.body))
+    partners = report_partners(report)
+    return Read(name, report, find_aliases(report.body), partners, report_atlas(report, partners))
 
 
 def read_all(tasks: list[tuple[str, Path, Path, str]]) -> Iterator[Read]:

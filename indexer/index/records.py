@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from indexer.ingest.metadata import countries_named
-from indexer.ingest.partners import passage_partners
+from indexer.ingest.partners import Partner, passage_partners
 from indexer.ingest.prior import passage_prior
 from indexer.models import Report
 from indexer.text.dates import day_number, span
@@ -65,9 +65,12 @@ def passage_countries(text: str, meta) -> tuple[str, ...]:
     return countries_named(text) or (tuple(meta.countries) if meta.kind == "出國報告" else ())
 
 
-def passage_records(report: Report) -> Iterator[PassageRecord]:
-    """One record per passage of `report`, in reading order."""
+def passage_records(report: Report, partners: list[tuple[Partner, ...]] | None = None) -> Iterator[PassageRecord]:
+    """One record per passage of `report`, in reading order; `partners`: each passage's,
+    when they were found already (`reading.py`)."""
     meta = report.metadata
+    if partners is None:
+        partners = [passage_partners(p.text, p.heading_path) for p in report.passages]
     days = report_span(report)
     year = report_year(report)
     for ordinal, passage in enumerate(report.passages):
@@ -77,6 +80,6 @@ def passage_records(report: Report) -> Iterator[PassageRecord]:
             prior=passage_prior(passage.text, passage.heading_path), city=meta.city or "", year=year,
             kind=meta.kind, agency=meta.agency or "", level=meta.level or "",
             countries=passage_countries(passage.text, meta),
-            partners=tuple(p.name for p in passage_partners(passage.text, passage.heading_path)),
+            partners=tuple(p.name for p in partners[ordinal]),
             span=days,
         )
