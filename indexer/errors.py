@@ -18,6 +18,10 @@ class ReportNotFound(JiaoliuError):
     """No report with that id in the index (HTTP 404)."""
 
 
+class PartnerNotFound(JiaoliuError):
+    """No passage about a partner of that name in the index (HTTP 404)."""
+
+
 class UnreadableReport(JiaoliuError):
     """A corpus file that cannot be decoded or parsed; the build skips it."""
 

@@ -12,9 +12,9 @@ from flask import Flask, current_app, jsonify, make_response, render_template, r
 from werkzeug.exceptions import HTTPException
 
 from indexer import settings
-from indexer.errors import BadRequest, IndexDamaged, IndexNotFound, ReportNotFound
+from indexer.errors import BadRequest, IndexDamaged, IndexNotFound, PartnerNotFound, ReportNotFound
 
-from . import api, searcher, views
+from . import api, atlas_pages, searcher, views
 from .filters import register_filters
 from .searcher import close_searcher, open_searcher, warm_up
 
@@ -50,11 +50,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(atlas_pages.bp)
     register_filters(app)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(BadRequest, lambda e: _error(400, str(e)))
     app.register_error_handler(ReportNotFound, lambda e: _error(404, "找不到這份報告。", str(e)))
+    app.register_error_handler(PartnerNotFound, lambda e: _error(404, "找不到這個交流對象。", str(e)))
     app.register_error_handler(
         IndexNotFound,
         lambda e: _error(503, "索引尚未建立，請先執行 jiaoliu index。", f"{e} (run `jiaoliu index` first)"),

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
 
-from indexer.query.request import parse_search_request
+from indexer.query.request import TIMELINE_PER_PAGE, parse_atlas_request, parse_search_request
 
 from . import export
+from .atlas import partners_json
 from .openapi import openapi_description
 from .present import result_json
 from .searcher import get_searcher
@@ -74,6 +75,22 @@ def report(doc_id: str):
         "original_url": url_for("views.report_original", doc_id=found.doc_id),
         "passages": [passage.to_dict() for passage in found.passages],
     }
+
+
+@bp.get("/partners")
+def partners():
+    params = parse_atlas_request(request.args)
+    return partners_json(get_searcher().atlas(), params["sort"], params["country"])
+
+
+@bp.get("/partners/<name>")
+def partner(name: str):
+    params = parse_atlas_request(request.args)
+    found, entries = get_searcher().partner_timeline(name, params["page"], TIMELINE_PER_PAGE)
+    return {"partner": found.to_dict(), "page": params["page"], "per_page": TIMELINE_PER_PAGE,
+            "total": found.passages, "timeline": [
+                {**e.to_dict(), "url": url_for("views.report_page", doc_id=e.mention.doc_id, q=e.written)
+                 + "#" + e.mention.passage_id} for e in entries]}
 
 
 @bp.get("/openapi.json")

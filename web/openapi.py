@@ -9,15 +9,20 @@ schemathesis against the running app to prove the rest.
 
 from __future__ import annotations
 
+from indexer.ingest.agreements import KINDS as AGREEMENT_KINDS
+from indexer.ingest.agreements import STATES as AGREEMENT_STATES
 from indexer.ingest.metadata import KINDS
+from indexer.ingest.partners import KINDS as PARTNER_KINDS
 from indexer.models import LEVELS
 from indexer.query.request import (
+    ATLAS_SORTS,
     DEFAULT_PER_PAGE,
     MAX_FILTER_VALUES,
     MAX_PAGE,
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
     SORTS,
+    TIMELINE_PER_PAGE,
 )
 from indexer.text.cities import CITIES
 
@@ -151,7 +156,60 @@ def _schemas() -> dict:
                       "description": "/reports/<doc_id>/original: the report's file as it was indexed."},
         passages={"type": "array", "items": _object(passage_id=STRING, heading=STRING, text=STRING)},
     )
+    agreement = _object(
+        city=STRING, partner=STRING,
+        kind={"type": "string", "enum": sorted(set(AGREEMENT_KINDS.values()))},
+        state={"type": "string", "enum": list(AGREEMENT_STATES),
+               "description": "signed, renewed, an anniversary, or still under negotiation."},
+        state_label=STRING,
+        date=_nullable(DATE),
+        sentence={"type": "string", "description": "The sentence that states it, as written."},
+        doc_id=STRING, passage_id=STRING,
+        also={**COUNT, "description": "How many more passages state the same agreement."},
+    )
+    partner = _object(
+        name={"type": "string", "description": "The partner's one name (八代 / 八代市役所 / 八代港 → 八代市)."},
+        country=STRING,
+        kind={"type": "string", "enum": list(PARTNER_KINDS)},
+        cities={"type": "array", "items": _object(city=STRING, passages=COUNT),
+                "description": "The Taiwanese cities whose reports deal with it, most passages first."},
+        passages=COUNT, reports=COUNT,
+        first_year=_nullable({"type": "string", "pattern": r"^\d{4}$"}),
+        last_year=_nullable({"type": "string", "pattern": r"^\d{4}$"}),
+        agreements={"type": "array", "items": _ref("schemas", "Agreement")},
+    )
+    partner_list = _object(
+        total=COUNT,
+        sort={"type": "string", "enum": list(ATLAS_SORTS)},
+        country=_nullable(STRING),
+        partners={"type": "array", "items": _ref("schemas", "Partner")},
+        countries={"type": "array", "items": _object(country=STRING, partners=COUNT)},
+        matrix=_object(cities={"type": "array", "items": STRING}, partners={"type": "array", "items": STRING},
+                       countries={"type": "array", "items": STRING},
+                       counts={"type": "array", "items": {"type": "array", "items": COUNT}},
+                       agreed={"type": "array", "items": {"type": "array", "items": {"type": "boolean"}}}),
+    )
+    timeline_entry = _object(
+        doc_id=STRING, passage_id=STRING, title=STRING, city=STRING, date=_nullable(DATE), heading=STRING,
+        text={"type": "string", "description": "The passage's text around the partner's name."},
+        marks={"type": "array", "items": {"type": "array", "items": COUNT, "minItems": 2, "maxItems": 2}},
+        written={"type": "string", "description": "The partner's name as this passage writes it."},
+        url={"type": "string", "description": "The passage in its report, the name highlighted."},
+    )
+    partner_detail = _object(
+        partner=_ref("schemas", "Partner"),
+        page={"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+        per_page={"type": "integer", "const": TIMELINE_PER_PAGE},
+        total=COUNT,
+        timeline={"type": "array", "maxItems": TIMELINE_PER_PAGE, "items": _ref("schemas", "TimelineEntry"),
+                  "description": "This page of the passages about the partner, newest report first."},
+    )
     return {
+        "Agreement": agreement,
+        "Partner": partner,
+        "PartnerList": partner_list,
+        "TimelineEntry": timeline_entry,
+        "PartnerDetail": partner_detail,
         "SearchResult": search_result,
         "Hit": hit,
         "FacetValue": facet_value,
@@ -206,6 +264,14 @@ def _parameters() -> dict:
                        "Page number, from 1."),
         "per_page": _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
                                         "default": DEFAULT_PER_PAGE}, "Hits per page."),
+        "partner_name": {"name": "name", "in": "path", "required": True, "schema": STRING,
+                         "description": "A partner's name from /api/partners (e.g. 八代市)."},
+        "atlas_sort": _query("sort", {"type": "string", "enum": list(ATLAS_SORTS), "default": ATLAS_SORTS[0]},
+                             "Order of the partners: most passages, name, country, most cities, latest year."),
+        "atlas_country": _query("country", {"type": "string", "maxLength": MAX_QUERY_CHARS},
+                                "Only the partners in this country (e.g. 日本)."),
+        "timeline_page": _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+                                f"Page of the timeline, {TIMELINE_PER_PAGE} passages a page."),
         "doc_id": {"name": "doc_id", "in": "path", "required": True, "schema": STRING,
                    "description": "A report id from /api/reports."},
         "highlight": {"name": "q", "in": "query", "required": False, "schema": STRING,
@@ -230,7 +296,7 @@ def _html(description: str) -> dict:
 def _responses() -> dict:
     return {
         "BadRequest": _json("Error", "A parameter cannot be used; the message says how to fix it."),
-        "NotFound": _json("Error", "No report with that id."),
+        "NotFound": _json("Error", "No report with that id, or no partner of that name."),
         "NoIndex": _json("Error", "No index has been built yet, or it is damaged (run `jiaoliu index`)."),
         "HtmlBadRequest": _html("The search page, with the problem explained next to the form."),
         "HtmlNotFound": _html("An error page."),
@@ -322,6 +388,26 @@ def _paths() -> dict:
             "200": _json("Report", "The report."),
             "404": _ref("responses", "NotFound"),
             "503": _ref("responses", "NoIndex"),
+        }),
+        "/partners": _get("Every partner: a table and a city × partner matrix", ("atlas_sort", "atlas_country"), {
+            "200": _html("The partners, their countries, cities, passages, years and agreements."),
+            "400": _ref("responses", "HtmlBadRequest"),
+            "503": _ref("responses", "HtmlNoIndex"),
+        }),
+        "/partners/{name}": _get("One partner: agreements and timeline", ("partner_name", "timeline_page"), {
+            "200": _html("The partner's agreements, then its passages newest first, each linked to its place."),
+            "400": _ref("responses", "HtmlBadRequest"),
+            "404": _ref("responses", "HtmlNotFound"),
+            "503": _ref("responses", "HtmlNoIndex"),
+        }),
+        "/api/partners": _get("Every partner", ("atlas_sort", "atlas_country"), {
+            "200": _json("PartnerList", "The partners, the countries, and the city × partner matrix."),
+            **api_errors,
+        }),
+        "/api/partners/{name}": _get("One partner and a page of its timeline", ("partner_name", "timeline_page"), {
+            "200": _json("PartnerDetail", "The partner and its passages, newest report first."),
+            "404": _ref("responses", "NotFound"),
+            **api_errors,
         }),
         "/api/openapi.json": _get("This description", (), {
             "200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}},

@@ -85,11 +85,15 @@ class _TextMarker(HTMLParser):
 
 
 def page_links(search_request: SearchRequest, pages: int, window: int = 4) -> dict:
+    """The search's pager (see `pager`)."""
+    return pager(search_request.page, pages, lambda n: query_string(search_request, page=n), window)
+
+
+def pager(current: int, pages: int, link: Callable[[int], str], window: int = 4) -> dict:
     """The pager: {"pages": [{"page", "href", "current"}], "prev": href|None, "next": href|None}."""
-    current = search_request.page
 
     def href(n: int) -> str | None:
-        return query_string(search_request, page=n) if 1 <= n <= pages else None
+        return link(n) if 1 <= n <= pages else None
 
     numbers = range(max(1, current - window), min(pages, current + window) + 1)
     return {

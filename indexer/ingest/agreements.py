@@ -42,7 +42,11 @@ _STATE_WORDS = {
 _NEGOTIATING = re.compile(r"洽談|洽簽|研議|研擬|協商|磋商|洽商|商洽|交涉|推動.{0,8}締結|締結.{0,8}案|有意締結")
 _KIND = re.compile("|".join(sorted(map(re.escape, KINDS), key=len, reverse=True)))
 _STATE = {state: re.compile(words) for state, words in _STATE_WORDS.items()}
-_SENTENCE = re.compile(r"[^。！？；!?;\n]+")
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# A sentence runs to its full stop, and across a line or page break inside Chinese text
+# (…八代物產展等 / 活動建立良好友誼。), but not across one before a list item or a row.
+_SENTENCE = re.compile(f"(?:[^。！？；!?;\\s]|(?<=[{_CJK}])\\s+(?=[{_CJK}])|[ \t\u3000]+)+")
+_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
 _CLAUSE_END = re.compile("[，,]")  # (the fold makes a full-width comma a comma)
 # 各地姊妹市, 其他友好城市: the kind of agreement in general, not one agreement
 _ANY = re.compile("各地?|所有|其他|等")
@@ -110,6 +114,6 @@ def find_agreements(text: str, passage_partners: tuple[Partner, ...] = (), year:
             partners = (partners_in(written[own:end]) or partners_in(written[start:end]) or partners_in(written)
                         or (passage_partners if len(passage_partners) == 1 else ()))
             if partners:
-                found.append(Agreement(KINDS[kind.group()], state, date, partners, written.strip(),
+                found.append(Agreement(KINDS[kind.group()], state, date, partners, _GAP.sub("", written).strip(),
                                        sentence.start(), sentence.end()))
     return found

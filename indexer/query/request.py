@@ -195,3 +195,24 @@ def toggle_links(request: SearchRequest, name: str, **changes: object) -> Callab
         return "?" + "&".join(part for part in (rest, own) if part)
 
     return link
+
+
+ATLAS_SORTS = ("passages", "name", "country", "cities", "latest")  # indexer.search.atlas.SORTS
+TIMELINE_PER_PAGE = 20
+
+
+def parse_atlas_request(params: Mapping[str, str]) -> dict:
+    """The atlas pages' parameters: `sort` (of /partners), `country` (only its partners),
+    `page` (of a partner's timeline). BadRequest names a bad value.
+
+    >>> parse_atlas_request({"sort": "name", "country": " 日本 "})
+    {'sort': 'name', 'country': '日本', 'page': 1}
+    """
+    sort = _one(params, "sort").strip() or ATLAS_SORTS[0]
+    if sort not in ATLAS_SORTS:
+        raise BadRequest(f"sort 必須是 {'、'.join(ATLAS_SORTS)} 之一，收到「{sort}」 "
+                         f"(sort must be one of these, got {sort!r})")
+    country = " ".join(_one(params, "country").split())
+    if len(country) > MAX_QUERY_CHARS:
+        raise BadRequest(f"country 過長 (country has more than {MAX_QUERY_CHARS} characters)")
+    return {"sort": sort, "country": country or None, "page": _int(params, "page", 1, 1, MAX_PAGE)}

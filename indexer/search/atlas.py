@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from indexer.ingest.partners import default_gazetteer
+from indexer.models import Passage, Snippet
+from indexer.search.spans import snippet
+
 UNKNOWN_CITY = "不明"
-SORTS = ("passages", "name", "country", "cities", "latest")  # what /partners may be sorted by
 STATE_LABELS = {"signed": "締結", "renewed": "續約", "anniversary": "週年", "negotiating": "洽談中"}
 
 
@@ -105,7 +108,7 @@ class Atlas:
     def summaries(self, sort: str = "passages", country: str | None = None) -> list[PartnerSummary]:
         """Every partner (of `country`, when given), most passages first or as `sort` says."""
         rows = [p for p in self.partners.values() if country in (None, p.country)]
-        keys = {
+        keys = {  # one for each of indexer.query.request.ATLAS_SORTS
             "passages": lambda p: (-p.passages, p.name),
             "name": lambda p: p.name,
             "country": lambda p: (p.country, -p.passages, p.name),
@@ -146,3 +149,28 @@ def _distinct(said: list[AgreementEntry]) -> list[AgreementEntry]:
 
 def _most(counts: Counter) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A passage about a partner, for its timeline: the report, the passage's heading, a
+    window of its text around the partner's name, and the form the text writes it in
+    (what a link highlights: 八代 where the passage says 八代港)."""
+
+    mention: Mention
+    heading: str
+    snippet: Snippet
+    written: str
+
+    def to_dict(self) -> dict:
+        m = self.mention
+        return {"doc_id": m.doc_id, "passage_id": m.passage_id, "title": m.title, "city": m.city,
+                "date": m.date, "heading": self.heading, "text": self.snippet.text,
+                "marks": [list(span) for span in self.snippet.marks], "written": self.written}
+
+
+def timeline_entry(mention: Mention, passage: Passage, name: str) -> TimelineEntry:
+    """`mention`'s entry: its passage's text around the first place naming `name`."""
+    spans = [(m.start, m.end) for m in default_gazetteer().mentions(passage.text) if m.partner.name == name]
+    written = passage.text[spans[0][0]:spans[0][1]] if spans else name
+    return TimelineEntry(mention, passage.heading, snippet(passage.text, spans, width=120), " ".join(written.split()))

@@ -26,13 +26,15 @@ from indexer.engine import get_engine
 from indexer.engine.counting import no_counts
 from indexer.engine.deadline import GATED_POSTINGS, Deadline, LongGate
 from indexer.engine.protocol import EngineIndex, EngineSearcher, Run
-from indexer.errors import IndexDamaged, IndexNotFound, ReportNotFound
+from indexer.errors import IndexDamaged, IndexNotFound, PartnerNotFound, ReportNotFound
 from indexer.index import store
+from indexer.index.atlas import ATLAS
 from indexer.models import Hit, Report, SearchRequest, SearchResult, plain_text
 from indexer.query import syntax
 from indexer.query.aliases import AliasTable
 from indexer.query.limits import check_size
 from indexer.query.plan import ParsedQuery, parse_query
+from indexer.search.atlas import Atlas, PartnerSummary, timeline_entry
 from indexer.search.facets import facet_values
 from indexer.search.rank import Candidate, rerank
 from indexer.search.spans import TextMatcher, match_spans, snippet
@@ -103,6 +105,7 @@ class Searcher:
         self.aliases = AliasTable(store.read_json(alias_file) if alias_file.is_file() else [])
         self.lexicon = Lexicon(index.words)
         self._collections: dict[int, dict] = {}  # collection(latest), made once per build
+        self._atlas: Atlas | None = None  # atlas(), made once per build
 
     def warm(self) -> None:
         """Read what the first search would (the facet columns: about a second at 200k
@@ -349,6 +352,33 @@ class Searcher:
             "by_kind": [{"value": k, "count": n} for k, n in sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0]))],
             "latest": reports[:latest],
         }
+
+    def atlas(self) -> Atlas:
+        """Who deals with whom: the build's partners and agreements (`indexer.search.atlas`),
+        summed up on first use (a build made before partners were found has none)."""
+        with self._lock:
+            if self._atlas is None:
+                path = self.build / ATLAS
+                self._atlas = Atlas(store.read_json(path) if path.is_file() else [])
+            return self._atlas
+
+    def partner_timeline(self, name: str, page: int = 1, per_page: int = 20) -> tuple[PartnerSummary, list]:
+        """The partner called `name` and a page of its timeline (TimelineEntry, newest first);
+        PartnerNotFound if the index holds no passage about it."""
+        partner = self.atlas().partners.get(name)
+        if partner is None:
+            raise PartnerNotFound(f"no partner named {name!r}; see /api/partners for the list")
+        mentions = partner.mentions[(page - 1) * per_page : page * per_page]
+        reports: dict[str, dict] = {}
+        entries = []
+        for mention in mentions:
+            if mention.doc_id not in reports:
+                report = self.report(mention.doc_id)
+                reports[mention.doc_id] = {p.passage_id: p for p in report.passages}
+            passage = reports[mention.doc_id].get(mention.passage_id)
+            if passage is not None:
+                entries.append(timeline_entry(mention, passage, name))
+        return partner, entries
 
     def report(self, doc_id: str) -> Report:
         """The report with that id (metadata and passages); ReportNotFound otherwise."""

@@ -256,7 +256,7 @@ def test_files_read_and_segments_written_in_several_processes_search_like_one(co
     assert parallel.skipped == single.skipped and len(parallel.skipped) == 1
     built = store.current_build(tmp_path / "parallel")
     assert len(store.read_json(built / "arrays" / "segments.json")) == 2  # one per report here
-    for name in ("aliases.json", "catalog.json"):
+    for name in ("aliases.json", "catalog.json", "atlas.json"):
         assert store.read_json(built / name) == store.read_json(store.current_build(tmp_path / "single") / name)
     for query in ("八代", "市長峰會", "熊本 -八代", '"SusHi Tech"', "經團連", "八代 東京"):
         one, two = (Searcher(tmp_path / name).search(parse_search_request({"q": query, "per_page": "100"}))
@@ -565,7 +565,7 @@ def test_a_build_read_in_batches_and_written_in_parts_searches_like_one_written_
     assert sorted(parts.indexed) == sorted(whole.indexed) and parts.passages == whole.passages
     built = store.current_build(tmp_path / "parts")
     assert len(store.read_json(built / "arrays" / "segments.json")) == 4
-    for name in ("aliases.json", "catalog.json"):
+    for name in ("aliases.json", "catalog.json", "atlas.json"):
         assert store.read_json(built / name) == store.read_json(store.current_build(tmp_path / "whole") / name)
     assert _answers(tmp_path / "parts") == _answers(tmp_path / "whole")
     # deletions come first, then parts: an update on top of parts
@@ -573,6 +573,11 @@ def test_a_build_read_in_batches_and_written_in_parts_searches_like_one_written_
     update = build_index(four, tmp_path / "parts", engine="arrays")
     assert update.removed == ["keelung-2022-yatsushiro-visit"]
     assert not _search(tmp_path / "parts", "八代") & {"keelung-2022-yatsushiro-visit"}
+    # the atlas keeps the unchanged reports' entries as they were and drops the removed one's
+    before = {e["doc_id"]: e for e in store.read_json(built / "atlas.json")}
+    after = {e["doc_id"]: e for e in store.read_json(store.current_build(tmp_path / "parts") / "atlas.json")}
+    assert after == {doc: e for doc, e in before.items() if doc != "keelung-2022-yatsushiro-visit"}
+    assert "八代市" not in Searcher(tmp_path / "parts").atlas().partners
 
 
 @pytest.mark.parametrize("forked", [False, True], ids=["here", "forked"])

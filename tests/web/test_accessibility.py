@@ -20,6 +20,10 @@ PAGES = {
     "error": "/?q=八代&from=abc&to=111/13/1",
     "report": "/reports/keelung-2022-yatsushiro-visit?q=八代#p-",
     "report without query": "/reports/kaohsiung-2022-pandemic-city-diplomacy",
+    "partners": "/partners",
+    "partners of a country": "/partners?sort=name&country=日本",
+    "partner": "/partners/八代市",
+    "partner filter": "/?q=友好&partner=八代市",
 }
 
 

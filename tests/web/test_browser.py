@@ -7,6 +7,7 @@ Screenshots go to test-artifacts/ (git-ignored) so a person can look at what the
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -466,4 +467,59 @@ def test_a_malformed_fragment_leaves_the_match_navigation_working(base_url, new_
     assert page.locator("#match-nav").is_visible()
     page.get_by_role("button", name="下一個").click()
     assert counter.inner_text().startswith("1 / ")
+    assert page.errors == []
+
+
+def test_the_atlas_partners_their_agreements_and_a_timeline_that_lands_highlighted(base_url, new_page):
+    page = new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "/")
+    page.get_by_role("navigation", name="網站").get_by_role("link", name="交流對象").click()
+    page.wait_for_url("**/partners")
+    row = page.locator(".partners-table tbody tr", has=page.get_by_role("link", name="八代市", exact=True))
+    assert "基隆市" in row.inner_text() and "友好城市（締結 2018-04-19）" in row.inner_text()
+    # The matrix: Keelung × Yatsushiro is drawn, filled (an agreement), and searches that pair.
+    cell = page.locator("svg.matrix a[aria-label^='基隆市 × 八代市']")
+    assert cell.count() == 1 and "agreed" in cell.locator("circle").get_attribute("class")
+    screenshot(page, "partners.png")
+
+    row.get_by_role("link", name="八代市", exact=True).click()
+    page.wait_for_url("**/partners/*")
+    assert page.locator("h1").inner_text() == "八代市"
+    agreements = page.locator(".agreements").inner_text()
+    assert "友好城市" in agreements and "2018-04-19" in agreements and "姊妹港" in agreements
+    entries = page.locator(".timeline-entry")
+    dates = entries.locator("time").evaluate_all("els => els.map(e => e.getAttribute('datetime'))")
+    assert entries.count() == 20 and dates == sorted(dates, reverse=True)
+    screenshot(page, "partner.png")
+    written = entries.first.locator(".snippet mark").first.inner_text()
+    entries.first.locator(".hit-title a").click()
+    page.wait_for_url("**/reports/**")
+    target = page.locator(".passage:target")
+    assert target.count() == 1 and written in target.locator("mark").all_inner_texts()
+    assert page.errors == []
+
+
+def test_the_partner_facet_narrows_a_search(base_url, new_page):
+    page = new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "/?q=友好")
+    total = int(page.locator("#results-heading").inner_text().split("筆")[0].split()[-1].replace(",", ""))
+    facet = page.locator(".facet-partner a", has_text="八代市")
+    facet.first.click()
+    page.wait_for_url("**partner=*")
+    assert params(page)["partner"] == "八代市"
+    narrowed = int(page.locator("#results-heading").inner_text().split("筆")[0].split()[-1].replace(",", ""))
+    assert 0 < narrowed < total
+    titles = set(page.locator(".hit-meta, .hit-title").all_inner_texts())
+    assert any("基隆" in t for t in titles)
+    chip = page.get_by_role("link", name=re.compile("交流對象.*八代市"))
+    assert chip.count() >= 1
+    assert page.errors == []
+
+
+def test_the_atlas_on_a_phone(base_url, new_page):
+    page = new_page(viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    for path in ("/partners", "/partners/八代市", "/partners?sort=name&country=日本"):
+        page.goto(base_url + path)
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 375, path
+    screenshot(page, "mobile-partners.png")
     assert page.errors == []

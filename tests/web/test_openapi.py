@@ -80,6 +80,10 @@ KNOWN_REQUESTS = [
     ("/api/search.ndjson", {"q": "八代", "city": "基隆市"}),
     ("/", {"q": "八代", "city": "基隆"}),
     ("/", {}),
+    ("/api/search", {"q": "友好", "partner": "八代市"}),
+    ("/api/partners", {}),
+    ("/api/partners", {"sort": "name", "country": "日本"}),
+    ("/partners", {"sort": "latest"}),
 ]
 
 
@@ -95,6 +99,18 @@ def test_every_report_answers_as_described(app, client):
         for path in ("/api/reports/{doc_id}", "/reports/{doc_id}"):
             case = schema[path]["GET"].Case(path_parameters={"doc_id": report["doc_id"]}, query={})
             assert case.call_and_validate(app=app).status_code == 200
+
+
+def test_every_partner_answers_as_described(app, client):
+    """/api/partners validates, and so does every partner's page and JSON twin, timeline pages included."""
+    listed = client.get("/api/partners").json["partners"]
+    assert {"八代市", "宮崎縣", "布拉提斯拉瓦省"} <= {p["name"] for p in listed}
+    for partner in listed:
+        for path in ("/api/partners/{name}", "/partners/{name}"):
+            case = schema[path]["GET"].Case(path_parameters={"name": partner["name"]}, query={})
+            assert case.call_and_validate(app=app).status_code == 200
+    case = schema["/api/partners/{name}"]["GET"].Case(path_parameters={"name": "八代市"}, query={"page": "2"})
+    assert case.call_and_validate(app=app).status_code == 200
 
 
 def _flask_path(rule: str) -> str:
