@@ -4,7 +4,7 @@ labels, and the JSON of /api/partners. Pure: the atlas in, plain data out; templ
 >>> m = matrix_chart({"cities": ["基隆市"], "partners": ["八代市"], "countries": ["日本"],
 ...                   "counts": [[32]], "agreed": [[True]]}, lambda p, c: "?partner=" + p)
 >>> [(c["city"], c["partner"], c["count"], c["agreed"], c["r"]) for c in m["cells"]]
-[('基隆市', '八代市', 32, True, 11)]
+[('基隆市', '八代市', 32, True, 12)]
 """
 
 from __future__ import annotations

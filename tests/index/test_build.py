@@ -169,11 +169,11 @@ def test_a_crash_half_way_leaves_the_previous_index_serving(corpus, tmp_path, mo
     real = build_module.passage_records
     calls = []
 
-    def crash_on_the_new_report(report):
+    def crash_on_the_new_report(report, partners=None):
         calls.append(report.doc_id)
         if report.doc_id == "taipei":
             raise KeyboardInterrupt  # Ctrl-C half-way through writing
-        return real(report)
+        return real(report, partners)
 
     monkeypatch.setattr(build_module, "passage_records", crash_on_the_new_report)
     for force in (False, True):  # an update and a full rebuild alike
