@@ -4,6 +4,7 @@
     jiaoliu search WORDS… [--city C]… [--from D] [--to D] [--kind K]… [--level L]… [--agency A]… [--country C]…
                          [--partner P]…
                          [--sort relevance|newest|oldest] [--limit N] [--page N] [--json]
+    jiaoliu partners [NAME] [--country C] [--sort passages|name|country|cities|latest] [--page N] [--json]
     jiaoliu serve  [--index DIR] [--corpus DIR] [--host H] [--port P]
 
 Errors are one line on stderr starting with "jiaoliu: error:", and exit
@@ -20,6 +21,7 @@ import socket
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from indexer import settings
 from indexer.errors import BadRequest, IndexDamaged, IndexNotFound, JiaoliuError
@@ -67,6 +69,17 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print the same JSON as /api/search, partial "
                         "matches in `partial` (without the HTML `snippet`)")
     search.add_argument("--index", default=settings.get("JIAOLIU_INDEX"), help="index folder")
+
+    partners = sub.add_parser(
+        "partners", help="the foreign partners the reports deal with, or one partner's agreements and timeline",
+        description="Without NAME: every partner, with its country, the Taiwanese cities that deal with it, its "
+                    "passages, years and agreements. With NAME: its agreements, then its passages newest first.")
+    partners.add_argument("name", nargs="?", default="", help="a partner, e.g. 八代市")
+    partners.add_argument("--country", default="", help="only the partners in this country, e.g. 日本")
+    partners.add_argument("--sort", default="passages", help="passages (default), name, country, cities or latest")
+    partners.add_argument("--page", type=int, default=1, help="page of a partner's timeline, from 1")
+    partners.add_argument("--json", action="store_true", help="print the same JSON as /api/partners[/NAME]")
+    partners.add_argument("--index", default=settings.get("JIAOLIU_INDEX"), help="index folder")
 
     serve = sub.add_parser("serve", help="run the web app (builds the index first if there is none)")
     serve.add_argument("--index", default=settings.get("JIAOLIU_INDEX"), help="index folder")
@@ -184,6 +197,48 @@ def cmd_search(args) -> int:
     return 0
 
 
+def cmd_partners(args) -> int:
+    from indexer.query.request import TIMELINE_PER_PAGE, parse_atlas_request
+    from indexer.search.atlas import STATE_LABELS
+
+    params = parse_atlas_request({"sort": args.sort, "country": args.country, "page": str(args.page)})
+    searcher = Searcher(args.index)
+    base = _base_url()
+    if not args.name:
+        rows = searcher.atlas().summaries(params["sort"], params["country"])
+        if args.json:
+            print(json.dumps({"total": len(rows), "partners": [p.to_dict() for p in rows]}, ensure_ascii=False,
+                             indent=2))
+            return 0
+        print(f"{len(rows)} partners" + (f" in {params['country']}" if params["country"] else ""))
+        for p in rows:
+            first, last = p.years
+            years = f"{first}–{last}" if first and last != first else (first or "?")
+            cities = "、".join(f"{c} {n}" for c, n in p.cities.most_common())
+            agreed = "；".join(f"{a.kind} {STATE_LABELS[a.state]} {a.date or ''}".rstrip() for a in p.agreements)
+            print(f"{printable(p.name)} · {p.country} · {p.passages} passages · {years} · {printable(cities)}"
+                  + (f"\n   協定：{printable(agreed)}" if agreed else ""))
+        return 0
+    partner, entries = searcher.partner_timeline(args.name, params["page"], TIMELINE_PER_PAGE)
+    if args.json:
+        print(json.dumps({"partner": partner.to_dict(), "page": params["page"], "total": partner.passages,
+                          "timeline": [e.to_dict() for e in entries]}, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{printable(partner.name)} · {partner.country} · {partner.passages} passages in {partner.reports} reports")
+    for a in partner.agreements:
+        print(f"  {a.kind} {STATE_LABELS[a.state]} {a.date or '日期不明'} · {a.city}: {printable(a.sentence)}")
+        print(f"   {base}/reports/{a.doc_id}#{a.passage_id}")
+    for n, e in enumerate(entries, (params["page"] - 1) * TIMELINE_PER_PAGE + 1):
+        m = e.mention
+        print(f"\n{n}. {printable(m.title)} · {m.city} · {m.date or '?'}")
+        print(f"   {terminal_snippet(e.snippet, colour=sys.stdout.isatty())}")
+        print(f"   {base}/reports/{m.doc_id}?q={quote(e.written)}#{m.passage_id}")
+    pages = -(-partner.passages // TIMELINE_PER_PAGE)
+    if params["page"] < pages:
+        print(f"\npage {params['page']} of {pages}; more with --page {params['page'] + 1}")
+    return 0
+
+
 def _base_url() -> str:
     """Where the links printed lead: JIAOLIU_PUBLIC_URL, or else where `jiaoliu serve`
     listens by the same settings (JIAOLIU_HOST, JIAOLIU_PORT)."""
@@ -271,7 +326,7 @@ def _load_dictionaries() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    command = {"index": cmd_index, "search": cmd_search, "serve": cmd_serve}[args.command]
+    command = {"index": cmd_index, "search": cmd_search, "partners": cmd_partners, "serve": cmd_serve}[args.command]
     try:
         return command(args)
     except BadRequest as exc:

@@ -34,6 +34,15 @@ REPO = Path(__file__).resolve().parents[1]
         (["search", "八伐市"], 0, "try: 八代市", ""),
         (["search", '"八代', "--limit", "1"], 0, "passages match", "查詢語法有誤"),
         (["search", "八代", "--sort", "best"], 2, "", "sort must be one of"),
+        (["search", "友好", "--partner", "八代市"], 0, "keelung-2022", ""),
+        (["search", "友好", "--partner", "八代市", "--partner", "宮崎縣"], 0, "taichung-2025", ""),
+        (["partners"], 0, "八代市 · 日本 · ", ""),
+        (["partners", "--country", "韓國", "--sort", "name"], 0, "釜山市 · 韓國", ""),
+        (["partners", "八代市"], 0, "友好城市 締結 2018-04-19 · 基隆市", ""),
+        (["partners", "八代市", "--page", "2"], 0, "\n21. ", ""),
+        (["partners", "不存在市"], 1, "", "no partner named"),
+        (["partners", "--sort", "size"], 2, "", "sort must be one of"),
+        (["partners", "八代市", "--page", "0"], 2, "", "page"),
     ],
 )
 def test_search(index_dir, capsys, args, code, out, err):
@@ -41,6 +50,15 @@ def test_search(index_dir, capsys, args, code, out, err):
     captured = capsys.readouterr()
     assert out in captured.out
     assert err in captured.err
+
+
+def test_partners_json_is_the_api_shape(index_dir, capsys):
+    assert main(["partners", "--json", "--index", str(index_dir)]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["total"] == len(listed["partners"]) and listed["partners"][0]["passages"] > 0
+    assert main(["partners", "八代市", "--json", "--index", str(index_dir)]) == 0
+    one = json.loads(capsys.readouterr().out)
+    assert one["partner"]["name"] == "八代市" and len(one["timeline"]) == 20 and one["total"] > 20
 
 
 def test_search_json_is_the_api_shape(index_dir, capsys):
