@@ -44,8 +44,8 @@ def _read(task: tuple[str, Path, Path, str]) -> Read:
         report = read_report(path, corpus_dir, doc_id=doc_id)
     except UnreadableReport as exc:
         return Read(name, problem=str(exc))
-    partners = report_partners(report)
-    return Read(name, report, find_aliases(report.body), partners, report_atlas(report, partners))
+    partners, mentions = report_partners(report)
+    return Read(name, report, find_aliases(report.body), partners, report_atlas(report, partners, mentions))
 
 
 def read_all(tasks: list[tuple[str, Path, Path, str]]) -> Iterator[Read]:

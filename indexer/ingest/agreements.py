@@ -17,9 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.ingest.partners import Partner, partners_in
+from indexer.ingest.partners import Mention, Partner, cached_fold, default_gazetteer, ranked
 from indexer.text.dates import find_dates
-from indexer.text.fold import fold
 
 # What an agreement is called → the one name it is listed under (姐 and 姊 alike: folded).
 KINDS = {
@@ -73,16 +72,23 @@ class Agreement:
                 "sentence": self.sentence}
 
 
-def find_agreements(text: str, passage_partners: tuple[Partner, ...] = (), year: int | None = None
-                    ) -> list[Agreement]:
+def find_agreements(text: str, passage_partners: tuple[Partner, ...] = (), year: int | None = None,
+                    mentions: list[Mention] | None = None) -> list[Agreement]:
     """The agreements `text` states, in order (see the module's docstring). A sentence
     naming several (…簽訂為姊妹港，107年…締結為友好城市) gives one each: the words from
     the end of the one before to the end of its clause are its own. `year`: the report's,
-    for a date written without one (嗣於 10 月 3 日)."""
+    for a date written without one (嗣於 10 月 3 日). `mentions`: the text's partner mentions,
+    when found already."""
     found: list[Agreement] = []
-    folded = fold(text).translate(_FOLDED_SISTER)  # the same length as the text
+    folded = cached_fold(text).translate(_FOLDED_SISTER)  # the same length as the text
     if not _KIND.search(folded):  # most passages name none
         return found
+    if mentions is None:
+        mentions = default_gazetteer().mentions(text)
+
+    def partners_between(start: int, end: int) -> tuple[Partner, ...]:
+        return ranked([m for m in mentions if start <= m.start < end])
+
     for sentence in _SENTENCE.finditer(text):
         words = folded[sentence.start():sentence.end()]
         kinds = list(_KIND.finditer(words))
@@ -111,7 +117,9 @@ def find_agreements(text: str, passage_partners: tuple[Partner, ...] = (), year:
             before = [iso for at, iso in dates if start <= at < kind.start()]
             after = [iso for at, iso in dates if at >= kind.start() and (at < end or state == "anniversary")]
             date = before[-1] if before else (after[0] if after else None)
-            partners = (partners_in(written[own:end]) or partners_in(written[start:end]) or partners_in(written)
+            at = sentence.start()
+            partners = (partners_between(at + own, at + end) or partners_between(at + start, at + end)
+                        or partners_between(at, sentence.end())
                         or (passage_partners if len(passage_partners) == 1 else ()))
             if partners:
                 found.append(Agreement(KINDS[kind.group()], state, date, partners, _GAP.sub("", written).strip(),

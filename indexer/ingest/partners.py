@@ -16,6 +16,7 @@ looked for in the folded text, longest first, so 八代市役所, 八代港 and 
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections import Counter
@@ -111,8 +112,9 @@ class Gazetteer:
 
         Besides the gazetteer's partners, a place the gazetteer does not know is one when
         a country's name leads it (荷蘭阿梅爾市, 美國紐奧良市) or a partner's (美國加州西柯汶納市)."""
-        folded, where = _squeezed(fold(text))
-        written = text if where is None else "".join(text[i] for i in where)
+        folded, moved = _squeezed(cached_fold(text))
+        # (the fold keeps Chinese characters Chinese and whitespace white: the same gaps)
+        written = text if moved is None else _GAP.sub("", text)
         found: list[tuple[int, int, Partner]] = []
         for form, start, end in self._matches(folded):
             if _INSTITUTION.match(folded, end):
@@ -129,9 +131,9 @@ class Gazetteer:
         found = [m for n, m in enumerate(found)
                  if not (n + 1 < len(found) and found[n + 1][0] == m[1] and m[2].kind != "city"
                          and found[n + 1][2].kind == "city")]
-        if where is None:
+        if moved is None:
             return [Mention(partner, start, end) for start, end, partner in found]
-        return [Mention(partner, where[start], where[end - 1] + 1) for start, end, partner in found]
+        return [Mention(partner, _original(start, moved), _original(end - 1, moved) + 1) for start, end, partner in found]
 
 
 def _with_unlisted(written: str, known: list[tuple[int, int, Partner]]) -> list[tuple[int, int, Partner]]:
@@ -161,19 +163,27 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _GAP = re.compile(f"(?<=[{_CJK}])[^\\S\t]+(?=[{_CJK}])")
 
 
-def _squeezed(text: str) -> tuple[str, list[int] | None]:
-    """`text` without whitespace between Chinese characters, and each kept character's offset
-    (None when nothing was taken out)."""
+def _squeezed(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
+    """`text` without whitespace between Chinese characters, and where each stretch of it
+    starts and how far it moved (None when nothing was taken out; see `_original`)."""
     if not _GAP.search(text):
         return text, None
-    kept, where, last = [], [], 0
+    kept, starts, shifts, last, removed = [], [], [], 0, 0
     for gap in _GAP.finditer(text):
         kept.append(text[last:gap.start()])
-        where.extend(range(last, gap.start()))
+        starts.append(gap.start() - removed)
+        removed += gap.end() - gap.start()
+        shifts.append(removed)
         last = gap.end()
     kept.append(text[last:])
-    where.extend(range(last, len(text)))
-    return "".join(kept), where
+    return "".join(kept), (starts, shifts)
+
+
+def _original(offset: int, moved: tuple[list[int], list[int]]) -> int:
+    """The offset in the text of the character at `offset` of its squeezed form."""
+    starts, shifts = moved
+    at = bisect.bisect_right(starts, offset)
+    return offset + (shifts[at - 1] if at else 0)
 
 
 # A place a country's name leads: two to six characters, then what a city, county, state or
@@ -188,6 +198,10 @@ _NOT_A_PLACE = re.compile("[各等與及和的在之為是有將對到從向並�
                           "拜會|參訪|前往|訪問|出席|會見|推動|進行|展開|辦理|舉辦|簽署|簽訂|交流|合作|"
                           "知事|市長|議長|縣長|州長|省長|局長|部長|處長")
 
+# A passage is folded for its partners, then for its agreements (agreements.py): once.
+cached_fold = lru_cache(maxsize=256)(fold)
+
+
 def _start_key(form: str) -> str:
     return form.split(" ")[0] if form.isascii() else form[:2]
 
@@ -197,15 +211,20 @@ _SUFFIXES = ("市", "縣", "県", "府", "都", "道", "省", "州", "島", "町
 
 def partners_in(text: str, gazetteer: Gazetteer | None = None) -> tuple[Partner, ...]:
     """The partners `text` names, most named first (then in order of first mention)."""
-    counts = Counter(m.partner for m in (gazetteer or default_gazetteer()).mentions(text))
-    return tuple(partner for partner, _ in counts.most_common())
+    return ranked((gazetteer or default_gazetteer()).mentions(text))
 
 
-def passage_partners(text: str, heading_path: tuple[str, ...] = (),
-                     gazetteer: Gazetteer | None = None) -> tuple[Partner, ...]:
-    """The partners a passage is about: those it names, else those its nearest heading names
-    (the paragraphs under 三、拜會八代市役所 deal with 八代市 without naming it again)."""
-    found = partners_in(text, gazetteer)
+def ranked(mentions: list[Mention]) -> tuple[Partner, ...]:
+    """The partners of `mentions`, most mentioned first (then in order of first mention)."""
+    return tuple(partner for partner, _ in Counter(m.partner for m in mentions).most_common())
+
+
+def passage_partners(text: str, heading_path: tuple[str, ...] = (), gazetteer: Gazetteer | None = None,
+                     mentions: list[Mention] | None = None) -> tuple[Partner, ...]:
+    """The partners a passage is about: those it names (its `mentions`, when found already),
+    else those its nearest heading names (the paragraphs under 三、拜會八代市役所 deal with
+    八代市 without naming it again)."""
+    found = partners_in(text, gazetteer) if mentions is None else ranked(mentions)
     if found or gazetteer is not None:
         return found or next(filter(None, (partners_in(h, gazetteer) for h in reversed(heading_path))), ())
     return found or next(filter(None, map(_heading_partners, reversed(heading_path))), ())
