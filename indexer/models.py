@@ -184,6 +184,9 @@ class Hit:
     missing: tuple[str, ...] = ()  # a partial match's top-level terms that it lacks, as typed
     in_heading: tuple[str, ...] = ()  # those its text lacks and its heading path holds
     level: str | None = None  # the report's: 中央 / 地方 / None (Metadata.level)
+    copy_count: int = 0  # in how many reports other copies of it stand (indexer.search.copies)
+    copies: tuple = ()  # the first of those copies (CopyRef), earliest first
+    folded: int = 0  # with copies folded: how many of its copies this hit stands for on the page
 
     @property
     def url(self) -> str:
@@ -205,6 +208,9 @@ class Hit:
             "score": round(self.score, 4),
             "missing": list(self.missing),
             "in_heading": list(self.in_heading),
+            "copy_count": self.copy_count,
+            "copies": [c.to_dict() for c in self.copies],
+            "folded": self.folded,
         }
 
 
@@ -228,6 +234,7 @@ class SearchRequest:
     partner: tuple[str, ...] = ()  # foreign partners, e.g. ("八代市",) (indexer.ingest.partners)
     level: tuple[str, ...] = ()  # 中央 or 地方 (Metadata.level)
     sort: str = "relevance"  # or "newest", "oldest"
+    fold_copies: bool = False  # a passage copied from one listed higher is folded into it
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
 
-from indexer.query.request import TIMELINE_PER_PAGE, parse_atlas_request, parse_search_request
+from indexer.query.request import (
+    DUPLICATES_PER_PAGE,
+    TIMELINE_PER_PAGE,
+    parse_atlas_request,
+    parse_page,
+    parse_search_request,
+)
 
 from . import export
 from .atlas import partners_json
@@ -91,6 +97,14 @@ def partner(name: str):
             "total": found.passages, "timeline": [
                 {**e.to_dict(), "url": url_for("views.report_page", doc_id=e.mention.doc_id, q=e.written)
                  + "#" + e.mention.passage_id} for e in entries]}
+
+
+@bp.get("/duplicates")
+def duplicates():
+    page = parse_page(request.args)
+    copies = get_searcher().copies()
+    return {"total": len(copies.clusters), "page": page, "per_page": DUPLICATES_PER_PAGE,
+            "clusters": copies.page(page, DUPLICATES_PER_PAGE)}
 
 
 @bp.get("/openapi.json")

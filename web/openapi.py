@@ -17,6 +17,7 @@ from indexer.models import LEVELS
 from indexer.query.request import (
     ATLAS_SORTS,
     DEFAULT_PER_PAGE,
+    DUPLICATES_PER_PAGE,
     MAX_FILTER_VALUES,
     MAX_PAGE,
     MAX_PER_PAGE,
@@ -89,6 +90,11 @@ def _schemas() -> dict:
                     "description": "For a hit in `partial`: the query's top-level terms its text lacks and its "
                                    "heading path holds (a paragraph of a section headed 九、南日本乳業協同株式会社 "
                                    "for 株式会社). Empty for a hit in `hits`."},
+        copy_count={**COUNT, "description": "In how many reports other copies of this passage stand (its own "
+                                            "report included when the passage repeats there): 亦見於 N 份報告."},
+        copies={"type": "array", "maxItems": 20, "items": _ref("schemas", "CopyRef"),
+                "description": "The other copies, earliest report first (the first 20)."},
+        folded={**COUNT, "description": "With copies=fold: how many copies of it on this page it stands for."},
     )
     facet_value = _object(
         value=STRING,
@@ -204,7 +210,22 @@ def _schemas() -> dict:
         timeline={"type": "array", "maxItems": TIMELINE_PER_PAGE, "items": _ref("schemas", "TimelineEntry"),
                   "description": "This page of the passages about the partner, newest report first."},
     )
+    copy_ref = _object(doc_id=STRING, passage_id=STRING, title=STRING,
+                       city=_nullable({"type": "string", "enum": list(CITIES)}), date=_nullable(DATE))
+    duplicates = _object(
+        total={**COUNT, "description": "How many clusters of copies the index holds."},
+        page={"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+        per_page={"type": "integer", "const": DUPLICATES_PER_PAGE},
+        clusters={"type": "array", "maxItems": DUPLICATES_PER_PAGE, "items": _object(
+            size={**COUNT, "description": "How many passages the cluster holds (2 or more)."},
+            reports={**COUNT, "description": "In how many reports they stand."},
+            earliest={**_ref("schemas", "CopyRef"), "description": "The passage of the earliest report."},
+            members={"type": "array", "items": _ref("schemas", "CopyRef"), "description": "Earliest first."},
+        ), "description": "Most copies first."},
+    )
     return {
+        "CopyRef": copy_ref,
+        "Duplicates": duplicates,
         "Agreement": agreement,
         "Partner": partner,
         "PartnerList": partner_list,
@@ -264,6 +285,13 @@ def _parameters() -> dict:
                        "Page number, from 1."),
         "per_page": _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
                                         "default": DEFAULT_PER_PAGE}, "Hits per page."),
+        "passage_id": {"name": "passage_id", "in": "path", "required": True, "schema": STRING,
+                       "description": "A passage id from /api/reports/{doc_id}."},
+        "duplicates_page": _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+                                  f"Page of the clusters, {DUPLICATES_PER_PAGE} a page."),
+        "copies": _query("copies", {"type": "string", "enum": ["fold", "show"], "default": "show"},
+                         "fold: a passage that is a copy of one ranked higher (on this page or an earlier one) "
+                         "is left out, and the hit it copies counts it in `folded`; show: every passage."),
         "partner_name": {"name": "name", "in": "path", "required": True, "schema": STRING,
                          "description": "A partner's name from /api/partners (e.g. 八代市)."},
         "atlas_sort": _query("sort", {"type": "string", "enum": list(ATLAS_SORTS), "default": ATLAS_SORTS[0]},
@@ -280,7 +308,7 @@ def _parameters() -> dict:
     }
 
 
-FILTERS = ("q", "city", "from", "to", "kind", "level", "agency", "country", "partner", "sort")
+FILTERS = ("q", "city", "from", "to", "kind", "level", "agency", "country", "partner", "sort", "copies")
 SEARCH = (*FILTERS, "page", "per_page")
 
 
@@ -407,6 +435,16 @@ def _paths() -> dict:
         "/api/partners/{name}": _get("One partner and a page of its timeline", ("partner_name", "timeline_page"), {
             "200": _json("PartnerDetail", "The partner and its passages, newest report first."),
             "404": _ref("responses", "NotFound"),
+            **api_errors,
+        }),
+        "/reports/{doc_id}/copies/{passage_id}": _get(
+            "A passage and its copies, their differences marked", ("doc_id", "passage_id"), {
+                "200": _html("The passage, then each copy of it with the characters that differ marked."),
+                "404": _ref("responses", "HtmlNotFound"),
+                "503": _ref("responses", "HtmlNoIndex"),
+            }),
+        "/api/duplicates": _get("Clusters of copied passages", ("duplicates_page",), {
+            "200": _json("Duplicates", "A page of clusters, most copies first, each with its earliest report."),
             **api_errors,
         }),
         "/api/openapi.json": _get("This description", (), {

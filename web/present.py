@@ -18,16 +18,18 @@ from indexer.models import SearchRequest, Snippet, Span
 from indexer.query.request import query_string
 
 
-def marked(text: str, spans: list[Span] | tuple[Span, ...]) -> Markup:
-    """Escaped HTML of `text` with <mark> around each span (sorted, not overlapping).
+def marked(text: str, spans: list[Span] | tuple[Span, ...], css_class: str = "") -> Markup:
+    """Escaped HTML of `text` with <mark> around each span (sorted, not overlapping);
+    `css_class` names what the marks mean when they are not the query's (a copy's differences).
 
     >>> str(marked("<b>八代</b>市", [(3, 5)]))
     '&lt;b&gt;<mark>八代</mark>&lt;/b&gt;市'
     """
     out, last = [], 0
+    opening = f'<mark class="{css_class}">' if css_class else "<mark>"
     for start, end in spans:
         out.append(html.escape(text[last:start]))
-        out.append("<mark>" + html.escape(text[start:end]) + "</mark>")
+        out.append(opening + html.escape(text[start:end]) + "</mark>")
         last = end
     out.append(html.escape(text[last:]))
     return Markup("".join(out))

@@ -14,12 +14,13 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, render_template, request, send_file, url_for
 
-from indexer.errors import BadRequest
+from indexer.errors import BadRequest, ReportNotFound
 from indexer.ingest.extract.html import html_encoding
 from indexer.ingest.extract.text import text_encoding
 from indexer.ingest.ids import safe_text
 from indexer.models import SearchRequest
 from indexer.query.request import MAX_QUERY_CHARS, pairs, parse_search_request, query_string, to_params
+from indexer.search.copies import differences
 
 from .chart import year_chart
 from .filters import kind_label
@@ -33,12 +34,13 @@ FACET_LABELS = {"city": "縣市", "year": "年份", "kind": "類型", "level": "
                 "partner": "交流對象"}
 TYPED_FIELDS = ("q", "city", "from", "to")  # the visible form; refilled with what was typed
 # Set by links (facets, sort, page size) and carried through the form as hidden inputs.
-CARRIED_FIELDS = ("kind", "level", "agency", "country", "partner", "sort", "per_page")
+CARRIED_FIELDS = ("kind", "level", "agency", "country", "partner", "sort", "copies", "per_page")
 PARAMS = TYPED_FIELDS + CARRIED_FIELDS + ("page",)
 SORTS = (("relevance", "相關度"), ("newest", "最新"), ("oldest", "最舊"))
 PAGE_SIZES = (10, 20, 50, 100)
 # A report's passages shown open on a page of results; more of them fold under 另有 N 段.
 OPEN_PER_REPORT = 3
+MAX_COMPARED = 20  # copies shown side by side on a passage's copies page; the rest are counted
 
 
 @bp.get("/")
@@ -76,6 +78,8 @@ def search_page():
         pager=page_links(search_request, result.pages),
         sorts=[(value, label, query_string(search_request, sort=None if value == "relevance" else value,
                                            page=None), value == search_request.sort) for value, label in SORTS],
+        copy_choices=[("全部列出", query_string(search_request, copies=None, page=None), not search_request.fold_copies),
+                      ("合併", query_string(search_request, copies="fold", page=None), search_request.fold_copies)],
         page_sizes=[(n, query_string(search_request, per_page=n, page=None), n == search_request.per_page)
                     for n in PAGE_SIZES],
         active=active_filters(search_request),
@@ -101,6 +105,7 @@ def report_page(doc_id: str):
     return render_template(
         "report.html",
         report=report,
+        copies=searcher.copies(),
         back_href=back_to_search(request.args),
         meta=report.metadata,
         toc=render_toc(report.passages),
@@ -109,6 +114,30 @@ def report_page(doc_id: str):
         query=query,
         original_name=PurePosixPath(report.path).name,
     )
+
+
+@bp.get("/reports/<doc_id>/copies/<passage_id>")
+def copies_page(doc_id: str, passage_id: str):
+    """A passage and every copy of it, each copy's differences from it marked (and its own
+    differences from each copy)."""
+    searcher = get_searcher()
+    report = searcher.report(doc_id)  # ReportNotFound: 404
+    passage = next((p for p in report.passages if p.passage_id == passage_id), None)
+    if passage is None:
+        raise ReportNotFound(f"no passage {passage_id!r} in report {doc_id!r}")
+    copies = searcher.copies()
+    _count, _listed = copies.others(doc_id, passage_id)
+    cluster = copies.cluster_of.get((doc_id, passage_id))
+    others = [copies.ref(k) for k in copies.clusters[cluster] if k != (doc_id, passage_id)] if cluster is not None \
+        else []
+    compared = []
+    for ref in others[:MAX_COMPARED]:
+        text = next((p.text for p in searcher.report(ref.doc_id).passages if p.passage_id == ref.passage_id), "")
+        mine, theirs = differences(passage.text, text)
+        compared.append({"ref": ref, "html": marked(text, theirs, "diff"), "mine": marked(passage.text, mine, "diff"),
+                         "same": not mine and not theirs})
+    return render_template("copies.html", report=report, passage=passage, compared=compared, total=len(others),
+                           text_html=marked(passage.text, [], "diff"))
 
 
 # What may stand in a quoted ASCII filename without confusing a client.

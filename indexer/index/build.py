@@ -14,8 +14,10 @@ from indexer.errors import DiskFull, IndexNotFound, JiaoliuError, UnreadableRepo
 from indexer.index import store
 from indexer.index.anchors import moved_anchors
 from indexer.index.atlas import ATLAS
+from indexer.index.copies import update_copies
 from indexer.index.reading import read_all
 from indexer.index.records import passage_records
+from indexer.ingest.copies import COPIES_SIGNATURE
 from indexer.ingest.corpus import (
     REPORT_SUFFIXES,
     content_hash,
@@ -63,6 +65,7 @@ def build_settings(engine: str | None = None) -> dict:
         "passages": PASSAGES_VERSION,
         "metadata": METADATA_VERSION,
         "partners": PARTNERS_SIGNATURE,
+        "copies": COPIES_SIGNATURE,
         "pdfium": version("pypdfium2"),
     }
 
@@ -239,6 +242,7 @@ def _write_build(build: Path, corpus_dir: Path, plan: _Plan, settings: dict, bas
             store.link_tree(base / "originals", build / "originals")
     writer = get_engine(settings["engine"]).writer(build, base, len(plan.tasks))
     entries, catalog, aliases, atlas, skipped = list(plan.kept), [], [], [], list(plan.skipped)
+    printed: list[tuple[str, str, object]] = []  # (doc_id, passage_id, fingerprint) of the reports read
     try:
         for doc_id in plan.gone:
             writer.delete(doc_id)
@@ -256,6 +260,8 @@ def _write_build(build: Path, corpus_dir: Path, plan: _Plan, settings: dict, bas
                     report = read.report
                     writer.add(passage_records(report, read.partners))
                     atlas.append(read.atlas)
+                    printed += [(report.doc_id, p.passage_id, f)
+                                for p, f in zip(report.passages, read.fingerprints, strict=True)]
                     store.write_report(build, _with_moved_anchors(report, before))
                     with open_report(corpus_dir / report.path, corpus_dir) as original:
                         store.keep_original(build, original, report.sha256, report.path)
@@ -282,6 +288,8 @@ def _write_build(build: Path, corpus_dir: Path, plan: _Plan, settings: dict, bas
     store.write_json(build / "aliases.json", [a for a in old_aliases if a["doc_id"] in kept] + aliases)
     store.write_json(build / "catalog.json", [c for c in old_catalog if c["doc_id"] in kept] + catalog)
     store.write_json(build / ATLAS, [a for a in old_atlas if a["doc_id"] in kept] + atlas)
+    # every report read anew (new or changed) replaces what the base build held of it
+    update_copies(base, build, set(plan.gone) | {t.doc_id for t in plan.tasks}, printed)
     manifest = _manifest(entries, skipped, settings)
     store.prune_originals(build, {store.original_name(e["sha256"], e["path"]) for e in manifest["reports"]})
     # The manifest goes last: a build without one is never served.

@@ -14,10 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from indexer.errors import UnreadableReport
 from indexer.index.atlas import report_atlas, report_partners
 from indexer.index.forking import release_signals, signals_held
 from indexer.ingest.aliases import Alias, find_aliases
+from indexer.ingest.copies import fingerprints
 from indexer.ingest.corpus import read_report
 from indexer.ingest.partners import Partner
 from indexer.models import Report
@@ -35,6 +38,7 @@ class Read:
     aliases: list[Alias] | None = None
     partners: list[tuple[Partner, ...]] | None = None
     atlas: dict | None = None
+    fingerprints: list[np.ndarray] | None = None  # each passage's (indexer.ingest.copies)
     problem: str | None = None
 
 
@@ -45,7 +49,8 @@ def _read(task: tuple[str, Path, Path, str]) -> Read:
     except UnreadableReport as exc:
         return Read(name, problem=str(exc))
     partners, mentions = report_partners(report)
-    return Read(name, report, find_aliases(report.body), partners, report_atlas(report, partners, mentions))
+    return Read(name, report, find_aliases(report.body), partners, report_atlas(report, partners, mentions),
+                fingerprints([p.text for p in report.passages]))
 
 
 def read_all(tasks: list[tuple[str, Path, Path, str]]) -> Iterator[Read]:

@@ -98,7 +98,15 @@ def parse_search_request(params: Mapping[str, str]) -> SearchRequest:
         partner=_values(params, "partner"),
         level=_chosen(params, "level", LEVELS),
         sort=sort,
+        fold_copies=_fold(params),
     )
+
+
+def _fold(params: Mapping[str, str]) -> bool:
+    value = _one(params, "copies").strip()
+    if value not in ("", "fold", "show"):
+        raise BadRequest(f"copies 必須是 fold 或 show，收到「{value}」 (copies must be fold or show, got {value!r})")
+    return value == "fold"
 
 
 def _values(params: Mapping[str, str], name: str) -> tuple[str, ...]:
@@ -139,6 +147,7 @@ def to_params(request: SearchRequest, **changes: object) -> dict[str, str | list
         "partner": list(request.partner),
         "level": list(request.level),
         "sort": request.sort if request.sort != "relevance" else None,
+        "copies": "fold" if request.fold_copies else None,
         "page": request.page if request.page != 1 else None,
         "per_page": request.per_page if request.per_page != DEFAULT_PER_PAGE else None,
     }
@@ -216,3 +225,15 @@ def parse_atlas_request(params: Mapping[str, str]) -> dict:
     if len(country) > MAX_QUERY_CHARS:
         raise BadRequest(f"country 過長 (country has more than {MAX_QUERY_CHARS} characters)")
     return {"sort": sort, "country": country or None, "page": _int(params, "page", 1, 1, MAX_PAGE)}
+
+
+DUPLICATES_PER_PAGE = 20
+
+
+def parse_page(params: Mapping[str, str]) -> int:
+    """A list's `page` (/api/duplicates), from 1; BadRequest names a bad one.
+
+    >>> parse_page({"page": "3"}), parse_page({})
+    (3, 1)
+    """
+    return _int(params, "page", 1, 1, MAX_PAGE)

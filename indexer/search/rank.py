@@ -38,6 +38,7 @@ class Candidate:
     score: float  # the engine's
     final: float = 0.0
     matcher: TextMatcher | None = None  # where the query matches its text, once looked at
+    folded: int = 0  # with copies folded: the copies of it this candidate stands for on its page
 
 
 def _proximity(spans_per_term: list[list[tuple[int, int]]]) -> float:

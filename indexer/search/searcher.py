@@ -35,6 +35,7 @@ from indexer.query.aliases import AliasTable
 from indexer.query.limits import check_size
 from indexer.query.plan import ParsedQuery, parse_query
 from indexer.search.atlas import Atlas, PartnerSummary, timeline_entry
+from indexer.search.copies import Copies
 from indexer.search.facets import facet_values
 from indexer.search.rank import Candidate, rerank
 from indexer.search.spans import TextMatcher, match_spans, snippet
@@ -106,6 +107,7 @@ class Searcher:
         self.lexicon = Lexicon(index.words)
         self._collections: dict[int, dict] = {}  # collection(latest), made once per build
         self._atlas: Atlas | None = None  # atlas(), made once per build
+        self._copies: Copies | None = None  # copies(), made once per build
 
     def warm(self) -> None:
         """Read what the first search would (the facet columns: about a second at 200k
@@ -214,7 +216,11 @@ class Searcher:
             ranked = ranked[start:wanted]
         else:  # a page past the reranked head: only its own passages are read
             ranked = [Candidate(engine.stored(n), s) for s, n in run.best[start:wanted]]
+        if request.fold_copies:
+            ranked = self._folded(engine, parsed, run, request, ranked)
         hits = tuple(self._hit(c.fields, c.final or c.score, parsed, c.matcher) for c in ranked)
+        if request.fold_copies:
+            hits = tuple(replace(h, folded=c.folded) for h, c in zip(hits, ranked, strict=True))
         hints = ()
         if run.total == 0 and run.complete and not parsed.empty:
             def count(changed: SearchRequest) -> int:
@@ -317,7 +323,36 @@ class Searcher:
             text=plain_text(text),
             snippet=snippet(text, match_spans(text, parsed, fields["doc_id"], matcher)),
             score=score,
+            **dict(zip(("copy_count", "copies"), self.copies().others(fields["doc_id"], fields["passage_id"]),
+                       strict=True)),
         )
+
+    def _folded(self, engine: EngineSearcher, parsed: ParsedQuery, run: Run, request: SearchRequest,
+                page: list[Candidate]) -> list[Candidate]:
+        """This page without the passages that are copies of one ranked higher (on this page or
+        an earlier one); each kept hit counts the copies folded into it here (`Candidate.folded`)."""
+        copies = self.copies()
+        start = (request.page - 1) * request.per_page
+        cluster = copies.cluster_of.get
+        # the clusters of the passages ranked before this page (the order the pages show them in)
+        before = set()
+        for _s, n in run.best[:start]:
+            fields = engine.stored(n)
+            before.add(cluster((fields["doc_id"], fields["passage_id"])))
+        kept: list[Candidate] = []
+        first: dict[int, Candidate] = {}
+        for candidate in page:
+            c = cluster((candidate.fields["doc_id"], candidate.fields["passage_id"]))
+            if c is None:
+                kept.append(candidate)
+            elif c in before:
+                continue  # shown on an earlier page
+            elif c in first:
+                first[c].folded += 1
+            else:
+                first[c] = candidate
+                kept.append(candidate)
+        return kept
 
     # -- reports -----------------------------------------------------------
 
@@ -361,6 +396,13 @@ class Searcher:
                 path = self.build / ATLAS
                 self._atlas = Atlas(store.read_json(path) if path.is_file() else [])
             return self._atlas
+
+    def copies(self) -> Copies:
+        """Which passages are copies of which (`indexer.search.copies`), read on first use."""
+        with self._lock:
+            if self._copies is None:
+                self._copies = Copies.load(self.build, self._by_id)
+            return self._copies
 
     def partner_timeline(self, name: str, page: int = 1, per_page: int = 20) -> tuple[PartnerSummary, list]:
         """The partner called `name` and a page of its timeline (TimelineEntry, newest first);

@@ -24,6 +24,8 @@ PAGES = {
     "partners of a country": "/partners?sort=name&country=日本",
     "partner": "/partners/八代市",
     "partner filter": "/?q=友好&partner=八代市",
+    "copies folded": "/?q=熊本&copies=fold&per_page=50",
+    "copies": "/reports/taichung-2025-kyushu-startup-exchange/copies/p-fd0cc5c9",
 }
 
 

@@ -523,3 +523,24 @@ def test_the_atlas_on_a_phone(base_url, new_page):
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 375, path
     screenshot(page, "mobile-partners.png")
     assert page.errors == []
+
+
+def test_a_copied_passage_is_marked_in_both_reports(copies_base_url, new_page):
+    page = new_page(viewport={"width": 1280, "height": 900})
+    page.goto(copies_base_url + "/?q=扶輪社")
+    notes = page.locator(".copies-note a")
+    assert notes.count() == 2 and notes.first.inner_text() == "亦見於 1 份報告"
+    notes.first.click()
+    page.wait_for_url("**/copies/**")
+    assert page.locator("mark.diff").count() > 0
+    screenshot(page, "copies.png")
+    for doc in ("keelung-2023-copy", "keelung-2022-yatsushiro-visit"):
+        page.goto(copies_base_url + f"/reports/{doc}")
+        note = page.locator(".passage .copies-note")
+        assert note.count() == 1 and note.is_visible(), doc
+    # folded: one hit stands for both
+    page.goto(copies_base_url + "/?q=扶輪社")
+    page.get_by_role("navigation", name="相同內容").get_by_role("link", name="合併").click()
+    page.wait_for_url("**copies=fold*")
+    assert page.locator(".copies-note", has_text="本頁合併 1 段相同內容").count() == 1
+    assert page.errors == []

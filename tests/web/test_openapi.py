@@ -84,6 +84,9 @@ KNOWN_REQUESTS = [
     ("/api/partners", {}),
     ("/api/partners", {"sort": "name", "country": "日本"}),
     ("/partners", {"sort": "latest"}),
+    ("/api/duplicates", {}),
+    ("/api/duplicates", {"page": "2"}),
+    ("/api/search", {"q": "熊本", "copies": "fold", "per_page": "100"}),
 ]
 
 
