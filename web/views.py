@@ -78,8 +78,11 @@ def search_page():
         pager=page_links(search_request, result.pages),
         sorts=[(value, label, query_string(search_request, sort=None if value == "relevance" else value,
                                            page=None), value == search_request.sort) for value, label in SORTS],
-        copy_choices=[("全部列出", query_string(search_request, copies=None, page=None), not search_request.fold_copies),
-                      ("合併", query_string(search_request, copies="fold", page=None), search_request.fold_copies)],
+        # one link, offered when there is something to fold (a hit on the page has copies) or to undo
+        copy_toggle=(("列出每一份相同內容", query_string(search_request, copies=None, page=None))
+                     if search_request.fold_copies else
+                     ("合併相同內容", query_string(search_request, copies="fold", page=None))
+                     if any(h.copy_count for h in result.hits) else None),
         page_sizes=[(n, query_string(search_request, per_page=n, page=None), n == search_request.per_page)
                     for n in PAGE_SIZES],
         active=active_filters(search_request),

@@ -540,7 +540,7 @@ def test_a_copied_passage_is_marked_in_both_reports(copies_base_url, new_page):
         assert note.count() == 1 and note.is_visible(), doc
     # folded: one hit stands for both
     page.goto(copies_base_url + "/?q=扶輪社")
-    page.get_by_role("navigation", name="相同內容").get_by_role("link", name="合併").click()
+    page.get_by_role("link", name="合併相同內容").click()
     page.wait_for_url("**copies=fold*")
     assert page.locator(".copies-note", has_text="本頁合併 1 段相同內容").count() == 1
     assert page.errors == []

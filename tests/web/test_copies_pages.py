@@ -40,6 +40,9 @@ def test_folding_keeps_the_first_and_counts_the_copy(client):
     assert kept["folded"] == 1
     html = client.get("/", query_string={"q": "扶輪社", "copies": "fold"}).get_data(as_text=True)
     assert "本頁合併 1 段相同內容" in html and 'name="copies" value="fold"' in html
+    assert "列出每一份相同內容" in html  # the way back
+    assert "合併相同內容" in client.get("/", query_string={"q": "扶輪社"}).get_data(as_text=True)
+    assert "合併相同內容" not in client.get("/", query_string={"q": "宮崎縣"}).get_data(as_text=True)
 
 
 def test_folding_across_pages(client):

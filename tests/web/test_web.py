@@ -18,7 +18,7 @@ from web import create_app
 from web.present import marked
 
 HIT_KEYS = {"doc_id", "passage_id", "title", "city", "level", "date", "heading", "text", "snippet", "snippet_text",
-            "snippet_marks", "url", "score", "missing", "in_heading"}
+            "snippet_marks", "url", "score", "missing", "in_heading", "copy_count", "copies", "folded"}
 
 
 class _Page(HTMLParser):
