@@ -40,7 +40,7 @@ SORTS = (("relevance", "相關度"), ("newest", "最新"), ("oldest", "最舊"))
 PAGE_SIZES = (10, 20, 50, 100)
 # A report's passages shown open on a page of results; more of them fold under 另有 N 段.
 OPEN_PER_REPORT = 3
-MAX_COMPARED = 20  # copies shown side by side on a passage's copies page; the rest are counted
+MAX_COMPARED = 10  # copies shown side by side on a passage's copies page; the rest are counted
 
 
 @bp.get("/")
@@ -136,9 +136,10 @@ def copies_page(doc_id: str, passage_id: str):
     compared = []
     for ref in others[:MAX_COMPARED]:
         text = next((p.text for p in searcher.report(ref.doc_id).passages if p.passage_id == ref.passage_id), "")
-        mine, theirs = differences(passage.text, text)
+        found = differences(passage.text, text)
+        mine, theirs = found or ([], [])
         compared.append({"ref": ref, "html": marked(text, theirs, "diff"), "mine": marked(passage.text, mine, "diff"),
-                         "same": not mine and not theirs})
+                         "same": found is not None and not mine and not theirs, "unmarked": found is None})
     return render_template("copies.html", report=report, passage=passage, compared=compared, total=len(others),
                            text_html=marked(passage.text, [], "diff"))
 

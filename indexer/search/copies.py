@@ -14,6 +14,9 @@ import numpy as np
 from indexer.index.copies import COPIES
 
 MAX_LISTED = 20  # copies listed on a hit or beside a passage; the rest are counted
+# Longer texts are set side by side without marks: comparing two repetitive texts of
+# 3,000 characters character by character took 0.85 s, of 1,600 about 0.1 s.
+DIFF_CHARS = 1600
 
 
 @dataclass(frozen=True)
@@ -97,14 +100,16 @@ class Copies:
         return rows
 
 
-def differences(text: str, other: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+def differences(text: str, other: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]] | None:
     """The stretches of `text` that `other` does not have, and of `other` that `text` does not:
     what to mark when two copies are shown side by side (character by character; whitespace
-    does not count as a difference).
+    does not count as a difference). None when either is longer than DIFF_CHARS.
 
     >>> differences("107年締結友好城市", "108年締結友好城市")
     ([(2, 3)], [(2, 3)])
     """
+    if len(text) > DIFF_CHARS or len(other) > DIFF_CHARS:
+        return None
     a, b = _visible(text), _visible(other)
     matcher = difflib.SequenceMatcher(None, [text[i] for i in a], [other[i] for i in b], autojunk=False)
     mine, theirs = [], []

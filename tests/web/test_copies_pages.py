@@ -82,3 +82,11 @@ def test_duplicates_lists_clusters_with_their_earliest_report(client):
     assert data["total"] == len(data["clusters"]) >= 2
     cluster = next(c for c in data["clusters"] if {m["doc_id"] for m in c["members"]} == {COPY, ORIGINAL})
     assert cluster["earliest"]["doc_id"] == ORIGINAL and cluster["reports"] == 2 and cluster["size"] == 2
+
+
+def test_long_copies_are_set_side_by_side_without_marks():
+    from indexer.search.copies import DIFF_CHARS, differences
+
+    long = "本市與八代市締結友好城市。" * (DIFF_CHARS // 10)
+    assert differences(long, long.replace("本市", "基隆市", 1)) is None
+    assert differences("甲乙丙", "甲丁丙") == ([(1, 2)], [(1, 2)])
