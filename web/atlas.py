@@ -2,7 +2,7 @@
 labels, and the JSON of /api/partners. Pure: the atlas in, plain data out; templates draw.
 
 >>> m = matrix_chart({"cities": ["基隆市"], "partners": ["八代市"], "countries": ["日本"],
-...                   "counts": [[32]], "agreed": [[True]]}, lambda p, c: "?partner=" + p)
+...                   "counts": [[32]], "agreed": [[True]]}, lambda p, c: "?partner=" + p, lambda p: "/p/" + p)
 >>> [(c["city"], c["partner"], c["count"], c["agreed"], c["r"]) for c in m["cells"]]
 [('基隆市', '八代市', 32, True, 12)]
 """
@@ -17,40 +17,49 @@ from indexer.search.atlas import STATE_LABELS, Atlas, PartnerSummary
 KIND_LABELS = {"city": "城市", "prefecture": "縣／府／都", "province": "省", "state": "州", "region": "地區"}
 SORT_LABELS = {"passages": "段落最多", "name": "名稱", "country": "國家", "cities": "往來縣市最多", "latest": "最近年份"}
 CELL = 30  # px per cell; the SVG scales down on a narrow screen
-LABEL_WIDTH = 132  # room for a partner's name left of its row
-HEAD_HEIGHT = 64  # room for a city's name (one character a line) above its column
+CHAR = 14  # px a character of a label takes
 MAX_RADIUS = 12
 
 
-def matrix_chart(matrix: dict, link: Callable[[str, str], str]) -> dict | None:
-    """Rows of partners, columns of Taiwanese cities; a circle where they meet, its area
-    the passages, filled when an agreement is stated. None when there is nothing to draw."""
-    if not matrix["partners"] or not matrix["cities"]:
+def matrix_chart(matrix: dict, link: Callable[[str, str], str], partner_href: Callable[[str], str]
+                 ) -> dict | None:
+    """Taiwanese cities × partners: a circle where they meet, its area the passages, filled
+    when an agreement is stated. The longer list runs across (a column's name stands one
+    character a line, as Chinese is written in columns), so that the picture is wide rather
+    than tall. None when there is nothing to draw."""
+    cities, partners = matrix["cities"], matrix["partners"]
+    if not partners or not cities:
         return None
+    across = len(partners) >= len(cities)  # partners as columns
+    rows = cities if across else partners
+    columns = partners if across else cities
     top = max(max(row) for row in matrix["counts"]) or 1
+    head = max(len(c) for c in columns) * CHAR + 8
+    label = max(len(r) for r in rows) * CHAR + 12
     cells = []
-    for j, city in enumerate(matrix["cities"]):
-        for i, partner in enumerate(matrix["partners"]):
+    for j, city in enumerate(cities):
+        for i, partner in enumerate(partners):
             count = matrix["counts"][j][i]
             if not count:
                 continue
+            row, column = (j, i) if across else (i, j)
             agreed = matrix["agreed"][j][i]
             cells.append({
                 "city": city, "partner": partner, "count": count, "agreed": agreed,
-                "cx": LABEL_WIDTH + j * CELL + CELL // 2, "cy": HEAD_HEIGHT + i * CELL + CELL // 2,
+                "cx": label + column * CELL + CELL // 2, "cy": head + row * CELL + CELL // 2,
                 "r": max(3, round(MAX_RADIUS * math.sqrt(count / top))),
                 "href": link(partner, city),
                 "label": f"{city} × {partner}：{count} 段" + ("，有協定" if agreed else ""),
             })
     return {
         "cells": cells,
-        "rows": [{"name": p, "country": c, "y": HEAD_HEIGHT + i * CELL + CELL // 2}
-                 for i, (p, c) in enumerate(zip(matrix["partners"], matrix["countries"], strict=True))],
-        "columns": [{"city": c, "x": LABEL_WIDTH + j * CELL + CELL // 2, "chars": list(c)}
-                    for j, c in enumerate(matrix["cities"])],
-        "width": LABEL_WIDTH + len(matrix["cities"]) * CELL + 4,
-        "height": HEAD_HEIGHT + len(matrix["partners"]) * CELL + 4,
-        "cell": CELL, "label_width": LABEL_WIDTH, "head_height": HEAD_HEIGHT,
+        "rows": [{"name": r, "y": head + i * CELL + CELL // 2, "href": None if across else partner_href(r)}
+                 for i, r in enumerate(rows)],
+        "columns": [{"name": c, "x": label + j * CELL + CELL // 2, "chars": list(c),
+                     "href": partner_href(c) if across else None} for j, c in enumerate(columns)],
+        "width": label + len(columns) * CELL + 4,
+        "height": head + len(rows) * CELL + 4,
+        "label_width": label, "head_height": head,
     }
 
 

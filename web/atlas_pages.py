@@ -32,7 +32,7 @@ def partners_page():
 
     return render_template(
         "partners.html", rows=rows, params=params, countries=atlas.countries(),
-        chart=matrix_chart(atlas.matrix(), search_link), sort_labels=SORT_LABELS, sort_link=sort_link,
+        chart=matrix_chart(atlas.matrix(), search_link, lambda name: url_for("atlas.partner_page", name=name)), sort_labels=SORT_LABELS, sort_link=sort_link,
         kind_labels=KIND_LABELS, agreements_text=agreements_text, search_link=search_link,
     )
 
