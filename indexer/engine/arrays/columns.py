@@ -30,36 +30,30 @@ _SAVED_CODES = (*CODED, *LENGTHS.values(), "chars", "ordinal", "span_start", "sp
 class ValueLists:
     """Each passage's list of values of one facet (its countries, its partners), codes into
     the facet's table: passage i's are `code[start[i]:start[i + 1]]`. When every passage's
-    list is its report's (a trip's destinations), also per report: `report_count`, `report_code`."""
+    list is its report's (a trip's destinations), also per report: `report_count`, `report_code`.
+
+    The distinct lists (`distinct`: each passage's list's number, and each list's codes)
+    count a facet: passages sharing a list ([宮崎縣], [八代市, 熊本縣]) are tallied together,
+    then each list's tally goes to its codes: one gather per search, however long the lists
+    (walking every matching passage's list cost a partner facet 3 ms at 200k passages)."""
 
     def __init__(self, start: np.ndarray, code: np.ndarray, report_count: np.ndarray | None = None,
-                 report_code: np.ndarray | None = None):
+                 report_code: np.ndarray | None = None, distinct: tuple | None = None):
         self.start, self.code = start, code
         self.report_count, self.report_code = report_count, report_code
+        if distinct is not None:
+            self.distinct = distinct
 
     @cached_property
-    def first(self) -> tuple[np.ndarray, np.ndarray]:
-        """(each passage's first code, -1 for none; whether it holds more than one): most
-        passages hold at most one, so a facet counts their codes with one gather and only
-        the few others through their lists. Worked out once."""
-        lengths = np.diff(np.asarray(self.start))
-        starts = np.asarray(self.start)[:-1]
-        first = np.full(len(lengths), -1, dtype=np.int32)
-        some = lengths > 0
-        first[some] = np.asarray(self.code)[starts[some]]
-        return first, lengths > 1
+    def distinct(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(each passage's list's number, where each distinct list starts, their codes)."""
+        return distinct_lists(np.asarray(self.start), np.asarray(self.code))
 
     def counts(self, docs: np.ndarray, size: int) -> np.ndarray:
         """How many of the passages `docs` (ascending) hold each code."""
-        first, several = self.first
-        codes = first[docs]
-        tally = np.bincount(codes[codes >= 0], minlength=size)
-        more = docs[several[docs]]
-        if len(more):
-            starts = np.asarray(self.start)[more] + 1
-            lengths = np.asarray(self.start)[more + 1] - starts
-            tally += np.bincount(np.asarray(self.code)[ranges(starts, lengths)], minlength=size)
-        return tally
+        number, starts, codes = self.distinct
+        per_list = np.bincount(number[docs], minlength=len(starts) - 1)
+        return np.bincount(codes, weights=np.repeat(per_list, np.diff(starts)), minlength=size).astype(np.int64)
 
     def passages(self, code: int) -> np.ndarray:
         """The passages whose list holds `code`."""
@@ -145,7 +139,9 @@ class Columns:
         self.codes = {name: load(f"code.{name}") for name in _SAVED_CODES}
         self.lists = {name: ValueLists(load(f"{name}_start"), load(f"{name}_code"),
                                        *((load(f"report_{name}_count"), load(f"report_{name}_code"))
-                                         if name in meta["report_lists"] else ()))
+                                         if name in meta["report_lists"] else (None, None)),
+                                       distinct=tuple(load(f"{name}_{part}") for part in ("list", "list_start",
+                                                                                           "list_code")))
                       for name in LISTS}
         self.prior = load("prior")
         self.by_report = {name: load(f"by_report.{name}") for name in meta["by_report"]}
@@ -158,6 +154,8 @@ class Columns:
         arrays |= {f"by_report.{name}": column for name, column in self.by_report.items()}
         for name, lists in self.lists.items():
             arrays |= {f"{name}_start": lists.start, f"{name}_code": lists.code}
+            number, starts, codes = lists.distinct
+            arrays |= {f"{name}_list": number, f"{name}_list_start": starts, f"{name}_list_code": codes}
             if lists.report_code is not None:
                 arrays |= {f"report_{name}_count": lists.report_count, f"report_{name}_code": lists.report_code}
         return arrays
@@ -184,6 +182,35 @@ class Columns:
                          0).astype(np.int64)
         mine = years[self.first_passages] if len(doc) else np.zeros(0, np.int64)
         return mine if np.array_equal(mine[doc], years) else None
+
+
+DISTINCT_WIDTH = 8  # lists longer than this are each their own (never deduplicated)
+
+
+def distinct_lists(start: np.ndarray, code: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(each row's list's number, where each distinct list starts, their codes) of the lists
+    `code[start[i]:start[i + 1]]`, the same list once.
+
+    >>> number, starts, codes = distinct_lists(np.array([0, 1, 3, 4, 4]), np.array([5, 5, 7, 5]))
+    >>> number.tolist(), [codes[a:b].tolist() for a, b in zip(starts[:-1], starts[1:])]
+    ([1, 2, 1, 0], [[], [5], [5, 7]])
+    """
+    lengths = np.diff(start)
+    rows = len(lengths)
+    width = int(min(DISTINCT_WIDTH, lengths.max())) if rows else 0
+    # each row: its length, its first `width` codes (-1 after its end), and for a longer list
+    # its own row number, so that it matches no other
+    table = np.full((rows, width + 2), -1, dtype=np.int64)
+    table[:, 0] = lengths
+    for k in range(width):
+        some = lengths > k
+        table[some, k + 1] = code[start[:-1][some] + k]
+    long = lengths > width
+    table[long, width + 1] = np.flatnonzero(long)
+    unique, first_row, number = np.unique(table, axis=0, return_index=True, return_inverse=True)
+    sizes = unique[:, 0]
+    codes = code[ranges(start[:-1][first_row], sizes)] if len(first_row) else np.zeros(0, code.dtype)
+    return number.ravel().astype(np.int32), np.r_[0, np.cumsum(sizes)].astype(np.int64), codes.astype(np.int32)
 
 
 def _joined_lists(name: str, index: dict[str, int], segments: list[Segment]) -> ValueLists:

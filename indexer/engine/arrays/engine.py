@@ -49,7 +49,7 @@ FOLDER = "arrays"
 PARTIAL_SCORED = 2_000
 COLUMNS = "columns"  # the build's columns across segments (`columns.py`)
 # Bump when what a segment holds or how it is read changes.
-ARRAYS_VERSION = "6"  # 4: the level column; 5: bigrams across whitespace in a CJK run; 6: partners
+ARRAYS_VERSION = "7"  # 4: the level column; 5: bigrams across whitespace in a CJK run; 6: partners; 7: distinct lists
 _STORED = ("passage_id", "ordinal", "title", "heading", "text", "date", "prior", "city", "year", "kind",
            "agency", "level", *LISTS.values())
 
