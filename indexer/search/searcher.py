@@ -49,6 +49,8 @@ MAPPED_CHECK_SECONDS = 0.5
 EXPORT_PAGE = 100
 
 
+FOLD_DEPTH = 2000  # ranks before a page whose copies it leaves out (Searcher._folded)
+
 class Searcher:
     """Answers searches from the build currently served in `index_dir`.
 
@@ -336,7 +338,9 @@ class Searcher:
         cluster = copies.cluster_of.get
         # the clusters of the passages ranked before this page (the order the pages show them in)
         before = set()
-        for _s, n in run.best[:start]:
+        # (the passages of at most FOLD_DEPTH earlier ranks are read: a deep page folds what
+        # it holds against those, not against every rank before it)
+        for _s, n in run.best[max(0, start - FOLD_DEPTH):start]:
             fields = engine.stored(n)
             before.add(cluster((fields["doc_id"], fields["passage_id"])))
         kept: list[Candidate] = []

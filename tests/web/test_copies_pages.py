@@ -90,3 +90,12 @@ def test_long_copies_are_set_side_by_side_without_marks():
     long = "本市與八代市締結友好城市。" * (DIFF_CHARS // 10)
     assert differences(long, long.replace("本市", "基隆市", 1)) is None
     assert differences("甲乙丙", "甲丁丙") == ([(1, 2)], [(1, 2)])
+
+
+@pytest.mark.parametrize("url", [
+    "/partners/" + "八" * 5000, "/api/partners/" + "%00", "/api/partners/%E5%85%AB%E4%BB%A3%E5%B8%82%2F..",
+    "/reports/keelung-2023-copy/copies/" + "p" * 5000, "/api/search?q=八代&copies=fold&page=1000&per_page=100",
+])
+def test_odd_names_and_deep_pages_answer_plainly(client, url):
+    response = client.get(url)
+    assert response.status_code in (200, 404)
