@@ -88,7 +88,9 @@ class Atlas:
         for entry in entries:
             city = entry.get("city") or UNKNOWN_CITY
             for name, (country, kind) in entry["partners"].items():
-                self.partners.setdefault(name, PartnerSummary(name, country, kind))
+                known = self.partners.setdefault(name, PartnerSummary(name, country, kind))
+                if not known.country and country:  # a report that names its country says it
+                    known.country = country
             for passage_id, names in entry["passages"]:
                 mention = Mention(entry["doc_id"], passage_id, entry["title"], city, entry.get("date"))
                 for name in names:
@@ -118,7 +120,7 @@ class Atlas:
         return sorted(rows, key=keys[sort])
 
     def countries(self) -> list[tuple[str, int]]:
-        """(country, partners), most partners first."""
+        """(country, partners), most partners first ("" for the partners no report gives one)."""
         return _most(Counter(p.country for p in self.partners.values()))
 
     def matrix(self, most: int = 30) -> dict:

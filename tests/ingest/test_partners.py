@@ -32,6 +32,14 @@ def names(text: str) -> list[str]:
     ("與南韓釜山市", ["釜山市"]),
     # a prefecture's stem before 市 is its city, even unlisted
     ("日本和歌山市議會", ["和歌山市"]),
+    # a place the text introduces: with its own name in Latin letters, before its head's title,
+    # as the other side of an agreement; its country the nearest named before it
+    ("聖克里斯多福及尼維斯總理來訪，代表巴士底市(Basseterre)簽署", ["巴士底市"]),
+    ("第二大城為格丁尼亞（Gdynia）市", ["格丁尼亞市"]), ("前往波蘭波美拉尼亞(Pomerania)省", ["波美拉尼亞省"]),
+    ("捷克科研部長及烏斯季省省長會談", ["烏斯季省"]), ("臺南市與西柯汶納市討論締盟事宜", ["西柯汶納市"]),
+    ("美國托倫斯市長陳光豪", ["托倫斯市"]), ("帛琉共和國科羅州(Koror)", ["科羅州"]),
+    # … but not a person with a Latin name, nor a Taiwanese city, nor a council before a title
+    ("葛力克(Karol Galek)率團", []), ("臺南市(Tainan)與", []), ("與臺中市締結", []), ("東京都議會\n\n蔣市長暨訪團", ["東京都"]),
     # a name a page break cut is one name
     ("捷克布爾\n\n諾市及波蘭格但斯克市", ["布爾諾市", "格但斯克市"]),
     # not partners: a number, an institution, a venue, a thing named after a place
@@ -44,6 +52,12 @@ def names(text: str) -> list[str]:
 ])
 def test_partners_named(text, expected):
     assert names(text) == expected
+
+
+def test_an_introduced_place_takes_the_country_named_before_it():
+    [(name, country)] = [(p.name, p.country) for p in partners_in("聖克里斯多福及尼維斯總理見證巴士底市(Basseterre)簽約")]
+    assert (name, country) == ("巴士底市", "聖克里斯多福及尼維斯")
+    assert [p.country for p in partners_in("代表巴士底市(Basseterre)簽署")] == [""]  # none named: not known
 
 
 def test_each_partner_has_a_country_and_a_kind():
