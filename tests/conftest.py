@@ -89,16 +89,21 @@ def copies_app(copies_index_dir, copies_corpus):
     return create_app({"TESTING": True, "INDEX_DIR": str(copies_index_dir), "CORPUS_DIR": str(copies_corpus)})
 
 
-@pytest.fixture(scope="session")
-def copies_base_url(copies_app):
-    """The copies app over real HTTP on a free port of 127.0.0.1, for the browser tests."""
-    server = make_server("127.0.0.1", 0, copies_app, threaded=True)
+def served(app):
+    """`app` over real HTTP on a free port of 127.0.0.1 (a generator: its URL, then stopped)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def copies_base_url(copies_app):
+    """The copies app over real HTTP, for the browser tests."""
+    yield from served(copies_app)
 
 
 @pytest.fixture(scope="session")
@@ -130,13 +135,7 @@ def patient_client(index_dir):
 @pytest.fixture(scope="session")
 def base_url(app):
     """The app over real HTTP on a free port of 127.0.0.1, for the browser tests."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    yield from served(app)
 
 
 @pytest.fixture(scope="session")
