@@ -33,7 +33,8 @@ def report_atlas(report: Report, partners: list[tuple[Partner, ...]], mentions: 
             known.update({p.name: [p.country, p.kind] for p in agreement.partners})
             agreements.append({"passage_id": passage.passage_id, **agreement.to_dict()})
     return {
-        "doc_id": report.doc_id, "title": meta.title, "city": meta.city or "", "date": meta.date,
+        "doc_id": report.doc_id, "title": meta.title, "city": meta.city or "", "level": meta.level or "",
+        "date": meta.date,
         "passages": [[p.passage_id, [x.name for x in found]]
                      for p, found in zip(report.passages, partners, strict=True) if found],
         "partners": known, "agreements": agreements,

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from indexer.ingest.partners import Mention, Partner, cached_fold, default_gazetteer, ranked
-from indexer.text.dates import find_dates
+from indexer.text.dates import ROC_OFFSET, find_dates
 
 # What an agreement is called → the one name it is listed under (姐 and 姊 alike: folded).
 KINDS = {
@@ -49,6 +49,8 @@ _GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
 _CLAUSE_END = re.compile("[，,]")  # (the fold makes a full-width comma a comma)
 # 各地姊妹市, 其他友好城市: the kind of agreement in general, not one agreement
 _ANY = re.compile("各地?|所有|其他|等")
+_RELATIVE_YEAR = re.compile(r"([明今去前])\s*(?:[（(]\s*(\d{2,3})\s*[）)])?\s*年(?!度|代|輕|紀|齡|級)")
+_RELATIVE = {"明": 1, "今": 0, "去": -1, "前": -2}
 _SAME_YEAR = re.compile(r"同年\s*(\d{1,2})\s*月")
 _FOLDED_SISTER = str.maketrans("姐", "姊")
 
@@ -96,11 +98,16 @@ def find_agreements(text: str, passage_partners: tuple[Partner, ...] = (), year:
             continue
         written = sentence.group()
         dates = [(m.offset, m.start) for m in find_dates(written, year)]
+        for m in _RELATIVE_YEAR.finditer(written):  # 明(112)年, 明年, 今年, 去年: the report's year and its neighbours
+            if m.group(2):
+                dates.append((m.start(), str(int(m.group(2)) + ROC_OFFSET)))
+            elif year:
+                dates.append((m.start(), str(year + _RELATIVE[m.group(1)])))
         if _SAME_YEAR.search(written) and (earlier := find_dates(text[:sentence.start()])):
-            year = int(max(m.start for m in earlier)[:4])
-            dates += [(m.start(), f"{year}-{int(m.group(1)):02d}") for m in _SAME_YEAR.finditer(written)
+            same = int(max(m.start for m in earlier)[:4])
+            dates += [(m.start(), f"{same}-{int(m.group(1)):02d}") for m in _SAME_YEAR.finditer(written)
                       if 1 <= int(m.group(1)) <= 12]
-            dates.sort()
+        dates.sort()
         for n, kind in enumerate(kinds):
             start = kinds[n - 1].end() if n else 0
             comma = _CLAUSE_END.search(words, kind.end())

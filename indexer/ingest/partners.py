@@ -33,7 +33,7 @@ from indexer.text.places import romanised_places
 GAZETTEER = Path(__file__).with_name("data") / "partners.txt"
 # Bumped when how partners or agreements are found changes; with the gazetteers' contents,
 # what a build records (a change in either re-reads every report).
-PARTNERS_VERSION = 1
+PARTNERS_VERSION = 2  # 2: years said from the report (明年), a central report's side named 中央
 KINDS = ("city", "prefecture", "province", "state", "region")
 # A place's name inside an institution's (東京大學, 京都銀行) is the institution, not the place;
 # a bare name inside a venue's or a thing's (東京巨蛋, 福岡國際機場, 熊本熊, 宮崎杉) is the venue.

@@ -15,6 +15,7 @@ from indexer.models import Passage, Snippet
 from indexer.search.spans import snippet
 
 UNKNOWN_CITY = "不明"
+CENTRAL = "中央"  # the Taiwanese side of a central-government report's exchanges
 STATE_LABELS = {"signed": "締結", "renewed": "續約", "anniversary": "週年", "negotiating": "洽談中"}
 
 
@@ -86,7 +87,7 @@ class Atlas:
         self.partners: dict[str, PartnerSummary] = {}
         stated: dict[tuple, list[AgreementEntry]] = defaultdict(list)
         for entry in entries:
-            city = entry.get("city") or UNKNOWN_CITY
+            city = entry.get("city") or (CENTRAL if entry.get("level") == "中央" else UNKNOWN_CITY)
             for name, (country, kind) in entry["partners"].items():
                 known = self.partners.setdefault(name, PartnerSummary(name, country, kind))
                 if not known.country and country:  # a report that names its country says it

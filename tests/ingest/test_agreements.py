@@ -54,3 +54,18 @@ def test_a_passage_about_one_partner_lends_it_to_a_sentence_naming_none():
 def test_the_sentence_reads_as_written_across_a_page_break():
     [agreement] = find_agreements("日本八代市與本市正式締結為友好城市，並透過八代物產展等\n\n活動建立良好友誼。")
     assert agreement.sentence == "日本八代市與本市正式締結為友好城市，並透過八代物產展等活動建立良好友誼"
+
+
+@pytest.mark.parametrize("text,year,date", [
+    ("明(112)年為本市與八代市締結友好交流協定五週年。", 2022, "2023"),  # the year written in brackets
+    ("明年更是八代市與基隆市締結友好交流協定的五周年。", 2022, "2023"),  # the report's year + 1
+    ("去年本市與京都市締結姊妹市。", 2025, "2024"),
+    ("今年度本市與京都市締結姊妹市。", 2025, None),  # 今年度 is a fiscal year's name, not a date
+])
+def test_years_said_from_the_reports(text, year, date):
+    assert [a.date for a in find_agreements(text, (), year)] == [date]
+
+
+def test_same_year_does_not_change_the_reports_year_for_later_sentences():
+    text = "104年4月，八代市長來訪。同年8月，八代港與基隆港簽訂為姊妹港。嗣於 10 月 3 日，雙方與八代市簽署合作備忘錄。"
+    assert [a.date for a in find_agreements(text, (), 2022)] == ["2015-08", "2022-10-03"]

@@ -25,15 +25,16 @@ ENTRIES = [
     ]),
     entry("kaohsiung-2014", "高雄市", "2015-01-20", [["q1", ["熊本縣"]]]),
     entry("central", "", None, [["r1", ["熊本縣"]]]),
+    {**entry("cabinet", "", "2025-02-01", [["s1", ["熊本縣"]]]), "level": "中央"},
 ]
 
 
 def test_partners_with_their_cities_passages_and_years():
     atlas = Atlas(ENTRIES)
     kumamoto = atlas.partners["熊本縣"]
-    assert (kumamoto.passages, kumamoto.reports) == (3, 3)
-    assert dict(kumamoto.cities) == {"基隆市": 1, "高雄市": 1, "不明": 1}
-    assert kumamoto.years == ("2015", "2022")
+    assert (kumamoto.passages, kumamoto.reports) == (4, 4)
+    assert dict(kumamoto.cities) == {"基隆市": 1, "高雄市": 1, "不明": 1, "中央": 1}  # a cabinet report: 中央
+    assert kumamoto.years == ("2015", "2025")
     assert [p.name for p in atlas.summaries()] == ["熊本縣", "八代市"]
     assert [p.name for p in atlas.summaries("name")] == sorted(["熊本縣", "八代市"])
     assert atlas.summaries(country="韓國") == []
@@ -46,8 +47,8 @@ def test_an_agreement_is_listed_once_at_its_most_precise_date():
 
 
 def test_the_timeline_is_newest_first():
-    assert [m.doc_id for m in Atlas(ENTRIES).partners["熊本縣"].mentions] == ["keelung-2022", "kaohsiung-2014",
-                                                                            "central"]
+    assert [m.doc_id for m in Atlas(ENTRIES).partners["熊本縣"].mentions] == ["cabinet", "keelung-2022",
+                                                                            "kaohsiung-2014", "central"]
 
 
 def test_the_matrix_counts_each_city_and_partner():
