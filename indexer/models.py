@@ -170,6 +170,24 @@ class Snippet:
     marks: tuple[Span, ...] = ()
 
 
+@dataclass(frozen=True, order=True)
+class Partner:
+    """A foreign place Taiwanese cities deal with (indexer.ingest.partners)."""
+
+    name: str  # as the reports write it in full: 八代市, 熊本縣
+    country: str  # 日本; "" when no report says
+    kind: str  # city / prefecture / province / state / region
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Where a text names a partner."""
+
+    partner: Partner
+    start: int  # offsets into the text the mention was found in
+    end: int
+
+
 @dataclass(frozen=True)
 class Hit:
     doc_id: str
