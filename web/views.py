@@ -129,19 +129,19 @@ def copies_page(doc_id: str, passage_id: str):
     if passage is None:
         raise ReportNotFound(f"no passage {passage_id!r} in report {doc_id!r}")
     copies = searcher.copies()
-    _count, _listed = copies.others(doc_id, passage_id)
-    cluster = copies.cluster_of.get((doc_id, passage_id))
-    others = [copies.ref(k) for k in copies.clusters[cluster] if k != (doc_id, passage_id)] if cluster is not None \
-        else []
+    others = copies.members(doc_id, passage_id)
+    texts: dict[str, dict[str, str]] = {}  # each report read once, however many copies it holds
     compared = []
-    for ref in others[:MAX_COMPARED]:
-        text = next((p.text for p in searcher.report(ref.doc_id).passages if p.passage_id == ref.passage_id), "")
+    for other_doc, other_passage in others[:MAX_COMPARED]:
+        if other_doc not in texts:
+            texts[other_doc] = {p.passage_id: p.text for p in searcher.report(other_doc).passages}
+        ref, text = copies.ref((other_doc, other_passage)), texts[other_doc].get(other_passage, "")
         found = differences(passage.text, text)
         mine, theirs = found or ([], [])
         compared.append({"ref": ref, "html": marked(text, theirs, "diff"), "mine": marked(passage.text, mine, "diff"),
                          "same": found is not None and not mine and not theirs, "unmarked": found is None})
     return render_template("copies.html", report=report, passage=passage, compared=compared, total=len(others),
-                           text_html=marked(passage.text, [], "diff"))
+                           text_html=marked(passage.text, []))
 
 
 # What may stand in a quoted ASCII filename without confusing a client.

@@ -8,7 +8,9 @@ Files (numpy, written once per build):
 - keys.json: [doc_id, passage_id] of each fingerprinted passage, by number;
 - start.npy, hash.npy: passage n's sampled hashes are hash[start[n]:start[n + 1]], sorted;
 - index_hash.npy, index_owner.npy: every sampled hash and its passage, sorted by hash;
-- pairs.npy (int32, n × 2, a < b) and similarity.npy (float32): the copies found.
+- pairs.npy (int32, n × 2, a < b) and similarity.npy (float32): the copies found;
+- paired.json: {number: [doc_id, passage_id]} of the passages in a pair, what a server reads
+  (keys.json is 6 MB at 200k passages, 0.24 s of the first search; the paired few are not).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from indexer.engine.arrays.segment import ranges
 from indexer.ingest.copies import similar_pairs
 
 COPIES = "copies"
+PAIRED = "paired.json"
 
 
 @dataclass
@@ -52,6 +55,8 @@ class CopyIndex:
     def save(self, folder: Path) -> None:
         folder.mkdir()
         (folder / "keys.json").write_text(json.dumps(self.keys, ensure_ascii=False), encoding="utf-8")
+        paired = {int(n): self.keys[n] for n in np.unique(self.pairs)}
+        (folder / PAIRED).write_text(json.dumps(paired, ensure_ascii=False), encoding="utf-8")
         for name, array in (("start", self.start), ("hash", self.hashes), ("index_hash", self.index_hash),
                             ("index_owner", self.index_owner), ("pairs", self.pairs),
                             ("similarity", self.similarity)):

@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.ingest.partners import Mention, Partner, cached_fold, default_gazetteer, ranked
+from indexer.ingest.partners import Mention, Partner, default_gazetteer, ranked
 from indexer.text.dates import ROC_OFFSET, find_dates
+from indexer.text.fold import fold_cached
+from indexer.text.grams import CJK_CHAR, CJK_GAP
 
 # What an agreement is called → the one name it is listed under (姐 and 姊 alike: folded).
 KINDS = {
@@ -41,18 +43,15 @@ _STATE_WORDS = {
 _NEGOTIATING = re.compile(r"洽談|洽簽|研議|研擬|協商|磋商|洽商|商洽|交涉|推動.{0,8}締結|締結.{0,8}案|有意締結")
 _KIND = re.compile("|".join(sorted(map(re.escape, KINDS), key=len, reverse=True)))
 _STATE = {state: re.compile(words) for state, words in _STATE_WORDS.items()}
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A sentence runs to its full stop, and across a line or page break inside Chinese text
 # (…八代物產展等 / 活動建立良好友誼。), but not across one before a list item or a row.
-_SENTENCE = re.compile(f"(?:[^。！？；!?;\\s]|(?<=[{_CJK}])\\s+(?=[{_CJK}])|[ \t\u3000]+)+")
-_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
+_SENTENCE = re.compile(f"(?:[^。！？；!?;\\s]|(?<={CJK_CHAR})\\s+(?={CJK_CHAR})|[ \t\u3000]+)+")
 _CLAUSE_END = re.compile("[，,]")  # (the fold makes a full-width comma a comma)
 # 各地姊妹市, 其他友好城市: the kind of agreement in general, not one agreement
 _ANY = re.compile("各地?|所有|其他|等")
 _RELATIVE_YEAR = re.compile(r"([明今去前])\s*(?:[（(]\s*(\d{2,3})\s*[）)])?\s*年(?!度|代|輕|紀|齡|級)")
 _RELATIVE = {"明": 1, "今": 0, "去": -1, "前": -2}
 _SAME_YEAR = re.compile(r"同年\s*(\d{1,2})\s*月")
-_FOLDED_SISTER = str.maketrans("姐", "姊")
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ def find_agreements(text: str, passage_partners: tuple[Partner, ...] = (), year:
     for a date written without one (嗣於 10 月 3 日). `mentions`: the text's partner mentions,
     when found already."""
     found: list[Agreement] = []
-    folded = cached_fold(text).translate(_FOLDED_SISTER)  # the same length as the text
+    folded = fold_cached(text)  # the same length as the text; 姐妹 folds to 姊妹
     if not _KIND.search(folded):  # most passages name none
         return found
     if mentions is None:
@@ -129,6 +128,6 @@ def find_agreements(text: str, passage_partners: tuple[Partner, ...] = (), year:
                         or partners_between(at, sentence.end())
                         or (passage_partners if len(passage_partners) == 1 else ()))
             if partners:
-                found.append(Agreement(KINDS[kind.group()], state, date, partners, _GAP.sub("", written).strip(),
+                found.append(Agreement(KINDS[kind.group()], state, date, partners, CJK_GAP.sub("", written).strip(),
                                        sentence.start(), sentence.end()))
     return found

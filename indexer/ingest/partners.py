@@ -25,7 +25,8 @@ from pathlib import Path
 
 from indexer.ingest.unlisted import NOT_A_CITY, unlisted
 from indexer.models import Mention, Partner
-from indexer.text.fold import fold
+from indexer.text.fold import fold, fold_cached
+from indexer.text.grams import CJK_GAP
 from indexer.text.places import GAZETTEER as PLACES_GAZETTEER
 from indexer.text.places import romanised_places
 
@@ -98,9 +99,9 @@ class Gazetteer:
 
         Besides the gazetteer's partners, the places it does not know that the text writes as
         reports write foreign places (`unlisted.py`: 荷蘭阿梅爾市, 巴士底市(Basseterre))."""
-        folded, moved = _squeezed(cached_fold(text))
+        folded, moved = _squeezed(fold_cached(text))
         # (the fold keeps Chinese characters Chinese and whitespace white: the same gaps)
-        written = text if moved is None else _GAP.sub("", text)
+        written = text if moved is None else CJK_GAP.sub("", text)
         found: list[tuple[int, int, Partner]] = []
         for form, start, end in self._matches(folded):
             if _INSTITUTION.match(folded, end):
@@ -122,17 +123,15 @@ class Gazetteer:
         return [Mention(partner, _original(start, moved), _original(end - 1, moved) + 1) for start, end, partner in found]
 
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_GAP = re.compile(f"(?<=[{_CJK}])[^\\S\t]+(?=[{_CJK}])")
 
 
 def _squeezed(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
     """`text` without whitespace between Chinese characters, and where each stretch of it
     starts and how far it moved (None when nothing was taken out; see `_original`)."""
-    if not _GAP.search(text):
+    if not CJK_GAP.search(text):
         return text, None
     kept, starts, shifts, last, removed = [], [], [], 0, 0
-    for gap in _GAP.finditer(text):
+    for gap in CJK_GAP.finditer(text):
         kept.append(text[last:gap.start()])
         starts.append(gap.start() - removed)
         removed += gap.end() - gap.start()
@@ -149,8 +148,6 @@ def _original(offset: int, moved: tuple[list[int], list[int]]) -> int:
     return offset + (shifts[at - 1] if at else 0)
 
 
-# A passage is folded for its partners, then for its agreements (agreements.py): once.
-cached_fold = lru_cache(maxsize=256)(fold)
 
 
 def _start_key(form: str) -> str:

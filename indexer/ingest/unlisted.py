@@ -17,8 +17,8 @@ import re
 from indexer.models import Partner
 from indexer.text.cities import city_prefix, normalize_city
 from indexer.text.countries import COUNTRY, country_name
+from indexer.text.grams import CJK_CHAR
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 Found = list[tuple[int, int, Partner]]  # (start, end, partner) in the text looked at
 
 
@@ -32,7 +32,7 @@ def unlisted(written: str, known: Found) -> Found:
 _KIND_OF_SUFFIX = {"市": "city", "町": "city", "縣": "prefecture", "郡": "prefecture", "州": "state", "省": "province"}
 # 市 that starts a word of its own (傳統市場, 市民, 市政) ends no city's name.
 NOT_A_CITY = re.compile("市[場民政集價值況面容內]")
-_PLACE = re.compile(f"[{_CJK}]{{2,6}}?[{''.join(_KIND_OF_SUFFIX)}]")
+_PLACE = re.compile(f"{CJK_CHAR}{{2,6}}?[{''.join(_KIND_OF_SUFFIX)}]")
 # Words no place name holds: 日本各城市, 美國的友好城市, 日本姊妹市, 韓國地方政府…
 _NOT_A_PLACE = re.compile("[各等與及和的在之為是有將對到從向並或於以其該本我貴全多每第一二三四五六七八九十兩幾繼亦也再又曾已]|^[府廳]|城市|縣市|都市|姊妹|姐妹|"
                           "友好|友誼|締|國內|地方|當地|相關|主要|其他|大使|代表|辦事|協會|公司|大學|學校|企業|銀行|政府|內閣|"
@@ -42,14 +42,14 @@ _NOT_A_PLACE = re.compile("[各等與及和的在之為是有將對到從向並�
 
 # 陳光豪市長: three characters from a common surname, then 市長, is a person with a title.
 _PERSON_TITLED = re.compile("[陳林黃張李王吳劉蔡楊許鄭謝郭洪曾邱廖賴周徐蘇葉莊呂江何蕭羅高潘簡朱鍾彭游詹胡施沈余盧梁趙顏柯翁魏孫戴]"
-                            f"[{_CJK}]{{2}}[市縣州]長")
+                            f"{CJK_CHAR}{{2}}[市縣州]長")
 # How reports introduce a foreign place they have no country before: with its own name
 # in Latin letters (巴士底市(Basseterre), 格丁尼亞（Gdynia）市), before its head's title
 # (烏斯季省省長), or as the other side of an agreement (與西柯汶納市討論締盟).
 _INTRODUCED = re.compile(
-    f"(?P<a>[{_CJK}]{{2,12}}?)(?P<a_suffix>[市縣州省])?[（(]\\s*[A-Z][A-Za-z .'’-]{{2,40}}[)）](?P<a_after>[市縣州省])?"
-    f"|(?P<b>[{_CJK}]{{2,12}}?)(?P<b_suffix>[市縣州省])(?P=b_suffix)長"
-    f"|與(?P<c>[{_CJK}]{{2,8}}?)(?P<c_suffix>[市縣州省])(?:正式|討論|洽談|研議)?(?:締結|締盟|簽署|簽訂|結為)")
+    f"(?P<a>{CJK_CHAR}{{2,12}}?)(?P<a_suffix>[市縣州省])?[（(]\\s*[A-Z][A-Za-z .'’-]{{2,40}}[)）](?P<a_after>[市縣州省])?"
+    f"|(?P<b>{CJK_CHAR}{{2,12}}?)(?P<b_suffix>[市縣州省])(?P=b_suffix)長"
+    f"|與(?P<c>{CJK_CHAR}{{2,8}}?)(?P<c_suffix>[市縣州省])(?:正式|討論|洽談|研議)?(?:締結|締盟|簽署|簽訂|結為)")
 # Where a name cannot start: the words before it (代表巴士底市, 第二大城為格丁尼亞).
 _BEFORE_NAME = re.compile("代表|首都|省會|大城為|拜會|參訪|前往|出席|邀請|包括|[與及和的於在由向跟對將並為是即赴等之如、]")
 # Characters Chinese writes foreign names with (巴士底, 格丁尼亞, 西柯汶納, 烏斯季): where a country's
@@ -63,7 +63,6 @@ _TRANSLITERATING = set(
     "延楊耶伊因英尤約贊扎詹澤茲佐季汶底茅")
 # a country's name, and the words of its full name after it (帛琉共和國科羅州)
 _COUNTRY_LEAD = re.compile(f"({COUNTRY.pattern})(?:共和國|王國|聯邦|合眾國|國)?")
-_KIND_OF_SUFFIX_ALL = {"市": "city", "縣": "prefecture", "州": "state", "省": "province"}
 
 
 def _with_introduced(written: str, known: Found) -> Found:
@@ -98,7 +97,7 @@ def _with_introduced(written: str, known: Found) -> Found:
             before = [c for at, c in countries if at < start]
             country = before[-1] if before else (countries[0][1] if countries else "")
         end = start + len(stem)
-        found.append((start, end, Partner(name, country, _KIND_OF_SUFFIX_ALL[suffix])))
+        found.append((start, end, Partner(name, country, _KIND_OF_SUFFIX[suffix])))
         taken.update(range(start, end))
     return sorted(found, key=lambda m: m[0])
 

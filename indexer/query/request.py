@@ -224,7 +224,7 @@ def parse_atlas_request(params: Mapping[str, str]) -> dict:
     country = " ".join(_one(params, "country").split())
     if len(country) > MAX_QUERY_CHARS:
         raise BadRequest(f"country 過長 (country has more than {MAX_QUERY_CHARS} characters)")
-    return {"sort": sort, "country": country or None, "page": _int(params, "page", 1, 1, MAX_PAGE)}
+    return {"sort": sort, "country": country or None, "page": parse_page(params)}
 
 
 DUPLICATES_PER_PAGE = 20

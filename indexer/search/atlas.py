@@ -8,7 +8,7 @@ Plain data for the pages and the API (HTML is web/'s). Made once per build.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from indexer.ingest.partners import default_gazetteer
 from indexer.models import Passage, Snippet
@@ -139,15 +139,18 @@ def _distinct(said: list[AgreementEntry]) -> list[AgreementEntry]:
     """The agreements of one city, partner, kind and state, each date once: an undated
     statement is dropped when a dated one exists, a date kept at its most precise (2018
     is 2018-04-19 when a passage says so); each keeps the first passage that says it."""
-    dated = sorted({a.date for a in said if a.date}, key=len, reverse=True)
     dates: list[str] = []
-    for date in dated:
+    for date in sorted({a.date for a in said if a.date}, key=len, reverse=True):
         if not any(d.startswith(date) for d in dates):
             dates.append(date)
-    groups = [[a for a in said if a.date and d.startswith(a.date)] for d in dates] if dates else [said]
-    return [AgreementEntry(**{**first.__dict__, "date": date, "also": len(group) - 1})
-            for date, group in zip(dates or [None], groups, strict=True)
-            for first in [next(a for a in group if a.date == date) if date else group[0]]]
+    if not dates:
+        return [replace(said[0], also=len(said) - 1)]
+    kept = []
+    for date in dates:
+        group = [a for a in said if a.date and date.startswith(a.date)]
+        first = next(a for a in group if a.date == date)
+        kept.append(replace(first, also=len(group) - 1))
+    return kept
 
 
 def _most(counts: Counter) -> list[tuple[str, int]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.index.copies import COPIES
+from indexer.index.copies import COPIES, PAIRED
 
 MAX_LISTED = 20  # copies listed on a hit or beside a passage; the rest are counted
 # Longer texts are set side by side without marks: comparing two repetitive texts of
@@ -37,8 +37,9 @@ class CopyRef:
 class Copies:
     """Clusters of copies (every passage linked to another by a pair is in its cluster)."""
 
-    def __init__(self, keys: list[tuple[str, str]], pairs: np.ndarray, reports: dict[str, dict]):
-        parent = list(range(len(keys)))
+    def __init__(self, keys: dict[int, tuple[str, str]], pairs: np.ndarray, reports: dict[str, dict]):
+        """`keys`: the (doc_id, passage_id) of each passage number in `pairs`."""
+        parent = {n: n for n in keys}
 
         def root(n: int) -> int:
             while parent[n] != n:
@@ -69,9 +70,9 @@ class Copies:
     def load(cls, build: Path, reports: dict[str, dict]) -> Copies:
         """The copies of `build` (none for a build made before copies were found)."""
         folder = build / COPIES
-        if not (folder / "keys.json").is_file():
-            return cls([], np.zeros((0, 2), np.int32), reports)
-        keys = [tuple(k) for k in json.loads((folder / "keys.json").read_text(encoding="utf-8"))]
+        if not (folder / PAIRED).is_file():
+            return cls({}, np.zeros((0, 2), np.int32), reports)
+        keys = {int(n): tuple(k) for n, k in json.loads((folder / PAIRED).read_text(encoding="utf-8")).items()}
         return cls(keys, np.load(folder / "pairs.npy", allow_pickle=False).reshape(-1, 2), reports)
 
     def _date(self, doc_id: str) -> str:
@@ -81,13 +82,15 @@ class Copies:
         meta = self._reports.get(key[0], {})
         return CopyRef(key[0], key[1], meta.get("title") or key[0], meta.get("city"), meta.get("date"))
 
+    def members(self, doc_id: str, passage_id: str) -> list[tuple[str, str]]:
+        """The other copies of a passage, earliest report first (none when it has none)."""
+        cluster = self.cluster_of.get((doc_id, passage_id))
+        return [] if cluster is None else [k for k in self.clusters[cluster] if k != (doc_id, passage_id)]
+
     def others(self, doc_id: str, passage_id: str) -> tuple[int, tuple[CopyRef, ...]]:
         """(in how many reports the other copies of this passage stand — its own included when it
         repeats itself —, the first MAX_LISTED of them, earliest first)."""
-        cluster = self.cluster_of.get((doc_id, passage_id))
-        if cluster is None:
-            return 0, ()
-        others = [k for k in self.clusters[cluster] if k != (doc_id, passage_id)]
+        others = self.members(doc_id, passage_id)
         return len({d for d, _p in others}), tuple(self.ref(k) for k in others[:MAX_LISTED])
 
     def page(self, page: int, per_page: int) -> list[dict]:

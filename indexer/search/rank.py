@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from indexer.query.plan import ParsedQuery, make_unit
-from indexer.search.spans import TextMatcher, folded_text
-from indexer.text.fold import fold
+from indexer.search.spans import TextMatcher
+from indexer.text.fold import fold, fold_cached
 from indexer.weights import (
     COORD,
     DENSITY_BONUS,
@@ -72,7 +72,7 @@ def rerank(candidates: list[Candidate], parsed: ParsedQuery) -> list[Candidate]:
         for term in parsed.terms:
             literal, via_alias = matcher.unit_spans(parsed.units[term], doc_id)
             spans.append(literal + via_alias)
-        heading = folded_text(cand.fields.get("heading", ""))
+        heading = fold_cached(cand.fields.get("heading", ""))
         in_heading = any(t in heading for t in folded_terms)
         exact = bool(whole_unit and whole_unit.forms and matcher.form_spans(whole_unit.forms[0]))
         matched_chars = sum(e - s for term_spans in spans for s, e in term_spans)

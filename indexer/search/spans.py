@@ -8,26 +8,21 @@ stands for), so highlights always agree with hits.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from indexer.ingest.passages import continues_across_break
 from indexer.models import HEADING_MARK, Snippet, Span
 from indexer.query import syntax
 from indexer.query.plan import ParsedQuery, Runs, Unit
-from indexer.text.fold import fold
+from indexer.text.fold import fold_cached
 from indexer.text.grams import run_pattern
 from indexer.weights import MATCH_ALIAS, MATCH_PARTIAL
-
-# The passages a search looks at come back search after search (the best of a common
-# term): their folded texts are kept, as many as the store keeps passages.
-folded_text = lru_cache(maxsize=4096)(fold)
 
 
 class TextMatcher:
     """Where a query's units occur in one text (the same matches the index made)."""
 
     def __init__(self, text: str):
-        self.folded = folded_text(text)
+        self.folded = fold_cached(text)
         self._runs: dict[tuple[str, ...], list[tuple[int, int]]] = {}  # the ranking asks twice
 
     def run_spans(self, run: tuple[str, ...]) -> list[tuple[int, int]]:

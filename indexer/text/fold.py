@@ -96,6 +96,11 @@ def fold(text: str) -> str:
     return folded
 
 
+# The same texts are folded again and again: a hit's text search after search, a passage for
+# its partners and then for its agreements at ingestion.
+fold_cached = lru_cache(maxsize=4096)(fold)
+
+
 def fold_tai(text: str) -> str:
     """Only the 台 → 臺 rule of `fold` (place names; keeps everything else as written):
     台中市 -> 臺中市."""

@@ -40,7 +40,12 @@ _ALL_CJK = re.compile(rf"[{_CJK}]+")
 # Whitespace inside a CJK run (a page break, a hard-wrapped line, a letter-spaced title)
 # does not part its characters: Chinese writes no spaces, so 等\n\n活 is the bigram 等活.
 # A tab does: it parts a table's cells.
-_PIECES = re.compile(rf"(?P<cjk>[{_CJK}]+(?:[^\S\t]+[{_CJK}]+)*)|(?P<word>[^\W\d{_CJK}_]+|\d+)|(?P<space>\s+)|(?P<other>.)", re.S)
+_IN_RUN_SPACE = r"[^\S\t]+"
+_PIECES = re.compile(rf"(?P<cjk>[{_CJK}]+(?:{_IN_RUN_SPACE}[{_CJK}]+)*)|(?P<word>[^\W\d{_CJK}_]+|\d+)|(?P<space>\s+)|(?P<other>.)", re.S)
+
+
+# That whitespace, where it stands (what a text reads as without it: 捷克布爾 / 諾市 is 布爾諾市).
+CJK_GAP = re.compile(rf"(?<=[{_CJK}]){_IN_RUN_SPACE}(?=[{_CJK}])")
 
 
 @dataclass(frozen=True)

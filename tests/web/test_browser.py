@@ -71,6 +71,11 @@ def screenshot(page, name: str, full_page: bool = False) -> None:
     page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
 
 
+def results_count(page) -> int:
+    """The number the results heading says (「…」共 42 筆)."""
+    return int(re.search(r"共 ([\d,]+) 筆", page.locator("#results-heading").inner_text()).group(1).replace(",", ""))
+
+
 def params(page) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
 
@@ -502,12 +507,12 @@ def test_the_atlas_partners_their_agreements_and_a_timeline_that_lands_highlight
 def test_the_partner_facet_narrows_a_search(base_url, new_page):
     page = new_page(viewport={"width": 1280, "height": 900})
     page.goto(base_url + "/?q=友好")
-    total = int(page.locator("#results-heading").inner_text().split("筆")[0].split()[-1].replace(",", ""))
+    total = results_count(page)
     facet = page.locator(".facet-partner a", has_text="八代市")
     facet.first.click()
     page.wait_for_url("**partner=*")
     assert params(page)["partner"] == "八代市"
-    narrowed = int(page.locator("#results-heading").inner_text().split("筆")[0].split()[-1].replace(",", ""))
+    narrowed = results_count(page)
     assert 0 < narrowed < total
     titles = set(page.locator(".hit-meta, .hit-title").all_inner_texts())
     assert any("基隆" in t for t in titles)
