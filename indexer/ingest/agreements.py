@@ -14,6 +14,7 @@ those the sentence names, else the passage's when it names exactly one.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -87,8 +88,10 @@ def find_agreements(text: str, passage_partners: tuple[Partner, ...] = (), year:
     if mentions is None:
         mentions = default_gazetteer().mentions(text)
 
+    starts = [m.start for m in mentions]  # in order: a span's mentions found by bisection
+
     def partners_between(start: int, end: int) -> tuple[Partner, ...]:
-        return ranked([m for m in mentions if start <= m.start < end])
+        return ranked(mentions[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)])
 
     for sentence in _SENTENCE.finditer(text):
         words = folded[sentence.start():sentence.end()]
@@ -107,27 +110,36 @@ def find_agreements(text: str, passage_partners: tuple[Partner, ...] = (), year:
             dates += [(m.start(), f"{same}-{int(m.group(1)):02d}") for m in _SAME_YEAR.finditer(written)
                       if 1 <= int(m.group(1)) <= 12]
         dates.sort()
+        # what every name of the sentence looks up, found once (a sentence may name thousands)
+        date_at = [at for at, _iso in dates]
+        commas = [m.start() for m in _CLAUSE_END.finditer(words)]
+        negotiated = _NEGOTIATING.search(words) is not None
+        shown = CJK_GAP.sub("", written).strip()  # the sentence as it reads
         for n, kind in enumerate(kinds):
             start = kinds[n - 1].end() if n else 0
-            comma = _CLAUSE_END.search(words, kind.end())
             end = kinds[n + 1].start() if n + 1 < len(kinds) else len(words)
-            end = min(end, comma.start()) if comma else end
-            commas = [m.end() for m in _CLAUSE_END.finditer(words, start, kind.start())]
-            own = commas[-1] if commas else start
+            after_comma = bisect.bisect_left(commas, kind.end())
+            end = min(end, commas[after_comma]) if after_comma < len(commas) else end
+            before_comma = bisect.bisect_left(commas, kind.start()) - 1
+            own = commas[before_comma] + 1 if before_comma >= 0 and commas[before_comma] >= start else start
             clause = words[own:end]  # its own clause says what happened
             state = next((s for s in STATES if _STATE[s].search(clause)), None)
             if state is None or _ANY.search(words, max(0, kind.start() - 3), kind.start()):
                 continue
-            if state == "signed" and _NEGOTIATING.search(words):
+            if state == "signed" and negotiated:
                 state = "negotiating"
-            before = [iso for at, iso in dates if start <= at < kind.start()]
-            after = [iso for at, iso in dates if at >= kind.start() and (at < end or state == "anniversary")]
-            date = before[-1] if before else (after[0] if after else None)
+            first_before, first_after = bisect.bisect_left(date_at, start), bisect.bisect_left(date_at, kind.start())
+            if first_after > first_before:  # the last date the words before the name give
+                date = dates[first_after - 1][1]
+            elif first_after < len(dates) and (date_at[first_after] < end or state == "anniversary"):
+                date = dates[first_after][1]
+            else:
+                date = None
             at = sentence.start()
             partners = (partners_between(at + own, at + end) or partners_between(at + start, at + end)
                         or partners_between(at, sentence.end())
                         or (passage_partners if len(passage_partners) == 1 else ()))
             if partners:
-                found.append(Agreement(KINDS[kind.group()], state, date, partners, CJK_GAP.sub("", written).strip(),
+                found.append(Agreement(KINDS[kind.group()], state, date, partners, shown,
                                        sentence.start(), sentence.end()))
     return found

@@ -69,3 +69,16 @@ def test_years_said_from_the_reports(text, year, date):
 def test_same_year_does_not_change_the_reports_year_for_later_sentences():
     text = "104年4月，八代市長來訪。同年8月，八代港與基隆港簽訂為姊妹港。嗣於 10 月 3 日，雙方與八代市簽署合作備忘錄。"
     assert [a.date for a in find_agreements(text, (), 2022)] == ["2015-08", "2022-10-03"]
+
+
+@pytest.mark.parametrize("text", [
+    "本市與八代市締結姊妹市，" * 3000,  # one sentence, thousands of agreements and partners
+    "姊妹市" * 20_000,  # names of agreements and nothing else
+    "同年8月" * 10_000 + "與八代市締結姊妹市。",  # 同年 with no year before it
+    "",
+])
+def test_hostile_text(text):
+    """Every agreement found names a partner and a kind; nothing is lost or made up."""
+    found = find_agreements(text, (), 2022)
+    assert all(a.partners and a.kind for a in found)
+    assert len(found) <= text.count("姊妹市")
